@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what Code2Lora.NET needs on a Debian 12 machine that has the .NET 10 SDK, then builds (Release).
+#   apt: git, python3 (differential tests of the Python front end), chromium (PNG export of figures),
+#        and the Debian python3-* packages of data/corpora/*.txt (the embedded default's real code).
+# Idempotent: packages already present are not asked for again, so a second run costs only the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(git python3 chromium)
+for list in data/corpora/static-packages.txt data/corpora/pretrain-packages.txt; do
+  [ -f "$list" ] && pkgs+=($(sed -e 's/#.*//' "$list" | awk 'NF {print $1}'))
+done
+missing=()
+for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+if ((${#missing[@]})); then
+  echo "install: ${#missing[@]} apt package(s) to install"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null || { echo "install: the .NET 10 SDK is required (https://dot.net); see environment.md" >&2; exit 1; }
+dotnet build Code2Lora.sln -c Release -nologo -v q -clp:ErrorsOnly
+echo "install: done"

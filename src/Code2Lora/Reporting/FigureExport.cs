@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Code2Lora.Runtime;
+using Plotly.NET;
+
+namespace Code2Lora.Reporting;
+
+/// <summary>Saves Plotly.NET charts as offline HTML (one shared plotly.js per folder) and, when Chromium is present, PNG.</summary>
+public static class FigureExport
+{
+    private const string PlotlyResource = "Plotly.NET.plotly-2.28.0.min.js";
+    /// <summary>File name of the plotly.js copy written once beside the figures.</summary>
+    public const string PlotlyScript = "plotly-2.28.0.min.js";
+
+    /// <summary>
+    /// Writes <c>name.html</c> into <paramref name="dir"/> (and <c>name.png</c> if Chromium is installed); returns the paths written.
+    /// The HTML references a plotly.js copied into the same folder, so it renders offline without a 3.5 MB script per figure.
+    /// </summary>
+    public static IReadOnlyList<string> Save(GenericChart chart, string dir, string name, int width = 1000, int height = 600, bool png = true)
+    {
+        Directory.CreateDirectory(dir);
+        EnsurePlotlyScript(dir);
+        var html = Path.Combine(dir, name + ".html");
+        AtomicFile.WriteText(html, Page(chart, name, width, height));
+        var written = new List<string> { html };
+        if (png && Chromium.Find() is { } chromium)
+        {
+            var pngPath = Path.Combine(dir, name + ".png");
+            if (Chromium.Screenshot(chromium, html, pngPath, width + 40, height + 40)) written.Add(pngPath);
+        }
+        return written;
+    }
+
+    /// <summary>A self-contained HTML page for one chart that loads plotly.js from the same folder.</summary>
+    public static string Page(GenericChart chart, string title, int width, int height)
+    {
+        var sized = Chart.withSize((double)width, (double)height).Invoke(chart);
+        var fragment = GenericChart.toChartHTML(sized);
+        return $"""
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><title>{System.Net.WebUtility.HtmlEncode(title)}</title>
+            <script src="{PlotlyScript}"></script></head>
+            <body style="margin:0">{fragment}</body></html>
+            """;
+    }
+
+    /// <summary>The full plotly.js that Plotly.NET embeds, for notebooks that must render offline.</summary>
+    public static string PlotlyJs()
+    {
+        using var s = typeof(GenericChart).Assembly.GetManifestResourceStream(PlotlyResource)
+            ?? throw new InvalidOperationException($"Plotly.NET no longer embeds {PlotlyResource}; update FigureExport.");
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
+    }
+
+    private static void EnsurePlotlyScript(string dir)
+    {
+        var path = Path.Combine(dir, PlotlyScript);
+        if (!File.Exists(path)) AtomicFile.WriteText(path, PlotlyJs());
+    }
+}
+
+/// <summary>Headless Chromium, used only to turn chart pages into PNG files.</summary>
+internal static class Chromium
+{
+    public static string? Find() =>
+        new[] { Environment.GetEnvironmentVariable("C2L_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }
+            .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
+
+    /// <summary>Renders a local HTML file to PNG; false (never an exception) when Chromium fails, since PNGs are a convenience.</summary>
+    public static bool Screenshot(string chromium, string html, string png, int width, int height)
+    {
+        var profile = Directory.CreateTempSubdirectory("c2l-chromium-").FullName;
+        try
+        {
+            // The network flags stop Chromium's background connections, which this offline machine refuses loudly.
+            var args = $"--headless --no-sandbox --disable-gpu --disable-quic --disable-background-networking --disable-component-update " +
+                       $"--disable-sync --no-first-run --hide-scrollbars --user-data-dir=\"{profile}\" --screenshot=\"{Path.GetFullPath(png)}\" " +
+                       $"--window-size={width},{height} --virtual-time-budget=5000 \"file://{Path.GetFullPath(html)}\"";
+            using var p = Process.Start(new ProcessStartInfo(chromium, args) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false })!;
+            p.StandardError.ReadToEndAsync();
+            p.StandardOutput.ReadToEndAsync();
+            if (!p.WaitForExit(60_000)) { p.Kill(entireProcessTree: true); return false; }
+            return p.ExitCode == 0 && File.Exists(png);
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+        finally { try { Directory.Delete(profile, true); } catch (IOException) { } }
+    }
+}

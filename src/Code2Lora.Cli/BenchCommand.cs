@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Code2Lora.Bench;
+using Code2Lora.Config;
+using Code2Lora.Mining;
+using Code2Lora.Reporting;
+using Spectre.Console;
+
+namespace Code2Lora.Cli;
+
+/// <summary>`c2l bench …`: build RepoPeftBench, report on it, measure mining speed.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Build and inspect RepoPeftBench (static and evolution tracks).");
+        bench.Subcommands.Add(Build());
+        bench.Subcommands.Add(Report());
+        return bench;
+    }
+
+    internal static Option<string> PresetOption() => new("--preset") { Description = "smoke | tiny | paper", DefaultValueFactory = _ => "tiny" };
+
+    private static Command Build()
+    {
+        var preset = PresetOption();
+        var output = new Option<string?>("--out") { Description = "Output folder (default data/work/bench-<preset>)" };
+        var repos = new Option<string[]>("--repo") { Description = "Extra repository path (git or plain directory); repeatable", AllowMultipleArgumentsPerToken = true };
+        var testRule = new Option<TestFileRule?>("--test-rule") { Description = "paper (path patterns) or code (authors' broader rule)" };
+        var cmd = new Command("build", "Mine the preset's repositories into Parquet files (both tracks) with a skip report.") { preset, output, repos, testRule };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var p = Presets.Get(r.GetValue(preset)!);
+            if (r.GetValue(testRule) is { } rule) p = p with { Mining = p.Mining with { TestRule = rule } };
+            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name);
+            await BuildAsync(p, outDir, r.GetValue(repos) ?? [], CommandLine(), ct);
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Prepares the inputs and builds the benchmark, printing a summary table.</summary>
+    internal static async Task<BenchSummary> BuildAsync(Preset p, string outDir, IEnumerable<string> extraRepos, string command, CancellationToken ct)
+    {
+        AnsiConsole.MarkupLine($"[bold]bench build[/] preset [green]{p.Name}[/] → {Markup.Escape(outDir)}");
+        var errors = new List<string>();
+        var summary = await ProgressView.RunAsync(async progress =>
+        {
+            var inputs = BenchInputs.Prepare(p, RepoPaths.Work, extraRepos, (name, why) => { lock (errors) errors.Add($"{name}: {why}"); }, progress);
+            return await BenchBuild.RunAsync(inputs, outDir, p.Bench, p.Mining, command, progress, cancel: ct);
+        });
+        foreach (var e in errors) AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(e)}");
+        var table = new Table().AddColumns("track", "split", "repos", "tasks");
+        foreach (var (track, tasks, repos) in new[] { ("static", summary.StaticTasks, summary.StaticRepos), ("evolution", summary.EvolutionTasks, summary.EvolutionRepos) })
+            foreach (var split in SplitNames.QnaFiles.Where(tasks.ContainsKey))
+                table.AddRow(track, split, repos.TryGetValue(split, out var n) ? n.ToString() : "(train repos)", tasks[split].ToString());
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"evolution commits kept: {summary.EvolutionCommits} · failed repositories: {summary.FailedRepos} · {summary.Seconds:F1} s · skip report: {Markup.Escape(Path.Combine(outDir, "skips.md"))}");
+        return summary;
+    }
+
+    private static Command Report()
+    {
+        var benchDir = new Option<string?>("--bench") { Description = "Benchmark folder (default data/work/bench-<preset>)" };
+        var preset = PresetOption();
+        var output = new Option<string?>("--out") { Description = "Report folder (default results/bench-stats/<preset>)" };
+        var cmd = new Command("report", "Tables and figures of a built benchmark (Markdown, JSON, HTML, PNG).") { benchDir, preset, output };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var name = r.GetValue(preset)!;
+            var dir = r.GetValue(benchDir) ?? Path.Combine(RepoPaths.Work, "bench-" + name);
+            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench-stats", name);
+            await ReportAsync(dir, outDir, CommandLine());
+            return 0;
+        });
+        return cmd;
+    }
+
+    internal static async Task ReportAsync(string benchDir, string outDir, string command)
+    {
+        var files = await BenchReport.WriteAsync(benchDir, outDir, command);
+        AnsiConsole.MarkupLine($"[bold]report[/] {files.Count} files in {Markup.Escape(outDir)}");
+    }
+
+    internal static string CommandLine() => "c2l " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+}

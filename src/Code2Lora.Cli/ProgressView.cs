@@ -1,0 +1,50 @@
+using Code2Lora.Bench;
+using Spectre.Console;
+
+namespace Code2Lora.Cli;
+
+/// <summary>Renders library progress reports as Spectre.Console progress bars, one bar per phase.</summary>
+internal static class ProgressView
+{
+    /// <summary>Runs <paramref name="work"/> with live bars; in a non-interactive console, prints one line per finished phase.</summary>
+    public static async Task<T> RunAsync<T>(Func<IProgress<BenchProgress>, Task<T>> work)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var finished = new HashSet<string>();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            return await work(new SyncProgress<BenchProgress>(p =>
+            {
+                if (p.Done >= p.Total && p.Total > 0 && finished.Add(p.Phase))
+                    Console.WriteLine($"  {p.Phase}: {p.Done}/{p.Total} done ({clock.Elapsed.TotalSeconds:F1} s)");
+            }));
+        }
+        T result = default!;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var bars = new Dictionary<string, ProgressTask>();
+                result = await work(new SyncProgress<BenchProgress>(p =>
+                {
+                    lock (bars)
+                    {
+                        if (!bars.TryGetValue(p.Phase, out var bar)) bars[p.Phase] = bar = ctx.AddTask(p.Phase, maxValue: Math.Max(1, p.Total));
+                        bar.MaxValue = Math.Max(1, p.Total);
+                        bar.Value = Math.Min(p.Done, bar.MaxValue);
+                        bar.Description = p.Current is { Length: > 0 } c && p.Done < p.Total ? $"{p.Phase} [grey]{Markup.Escape(Short(c))}[/]" : p.Phase;
+                    }
+                }));
+            });
+        return result;
+    }
+
+    private static string Short(string s) => s.Length <= 36 ? s : "…" + s[^35..];
+}
+
+/// <summary>An IProgress that calls back on the reporting thread (System.Progress posts to the thread pool and reorders).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

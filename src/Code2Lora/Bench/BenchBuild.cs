@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Code2Lora.Mining;
+using Code2Lora.Runtime;
+
+namespace Code2Lora.Bench;
+
+/// <summary>Counts of what a build wrote, per track and split.</summary>
+public sealed record BenchSummary(
+    IReadOnlyDictionary<string, int> StaticTasks, IReadOnlyDictionary<string, int> StaticRepos,
+    IReadOnlyDictionary<string, int> EvolutionTasks, IReadOnlyDictionary<string, int> EvolutionRepos,
+    int EvolutionCommits, int FailedRepos, double Seconds);
+
+/// <summary>Progress of a build: which phase, how many repositories are done.</summary>
+public readonly record struct BenchProgress(string Phase, int Done, int Total, string? Current);
+
+/// <summary>
+/// Builds RepoPeftBench from a set of repositories into a folder:
+/// <c>static/{qna,repos}/*.parquet</c>, <c>evolution/{qna,commits,repos}/*.parquet</c>, <c>skips.{json,md}</c>, <c>manifest.json</c>.
+/// </summary>
+public static class BenchBuild
+{
+    /// <summary>Runs both tracks. A repository that fails is recorded in the skip report and the build goes on.</summary>
+    public static async Task<BenchSummary> RunAsync(IReadOnlyList<RepoInput> inputs, string outDir, BenchConfig config, MiningRules rules,
+        string command, IProgress<BenchProgress>? progress = null, int parallelism = 0, CancellationToken cancel = default)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var skips = new SkipReport();
+        int dop = parallelism > 0 ? parallelism : Environment.ProcessorCount;
+        int failed = 0;
+
+        var staticInputs = inputs.Where(i => i.Static).ToList();
+        var staticResults = RunEach(staticInputs, "static track", i => StaticTrackBuilder.BuildRepo(i, config, rules, skips), skips, ref failed, dop, progress, cancel);
+        var (sRepos, sTasks) = StaticTrackBuilder.Split(staticResults, config, skips);
+
+        var evoInputs = inputs.Where(i => i.Evolution).ToList();
+        var evoResults = RunEach(evoInputs, "evolution track", i => EvolutionTrackBuilder.BuildRepo(i, config, rules, skips), skips, ref failed, dop, progress, cancel);
+        var (eRepos, eCommits, eTasks) = EvolutionTrackBuilder.Split(evoResults, config, skips);
+
+        progress?.Report(new BenchProgress("writing", 0, 1, outDir));
+        await WriteTrackAsync(Path.Combine(outDir, "static"), sRepos, sTasks, commits: null);
+        await WriteTrackAsync(Path.Combine(outDir, "evolution"), eRepos, eTasks, eCommits);
+        AtomicFile.WriteText(Path.Combine(outDir, "skips.json"), skips.ToJson());
+        AtomicFile.WriteText(Path.Combine(outDir, "skips.md"), skips.ToMarkdown());
+
+        var summary = new BenchSummary(
+            Count(sTasks.Select(t => t.Split)), Count(sRepos.Select(r => r.Split)),
+            Count(eTasks.Select(t => t.Split)), Count(eRepos.Select(r => r.Split)),
+            eCommits.Count, failed, clock.Elapsed.TotalSeconds);
+        var manifest = new
+        {
+            provenance = Provenance.Capture(command),
+            config,
+            mining_rules = rules,
+            inputs = inputs.Select(i => new { repo_id = i.RepoId, i.Provenance, @static = i.Static, evolution = i.Evolution }),
+            summary,
+        };
+        AtomicFile.WriteText(Path.Combine(outDir, "manifest.json"), JsonSerializer.Serialize(manifest, Provenance.Json));
+        progress?.Report(new BenchProgress("writing", 1, 1, outDir));
+        return summary;
+    }
+
+    private static List<T> RunEach<T>(IReadOnlyList<RepoInput> inputs, string phase, Func<RepoInput, T> build, SkipReport skips,
+        ref int failed, int dop, IProgress<BenchProgress>? progress, CancellationToken cancel)
+    {
+        var results = new ConcurrentBag<T>();
+        int done = 0, fails = 0;
+        progress?.Report(new BenchProgress(phase, 0, inputs.Count, null));
+        Parallel.ForEach(inputs, new ParallelOptions { MaxDegreeOfParallelism = dop, CancellationToken = cancel }, input =>
+        {
+            try { results.Add(build(input)); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One bad repository must not sink the build: record why, with the exception type for triage.
+                Interlocked.Increment(ref fails);
+                skips.AddRepo(input.RepoId, SkipReason.RepoFailed, $"{phase}: {e.GetType().Name}: {e.Message}");
+            }
+            progress?.Report(new BenchProgress(phase, Interlocked.Increment(ref done), inputs.Count, input.RepoId));
+        });
+        failed += fails;
+        return results.ToList();
+    }
+
+    private static async Task WriteTrackAsync(string dir, IReadOnlyList<RepoRow> repos, IReadOnlyList<QnaRow> tasks, IReadOnlyList<CommitRow>? commits)
+    {
+        foreach (var split in SplitNames.QnaFiles)
+            await ParquetTable.WriteAsync(Path.Combine(dir, "qna", split + ".parquet"), tasks.Where(t => t.Split == split).ToList());
+        foreach (var split in new[] { SplitNames.Train, SplitNames.CrVal, SplitNames.CrTest })
+        {
+            await ParquetTable.WriteAsync(Path.Combine(dir, "repos", split + ".parquet"), repos.Where(r => r.Split == split).ToList());
+            if (commits is not null)
+                await ParquetTable.WriteAsync(Path.Combine(dir, "commits", split + ".parquet"), commits.Where(c => c.CrossRepoSplit == split).ToList());
+        }
+    }
+
+    private static IReadOnlyDictionary<string, int> Count(IEnumerable<string> splits) =>
+        splits.GroupBy(s => s).OrderBy(g => Array.IndexOf(SplitNames.QnaFiles, g.Key)).ToDictionary(g => g.Key, g => g.Count());
+}

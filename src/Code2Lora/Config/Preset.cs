@@ -1,0 +1,59 @@
+using Code2Lora.Bench;
+using Code2Lora.Forge;
+using Code2Lora.Mining;
+
+namespace Code2Lora.Config;
+
+/// <summary>A named configuration of the whole pipeline. Change one field with <c>with { … }</c> or a JSON override.</summary>
+public sealed record Preset
+{
+    /// <summary>Registry name: smoke, tiny or paper.</summary>
+    public required string Name { get; init; }
+    /// <summary>Benchmark thresholds (caps, splits, smart cap).</summary>
+    public required BenchConfig Bench { get; init; }
+    /// <summary>Test-file rule, skip directories and file limits.</summary>
+    public MiningRules Mining { get; init; } = new();
+    /// <summary>The forge world of the evolution track; null means no forge (real histories only).</summary>
+    public ForgeConfig? Forge { get; init; }
+    /// <summary>Debian package list of the static track, relative to data/ (null: none).</summary>
+    public string? StaticPackages { get; init; } = "corpora/static-packages.txt";
+    /// <summary>Use at most this many packages of the list (0 = all), in list order.</summary>
+    public int MaxPackages { get; init; }
+    /// <summary>Seed of everything downstream that is random.</summary>
+    public int Seed { get; init; } = 3407;
+}
+
+/// <summary>The registry of presets: <c>smoke</c> (tests and CI), <c>tiny</c> (the embedded default), <c>paper</c> (the paper's values).</summary>
+public static class Presets
+{
+    /// <summary>The tests' and CI notebooks' world: a few packages, a small forge. Runs in seconds.</summary>
+    public static Preset Smoke { get; } = new()
+    {
+        Name = "smoke", Bench = BenchConfig.Smoke, MaxPackages = 4,
+        Forge = new ForgeConfig { Repos = 4, Commits = 16, FactsPerRepo = 8 },
+    };
+
+    /// <summary>The embedded default: the whole Debian list and a 12-repository forge. Minutes on 2 CPU cores.</summary>
+    public static Preset Tiny { get; } = new()
+    {
+        Name = "tiny", Bench = BenchConfig.Tiny,
+        Forge = new ForgeConfig(),
+    };
+
+    /// <summary>The paper's thresholds, for real repositories given by path or clone list (no forge, no Debian list).</summary>
+    public static Preset Paper { get; } = new()
+    {
+        Name = "paper", Bench = BenchConfig.Paper, Forge = null, StaticPackages = null,
+        Mining = new MiningRules { TestRule = TestFileRule.Paper },
+    };
+
+    /// <summary>All presets by name.</summary>
+    public static IReadOnlyDictionary<string, Preset> All { get; } = new Dictionary<string, Preset>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["smoke"] = Smoke, ["tiny"] = Tiny, ["paper"] = Paper,
+    };
+
+    /// <summary>Looks a preset up by name, with a message listing the known ones.</summary>
+    public static Preset Get(string name) => All.TryGetValue(name, out var p) ? p
+        : throw new ArgumentException($"unknown preset '{name}'; known presets: {string.Join(", ", All.Keys)}");
+}

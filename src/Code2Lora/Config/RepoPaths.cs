@@ -1,0 +1,26 @@
+namespace Code2Lora.Config;
+
+/// <summary>Locates this checkout's folders (data/, results/) from wherever the code runs: CLI, tests, notebooks.</summary>
+public static class RepoPaths
+{
+    private static readonly Lazy<string?> _root = new(() =>
+        Find(Environment.GetEnvironmentVariable("C2L_ROOT")) ?? Find(Environment.CurrentDirectory) ?? Find(AppContext.BaseDirectory));
+
+    /// <summary>The checkout root (the folder holding Code2Lora.sln); C2L_ROOT overrides.</summary>
+    public static string Root => _root.Value ?? throw new InvalidOperationException(
+        "cannot find the Code2Lora checkout (a folder with Code2Lora.sln) above the current directory; run from inside it or set C2L_ROOT.");
+
+    /// <summary>data/ of the checkout.</summary>
+    public static string Data => Path.Combine(Root, "data");
+    /// <summary>data/work/: generated, not committed (forge repositories, Debian snapshots, built benchmarks).</summary>
+    public static string Work => Path.Combine(Root, "data", "work");
+    /// <summary>results/ of the checkout: committed reports, figures and benchmark files with provenance.</summary>
+    public static string Results => Path.Combine(Root, "results");
+
+    private static string? Find(string? start)
+    {
+        for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Code2Lora.sln"))) return dir.FullName;
+        return null;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Code2Lora.Notebooks;
+
+/// <summary>Papermill-style parameters: the cell tagged "parameters" declares defaults, an injected cell after it overrides them.</summary>
+/// <remarks>
+/// The injected cell is tagged "injected-parameters" and written into the output notebook, so a reader sees which
+/// values produced the outputs; every run first removes the injected cell of the previous run.
+/// </remarks>
+public static class NotebookParameters
+{
+    /// <summary>The tag that marks the defaults cell.</summary>
+    public const string ParametersTag = "parameters";
+
+    /// <summary>The tag that marks the cell the runner injects.</summary>
+    public const string InjectedTag = "injected-parameters";
+
+    /// <summary>Removes injected cells left by earlier runs.</summary>
+    public static void RemoveInjected(NotebookDocument notebook)
+    {
+        var cells = notebook.Cells;
+        for (int i = cells.Count - 1; i >= 0; i--)
+            if (cells[i].Tags.Contains(InjectedTag)) notebook.RemoveCellAt(i);
+    }
+
+    /// <summary>Inserts the override cell after the parameters cell; throws <see cref="ArgumentException"/> for unknown names.</summary>
+    public static void Inject(NotebookDocument notebook, IReadOnlyDictionary<string, string> values)
+    {
+        if (values.Count == 0) return;
+        var cells = notebook.Cells;
+        int at = cells.ToList().FindIndex(c => c.CellType == "code" && c.Tags.Contains(ParametersTag));
+        if (at < 0)
+            throw new ArgumentException($"parameters {string.Join(", ", values.Keys)} were given but the notebook has no cell tagged \"{ParametersTag}\".");
+        var declared = Declarations(cells[at].Source);
+        var unknown = values.Keys.Where(k => !declared.ContainsKey(k)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException(
+                $"parameter {string.Join(", ", unknown.Select(u => $"'{u}'"))} is not declared in the parameters cell " +
+                $"(it declares: {(declared.Count == 0 ? "nothing" : string.Join(", ", declared.Keys))}).");
+        var source = "// Parameters injected by c2l-notebook\n" +
+                     string.Join("\n", values.Select(kv => $"{kv.Key} = {Literal(kv.Value, declared[kv.Key])};"));
+        notebook.InsertCell(at + 1, InjectedCell(source, notebook.UsesCellIds));
+    }
+
+    /// <summary>Top-level variables of a parameters cell and their declared type (for <c>var</c>, the type of the literal).</summary>
+    public static IReadOnlyDictionary<string, string> Declarations(string source)
+    {
+        var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(kind: SourceCodeKind.Script));
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var global in tree.GetRoot().ChildNodes())
+        {
+            VariableDeclarationSyntax? declaration = global switch
+            {
+                GlobalStatementSyntax { Statement: LocalDeclarationStatementSyntax local } => local.Declaration,
+                FieldDeclarationSyntax field => field.Declaration,
+                _ => null,
+            };
+            if (declaration is null) continue;
+            foreach (var variable in declaration.Variables)
+                result[variable.Identifier.Text] = declaration.Type.IsVar
+                    ? LiteralType(variable.Initializer?.Value)
+                    : declaration.Type.ToString();
+        }
+        return result;
+    }
+
+    private static string LiteralType(ExpressionSyntax? value) => value switch
+    {
+        LiteralExpressionSyntax { Token.Value: var v } when v is not null => v switch
+        {
+            string => "string",
+            bool => "bool",
+            float => "float",
+            decimal => "decimal",
+            _ => "number",
+        },
+        PrefixUnaryExpressionSyntax { Operand: var operand } => LiteralType(operand),
+        _ => "unknown",
+    };
+
+    // Strings are quoted and escaped; numbers and bools stay raw, with the suffix a float/decimal variable needs.
+    private static string Literal(string value, string type)
+    {
+        bool isNumber = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        bool isBool = value is "true" or "false";
+        switch (type)
+        {
+            case "string" or "string?" or "String" or "System.String":
+                return SymbolDisplay.FormatLiteral(value, quote: true);
+            case "float" when isNumber:
+                return value + "f";
+            case "decimal" when isNumber:
+                return value + "m";
+            default:
+                return isNumber || isBool ? value : SymbolDisplay.FormatLiteral(value, quote: true);
+        }
+    }
+
+    private static JsonObject InjectedCell(string source, bool withId)
+    {
+        var cell = new JsonObject { ["cell_type"] = "code", ["execution_count"] = null };
+        if (withId) cell["id"] = "injected-parameters";
+        cell["metadata"] = new JsonObject
+        {
+            ["dotnet_interactive"] = new JsonObject { ["language"] = "csharp" },
+            ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" },
+            ["tags"] = new JsonArray(InjectedTag),
+        };
+        cell["outputs"] = new JsonArray();
+        cell["source"] = NbOutput.Lines(source);
+        return cell;
+    }
+}

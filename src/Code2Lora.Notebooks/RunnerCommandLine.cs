@@ -1,0 +1,118 @@
+using System.Globalization;
+
+namespace Code2Lora.Notebooks;
+
+/// <summary>The <c>c2l-notebook</c> command line: <c>run NOTEBOOK.ipynb|DIR ... [--out PATH | --in-place] [--param name=value ...] [--timeout-per-cell SECONDS]</c>.</summary>
+public static class RunnerCommandLine
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        usage: c2l-notebook run NOTEBOOK.ipynb|DIRECTORY ... [--out OUT.ipynb|OUT_DIR | --in-place]
+                                [--param name=value ...] [--timeout-per-cell SECONDS]
+
+          Executes the C# cells of Polyglot (.NET Interactive) notebooks in order and saves their outputs.
+          Without --out or --in-place, NAME.ipynb is written to NAME.out.ipynb beside it.
+          A directory means every *.ipynb in it (not *.out.ipynb), in name order.
+          --out takes a file for one notebook and a directory for several.
+          --param overrides a variable of the cell tagged "parameters" (papermill convention).
+          Exit code: 0 when every cell ran, 1 when a cell failed, 2 for bad usage.
+        """;
+
+    /// <summary>Parses the arguments, runs the notebooks and returns the process exit code.</summary>
+    public static async Task<int> MainAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            stdout.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        RunRequest request;
+        try { request = Parse(args); }
+        catch (ArgumentException e)
+        {
+            stderr.WriteLine($"c2l-notebook: {e.Message}");
+            stderr.WriteLine(Usage);
+            return 2;
+        }
+
+        var runner = new NotebookRunner();
+        bool allOk = true;
+        foreach (var (input, output) in request.Jobs)
+        {
+            stdout.WriteLine($"{input} -> {output}");
+            var result = await runner.RunAsync(new NotebookRunOptions
+            {
+                InputPath = input,
+                OutputPath = output,
+                Parameters = request.Parameters,
+                CellTimeout = request.CellTimeout,
+                Progress = stdout,
+            });
+            int failed = result.Cells.Count(c => c.Status != CellStatus.Ok);
+            stdout.WriteLine(result.Failure is not null
+                ? $"  FAILED: {result.Failure}"
+                : $"  {result.Cells.Count} cells, {failed} failed, {result.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+            allOk &= result.Succeeded;
+        }
+        return allOk ? 0 : 1;
+    }
+
+    /// <summary>A parsed command line: (input, output) pairs, parameters and the cell timeout.</summary>
+    public sealed record RunRequest(IReadOnlyList<(string Input, string Output)> Jobs, IReadOnlyDictionary<string, string> Parameters, TimeSpan? CellTimeout);
+
+    /// <summary>Parses <c>run ...</c> arguments; throws <see cref="ArgumentException"/> with the reason on bad usage.</summary>
+    public static RunRequest Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "run") throw new ArgumentException("the only command is 'run'.");
+        var inputs = new List<string>();
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? output = null;
+        bool inPlace = false;
+        TimeSpan? timeout = null;
+        for (int i = 1; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--out" or "-o": output = Value(); break;
+                case "--in-place": inPlace = true; break;
+                case "--param" or "-p":
+                    var pair = Value();
+                    int eq = pair.IndexOf('=');
+                    if (eq <= 0) throw new ArgumentException($"--param takes name=value, got '{pair}'.");
+                    parameters[pair[..eq].Trim()] = pair[(eq + 1)..];
+                    break;
+                case "--timeout-per-cell":
+                    var text = Value();
+                    if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
+                        throw new ArgumentException($"--timeout-per-cell takes a positive number of seconds, got '{text}'.");
+                    timeout = TimeSpan.FromSeconds(seconds);
+                    break;
+                case var a when a.StartsWith('-'): throw new ArgumentException($"unknown option '{a}'.");
+                default: inputs.Add(args[i]); break;
+            }
+        }
+        if (inPlace && output is not null) throw new ArgumentException("--out and --in-place exclude each other.");
+        var notebooks = inputs.SelectMany(Expand).ToList();
+        if (notebooks.Count == 0) throw new ArgumentException("no notebook given (or the directory holds none).");
+        var jobs = notebooks.Select(n => (n, inPlace ? n : OutputFor(n, output, notebooks.Count))).ToList();
+        return new RunRequest(jobs, parameters, timeout);
+    }
+
+    private static IEnumerable<string> Expand(string input)
+    {
+        if (Directory.Exists(input))
+            return Directory.EnumerateFiles(input, "*.ipynb")
+                .Where(f => !f.EndsWith(".out.ipynb", StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal);
+        if (File.Exists(input)) return [input];
+        throw new ArgumentException($"'{input}' is neither a notebook file nor a directory.");
+    }
+
+    private static string OutputFor(string notebook, string? output, int count)
+    {
+        if (output is null) return Path.ChangeExtension(notebook, ".out.ipynb");
+        if (count == 1 && !Directory.Exists(output)) return output;
+        return Path.Combine(output, Path.GetFileName(notebook));
+    }
+}

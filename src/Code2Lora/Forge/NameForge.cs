@@ -31,9 +31,15 @@ internal sealed class NameForge
 
     public string Function(string verb, string noun) => Claim(PrefixFirst ? $"{Prefix}_{verb}_{noun}" : $"{verb}_{Prefix}_{noun}");
 
-    public string Constant(string noun, string attr) => Claim($"{Prefix.ToUpperInvariant()}_{noun.ToUpperInvariant()}_{attr}");
+    public string Constant(string noun, string attr) => Claim(ConstantCandidate(noun, attr));
 
     public string Class(string noun, string suffix = "") => Claim(ClassPrefix + Pascal(noun) + suffix);
+
+    /// <summary>True when no fact has claimed <paramref name="name"/>.</summary>
+    public bool IsFree(string name) => !_used.Contains(name);
+
+    /// <summary>The constant name for <paramref name="noun"/> and <paramref name="attr"/>, without claiming it.</summary>
+    public string ConstantCandidate(string noun, string attr) => $"{Prefix.ToUpperInvariant()}_{noun.ToUpperInvariant()}_{attr}";
 
     /// <summary>Marks a name as taken, suffixing a digit when it already is (so two facts never share a name).</summary>
     public string Claim(string name)

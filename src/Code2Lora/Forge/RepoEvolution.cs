@@ -14,6 +14,7 @@ internal sealed class RepoEvolution
     private readonly RepoState _state;
     private int _commit;
     private int _testsAdded;
+    private int? _genericOffset;
 
     private RepoEvolution(ForgeConfig config, int repoIndex)
     {
@@ -21,7 +22,7 @@ internal sealed class RepoEvolution
         _rng = ForgeRandom.For(config.Seed, $"repo/{repoIndex}");
         var naming = NameForge.Draw(_rng);
         var domain = _rng.Pick(Vocabulary.Domains);
-        var package = naming.Prefix + domain.Topic.Split(' ')[0];
+        var package = naming.Prefix + domain.Slug;
         var genome = FactFactory.Draw(config.FactsPerRepo, domain, naming, _rng);
         _state = new RepoState($"forge-{repoIndex:D2}-{package}", package, _rng.Chance(0.5), domain, naming, genome);
     }
@@ -86,10 +87,10 @@ internal sealed class RepoEvolution
         return fact;
     }
 
-    private void AddTest(Fact fact, int probe)
+    private void AddTest(Fact fact, int probe, int? variant = null)
     {
         var name = $"test_{fact.Id}_{++_state.TestSerial}";
-        _state.Tests.Add(new TestSpec(fact.TestFile, name, fact, probe, _rng.Int(0, Fact.Variants), -1, _commit));
+        _state.Tests.Add(new TestSpec(fact.TestFile, name, fact, probe, variant ?? _rng.Int(0, Fact.Variants), -1, _commit));
         _testsAdded++;
     }
 
@@ -103,9 +104,9 @@ internal sealed class RepoEvolution
         while (generic < _config.GenericTaskShare / (1 - _config.GenericTaskShare) * specific)
         {
             var file = _rng.Pick(files);
-            var used = _state.Tests.Where(t => t.File == file && t.Fact is null).Select(t => t.GenericIndex).ToHashSet();
-            var fresh = Enumerable.Range(0, GenericTests.All.Count).Where(g => !used.Contains(g)).ToList();
-            int index = fresh.Count > 0 ? _rng.Pick(fresh) : _rng.Int(0, GenericTests.All.Count);
+            // Round-robin over the pool (from a seeded start) so every assertion family of the control shows up.
+            _genericOffset ??= _rng.Int(0, GenericTests.All.Count);
+            int index = (_genericOffset.Value + _state.Tests.Count(t => t.Fact is null)) % GenericTests.All.Count;
             var name = $"test_{GenericTests.All[index].Name}_{++_state.TestSerial}";
             _state.Tests.Add(new TestSpec(file, name, null, -1, 0, index, _commit));
             _testsAdded++;
@@ -121,10 +122,12 @@ internal sealed class RepoEvolution
         var change = _rng.Pick(options);
         string message = change == "move" ? Move(fact) : fact.Apply(change, _rng);
         _state.Changelog.Add(message);
-        // The commit also adds a test written against the new facts (for a deprecation: one pinning the old name).
-        AddTest(fact, change == "deprecate" || (change == "rename" && fact.Kind == "exception")
-            ? fact.AvailableProbes - 1
-            : _rng.Int(0, fact.ProbeCount));
+        // The commit also adds the test a maintainer would write with the change: one whose assertion depends on
+        // what changed (for a deprecation, one pinning the old name), so the code before the change fails it.
+        var (probe, variant) = change == "move" ? (_rng.Int(0, fact.ProbeCount), _rng.Int(0, Fact.Variants)) : fact.Witness;
+        var lines = string.Join('\n', fact.Probe(probe, variant).Lines);
+        bool alreadyPinned = _state.Tests.Any(t => t.Fact == fact && string.Join('\n', t.Render().Lines) == lines);
+        if (!alreadyPinned) AddTest(fact, probe, variant);
         return ("change", message, fact.Id, change);
     }
 
@@ -140,12 +143,23 @@ internal sealed class RepoEvolution
 
     private (string, string, string?, string?) MoreTests()
     {
-        var fact = _rng.Pick(_state.Live);
-        var used = _state.Tests.Where(t => t.Fact == fact).Select(t => t.Probe).ToHashSet();
-        var fresh = Enumerable.Range(0, fact.AvailableProbes).Where(p => !used.Contains(p)).ToList();
-        AddTest(fact, fresh.Count > 0 ? _rng.Pick(fresh) : _rng.Int(0, fact.AvailableProbes));
-        if (_rng.Chance(0.4)) AddTest(fact, _rng.Int(0, fact.ProbeCount));
+        // Only tests that differ from the fact's existing ones: duplicated bodies would add no task.
+        var withFresh = _state.Live.Select(f => (Fact: f, Fresh: FreshProbes(f))).Where(x => x.Fresh.Count > 0).ToList();
+        if (withFresh.Count == 0) return Docs();
+        var (fact, fresh) = _rng.Pick(withFresh);
+        int count = Math.Min(fresh.Count, _rng.Chance(0.4) ? 2 : 1);
+        foreach (var (probe, variant) in _rng.Shuffled(fresh).Take(count)) AddTest(fact, probe, variant);
         return ("tests", $"Add tests for {fact.PrimaryName}", fact.Id, null);
+    }
+
+    private List<(int Probe, int Variant)> FreshProbes(Fact fact)
+    {
+        var existing = _state.Tests.Where(t => t.Fact == fact).Select(t => string.Join('\n', t.Render().Lines)).ToHashSet(StringComparer.Ordinal);
+        var fresh = new List<(int, int)>();
+        for (int probe = 0; probe < fact.AvailableProbes; probe++)
+            for (int variant = 0; variant < Fact.Variants; variant++)
+                if (existing.Add(string.Join('\n', fact.Probe(probe, variant).Lines))) fresh.Add((probe, variant));
+        return fresh;
     }
 
     private (string, string, string?, string?) Docs()

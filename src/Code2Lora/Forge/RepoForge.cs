@@ -19,11 +19,19 @@ public static class RepoForge
         Directory.CreateDirectory(outDir);
         var results = new ForgedRepo[config.Repos];
         int done = 0;
-        Parallel.For(0, config.Repos, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+        try
         {
-            results[i] = GenerateOne(outDir, config, i);
-            progress?.Report((Interlocked.Increment(ref done), config.Repos));
-        });
+            Parallel.For(0, config.Repos, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, i =>
+            {
+                results[i] = GenerateOne(outDir, config, i);
+                progress?.Report((Interlocked.Increment(ref done), config.Repos));
+            });
+        }
+        catch (AggregateException e)
+        {
+            // Surface the first repository's own error (e.g. a refused folder) rather than the parallel wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         return results;
     }
 

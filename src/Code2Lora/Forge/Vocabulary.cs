@@ -4,20 +4,20 @@ namespace Code2Lora.Forge;
 internal static class Vocabulary
 {
     /// <summary>A domain: what the package is about, and the nouns its modules and facts are named after.</summary>
-    public sealed record Domain(string Topic, IReadOnlyList<string> Nouns);
+    public sealed record Domain(string Topic, string Slug, IReadOnlyList<string> Nouns);
 
     public static readonly IReadOnlyList<Domain> Domains =
     [
-        new("weather stations", ["station", "reading", "sensor", "forecast", "gauge", "front", "squall", "drizzle"]),
-        new("parcel shipping", ["parcel", "route", "depot", "manifest", "crate", "courier", "pallet", "dock"]),
-        new("audio mixing", ["track", "sample", "mixer", "channel", "beat", "fader", "tempo", "bus"]),
-        new("lending libraries", ["book", "shelf", "loan", "patron", "catalog", "branch", "hold", "volume"]),
-        new("community gardens", ["seed", "plot", "bed", "harvest", "sprout", "trellis", "compost", "hedge"]),
-        new("small ledgers", ["ledger", "invoice", "account", "budget", "entry", "payee", "tally", "voucher"]),
-        new("chess clubs", ["board", "piece", "rating", "clock", "opening", "pairing", "round", "rook"]),
-        new("kitchen planning", ["recipe", "oven", "pantry", "dish", "spice", "menu", "batch", "skillet"]),
-        new("telescope logs", ["orbit", "comet", "probe", "lens", "nebula", "eyepiece", "transit", "mount"]),
-        new("rail timetables", ["ticket", "platform", "train", "fare", "stop", "siding", "carriage", "timetable"]),
+        new("weather stations", "weather", ["station", "reading", "sensor", "forecast", "gauge", "front", "squall", "drizzle"]),
+        new("parcel shipping", "parcel", ["parcel", "route", "depot", "manifest", "crate", "courier", "pallet", "dock"]),
+        new("audio mixing", "audio", ["track", "sample", "mixer", "channel", "beat", "fader", "tempo", "bus"]),
+        new("lending libraries", "library", ["book", "shelf", "loan", "patron", "catalog", "branch", "hold", "volume"]),
+        new("community gardens", "garden", ["seed", "plot", "bed", "harvest", "sprout", "trellis", "compost", "hedge"]),
+        new("small ledgers", "ledger", ["ledger", "invoice", "account", "budget", "entry", "payee", "tally", "voucher"]),
+        new("chess clubs", "chess", ["board", "piece", "rating", "clock", "opening", "pairing", "round", "rook"]),
+        new("kitchen planning", "kitchen", ["recipe", "oven", "pantry", "dish", "spice", "menu", "batch", "skillet"]),
+        new("telescope logs", "astro", ["orbit", "comet", "probe", "lens", "nebula", "eyepiece", "transit", "mount"]),
+        new("rail timetables", "rail", ["ticket", "platform", "train", "fare", "stop", "siding", "carriage", "timetable"]),
     ];
 
     /// <summary>Verb groups; a rename swaps a verb for another of its group.</summary>

@@ -8,7 +8,9 @@ internal sealed class ConstantFact : Fact
 
     public ConstantFact(string id, string noun, NameForge names, ForgeRandom rng) : base(id, noun, names)
     {
-        _attrs = rng.Pick(Vocabulary.ConstantAttrs);
+        // Prefer an attribute group whose name is still free, so two constants of one noun read differently.
+        var groups = rng.Shuffled(Vocabulary.ConstantAttrs);
+        _attrs = groups.FirstOrDefault(g => names.IsFree(names.ConstantCandidate(noun, g[0]))) ?? groups[0];
         _attr = _attrs[0];
         Name = names.Constant(noun, _attr);
         IntValue = _attr.Contains("PORT") ? rng.Int(1024, 9999) : rng.Int(100, 4000);
@@ -43,10 +45,12 @@ internal sealed class ConstantFact : Fact
 
     public override string Apply(string change, ForgeRandom rng)
     {
+        Witness = (0, 0);
         if (change == "rename")
         {
             var old = Name;
-            _attr = Other(rng, _attrs, _attr);
+            var free = _attrs.Where(a => a != _attr && Naming.IsFree(Naming.ConstantCandidate(Noun, a))).ToList();
+            _attr = free.Count > 0 ? rng.Pick(free) : Other(rng, _attrs, _attr);
             Name = Naming.Constant(Noun, _attr);
             return $"Rename {old} to {Name}";
         }

@@ -78,16 +78,20 @@ internal sealed class EnumFact : Fact
             case "add":
                 var added = _pool[_members.Count];
                 _members.Add(added);
+                Witness = (0, _members.Count - 1);
                 return $"Add {ClassName}.{added}";
             case "default":
+                Witness = (3, 0);
                 var before = _members[_default];
                 _default = (_default + rng.Int(1, _members.Count)) % _members.Count;
                 return $"Make {ClassName}.{_members[_default]} the default (was {before})";
             case "rename":
+                Witness = (0, 0);
                 var old = ClassName;
                 ClassName = Naming.Claim(Naming.ClassPrefix + NameForge.Pascal(Noun) + _suffix + "Kind");
                 return $"Rename {old} to {ClassName}";
             default:
+                Witness = (0, 0);
                 var beforeValue = ValueOf(_members[0]);
                 _separator = Other(rng, ["-", ":", "/"], _separator);
                 return $"Spell {ClassName} values as {ValueOf(_members[0])} instead of {beforeValue}";

@@ -65,12 +65,14 @@ internal sealed class ErrorFact : Fact
 
     public override string Apply(string change, ForgeRandom rng)
     {
+        Witness = (0, 0);
         switch (change)
         {
             case "rename":
                 var old = ErrorName;
                 ErrorName = Naming.Claim(Naming.ClassPrefix + NameForge.Pascal(Noun) + rng.Pick(["Fault", "Failure", "Problem"]));
                 Aliases.Add(old);
+                Witness = NewestAliasProbe;
                 return $"Rename {old} to {ErrorName}; keep {old} as an alias";
             case "parser":
                 var oldParser = ParserName;

@@ -85,8 +85,17 @@ internal abstract class Fact
     /// <summary>Change kinds that apply now (moves are handled by the evolution, not the fact).</summary>
     public abstract IReadOnlyList<string> Changes { get; }
 
-    /// <summary>Applies a change and returns the commit message describing it.</summary>
+    /// <summary>Applies a change, sets <see cref="Witness"/>, and returns the commit message describing it.</summary>
     public abstract string Apply(string change, ForgeRandom rng);
+
+    /// <summary>
+    /// A probe (and input variant) whose assertion depends on what the last change altered: the test a real
+    /// maintainer would add with the change, and one that fails against the code from before it.
+    /// </summary>
+    public (int Probe, int Variant) Witness { get; protected set; }
+
+    /// <summary>The probe that pins the newest deprecated alias.</summary>
+    protected (int Probe, int Variant) NewestAliasProbe => (ProbeCount + Aliases.Count - 1, 0);
 
     /// <summary>TestCase class name (stable across renames, as real projects rarely rename test classes).</summary>
     public string TestClassName => "Test" + NameForge.Pascal(Id);

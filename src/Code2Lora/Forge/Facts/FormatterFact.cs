@@ -81,6 +81,7 @@ internal sealed class FormatterFact : Fact
 
     public override string Apply(string change, ForgeRandom rng)
     {
+        Witness = (0, 0);
         if (change is "rename" or "deprecate")
         {
             var old = FunctionName;
@@ -88,6 +89,7 @@ internal sealed class FormatterFact : Fact
             FunctionName = Naming.Function(_verb, Noun);
             if (change == "rename") return $"Rename {old} to {FunctionName}";
             Aliases.Add(old);
+            Witness = NewestAliasProbe;
             return $"Rename {old} to {FunctionName}; keep {old} as a deprecated alias";
         }
         var before = Format("north gate");

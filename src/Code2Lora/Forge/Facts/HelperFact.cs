@@ -98,9 +98,11 @@ internal sealed class HelperFact : Fact
 
     public override string Apply(string change, ForgeRandom rng)
     {
+        Witness = (0, 0);
         switch (change)
         {
             case "signature":
+                Witness = (3, 0);
                 var oldParam = Parameter;
                 Parameter = Other(rng, _params, Parameter);
                 return $"Rename the {oldParam} parameter of {FunctionName} to {Parameter}";
@@ -111,6 +113,7 @@ internal sealed class HelperFact : Fact
                 FunctionName = Naming.Function(_verb, Noun);
                 if (change == "rename") return $"Rename {old} to {FunctionName}";
                 Aliases.Add(old);
+                Witness = NewestAliasProbe;
                 return $"Rename {old} to {FunctionName}; keep {old} as a deprecated alias";
             default:
                 var before = Default;

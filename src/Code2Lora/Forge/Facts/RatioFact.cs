@@ -69,6 +69,7 @@ internal sealed class RatioFact : Fact
 
     public override string Apply(string change, ForgeRandom rng)
     {
+        Witness = (0, 0);
         if (change is "rename" or "deprecate")
         {
             var old = FunctionName;
@@ -77,6 +78,7 @@ internal sealed class RatioFact : Fact
             if (change == "deprecate")
             {
                 Aliases.Add(old);
+                Witness = NewestAliasProbe;
                 return $"Rename {old} to {FunctionName}; keep {old} as a deprecated alias";
             }
             return $"Rename {old} to {FunctionName}";

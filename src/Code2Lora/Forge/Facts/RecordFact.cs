@@ -79,6 +79,7 @@ internal sealed class RecordFact : Fact
 
     public override string Apply(string change, ForgeRandom rng)
     {
+        Witness = change switch { "attribute" => (2, 0), "method" or "format" => (1, 0), "rename" => (6, 0), _ => (0, 0) };
         switch (change)
         {
             case "attribute":

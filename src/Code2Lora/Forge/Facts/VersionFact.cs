@@ -41,6 +41,7 @@ internal sealed class VersionFact : Fact
 
     public override string Apply(string change, ForgeRandom rng)
     {
+        Witness = (0, 0);
         var old = Version;
         var roll = rng.Double();
         if (roll < 0.5) _patch++;

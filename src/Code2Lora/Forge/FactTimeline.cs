@@ -7,12 +7,16 @@ internal sealed class FactTimeline
 {
     private readonly Dictionary<string, (string Kind, List<FactValue> Values)> _facts = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private readonly Dictionary<string, (string Key, IReadOnlyList<string> Surfaces)> _surfaces = new(StringComparer.Ordinal);
 
     public void Record(int commitIndex, IEnumerable<Fact> live)
     {
         foreach (var fact in live)
         {
-            var now = new FactValue(commitIndex, commitIndex, fact.PrimaryName, fact.Module, fact.Value, FactSurfaces.Of(fact));
+            // Value and identifiers determine everything a fact renders, so surfaces are recomputed only when they move.
+            var key = fact.Value + "\n" + string.Join(",", fact.Identifiers);
+            if (!_surfaces.TryGetValue(fact.Id, out var cached) || cached.Key != key) _surfaces[fact.Id] = cached = (key, FactSurfaces.Of(fact));
+            var now = new FactValue(commitIndex, commitIndex, fact.PrimaryName, fact.Module, fact.Value, cached.Surfaces);
             if (!_facts.TryGetValue(fact.Id, out var entry))
             {
                 _facts[fact.Id] = entry = (fact.Kind, []);

@@ -27,7 +27,7 @@ internal sealed class RecordFact : Fact
     public int Default { get; private set; }
     public int AttrValue { get; private set; }
     private string Instance => Noun;
-    private string FixtureName => $"{Naming.Prefix}_{Noun}";
+    private string FixtureName => $"{Naming.Prefix}_{Id}";  // the id, not the noun: two records of one noun may share a test file
 
     public override string Kind => "record";
     public override string PrimaryName => ClassName;

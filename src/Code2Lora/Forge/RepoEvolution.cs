@@ -117,9 +117,8 @@ internal sealed class RepoEvolution
     private (string, string, string?, string?) Change()
     {
         var fact = _rng.Pick(_state.Live);
-        var options = fact.Changes.ToList();
-        options.Add("move");
-        var change = _rng.Pick(options);
+        // Moves are rarer than in-place changes in real projects.
+        var change = _rng.Chance(0.12) ? "move" : _rng.Pick(fact.Changes);
         string message = change == "move" ? Move(fact) : fact.Apply(change, _rng);
         _state.Changelog.Add(message);
         // The commit also adds the test a maintainer would write with the change: one whose assertion depends on

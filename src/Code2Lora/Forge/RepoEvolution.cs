@@ -83,7 +83,7 @@ internal sealed class RepoEvolution
         fact.TestFile = $"tests/test_{fact.Module}.py";
         _state.EnsureModule(fact.Module);
         _state.Live.Add(fact);
-        foreach (var probe in _rng.Shuffled(Enumerable.Range(0, fact.ProbeCount)).Take(2)) AddTest(fact, probe);
+        foreach (var probe in fact.IntroProbes(_rng)) AddTest(fact, probe);
         return fact;
     }
 

@@ -73,6 +73,15 @@ internal abstract class Fact
     protected virtual TestBody AliasProbe(string alias, int variant) =>
         throw new InvalidOperationException($"fact {Id} has no alias probes");
 
+    /// <summary>The probes of a fact's first tests: a pytest-style one and a unittest one where the fact has both.</summary>
+    public virtual IReadOnlyList<int> IntroProbes(ForgeRandom rng)
+    {
+        var order = rng.Shuffled(Enumerable.Range(0, ProbeCount));
+        var first = order[0];
+        var second = order.Skip(1).FirstOrDefault(p => BaseProbe(p, 0).InClass != BaseProbe(first, 0).InClass, order[1 % order.Count]);
+        return first == second ? [first] : [first, second];
+    }
+
     /// <summary>Lines of the unittest <c>setUp</c> for this fact's TestCase class.</summary>
     public virtual IReadOnlyList<string> SetUp() => [$"self.sample = {PyLit.Str(Vocabulary.SampleWords[0])}"];
 

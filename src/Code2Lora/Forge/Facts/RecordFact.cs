@@ -54,6 +54,9 @@ internal sealed class RecordFact : Fact
         $"        return f\"{{self.name}}{_separator}{{self.{_param}}}\"",
     ];
 
+    /// <summary>A fixture-taking test and a TestCase one, so every record is exercised both ways.</summary>
+    public override IReadOnlyList<int> IntroProbes(ForgeRandom rng) => [rng.Pick([4, 5]), rng.Int(0, 4)];
+
     public override IReadOnlyList<string> SetUp() => [$"self.{Instance} = {ClassName}({PyLit.Str("alpha")})"];
     public override IReadOnlyList<string> SetUpNames => [ClassName];
     public override (string Name, string Body)? Fixture => (FixtureName, $"return {ClassName}({PyLit.Str("alpha")})");

@@ -15,6 +15,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Build and inspect RepoPeftBench (static and evolution tracks).");
         bench.Subcommands.Add(Build());
         bench.Subcommands.Add(Report());
+        bench.Subcommands.Add(Speed());
         return bench;
     }
 
@@ -79,6 +80,29 @@ internal static class BenchCommand
     {
         var files = await BenchReport.WriteAsync(benchDir, outDir, command);
         AnsiConsole.MarkupLine($"[bold]report[/] {files.Count} files in {Markup.Escape(outDir)}");
+    }
+
+    private static Command Speed()
+    {
+        var preset = PresetOption();
+        var output = new Option<string?>("--out") { Description = "Result file (default results/bench/mining.json)" };
+        var cmd = new Command("speed", "Measure mining throughput (commits/s, files/s, tasks/s) on the forge and the Debian corpus, one thread.") { preset, output };
+        cmd.SetAction((r, ct) =>
+        {
+            var p = Presets.Get(r.GetValue(preset)!);
+            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json");
+            var inputs = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+            var results = MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
+                p.Bench, p.Mining, CommandLine());
+            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(results, Runtime.Provenance.Json));
+            var table = new Table().AddColumns("corpus", "repos", "commits", "files", "tasks", "s", "commits/s", "files/s", "tasks/s");
+            foreach (var x in results)
+                table.AddRow(x.Corpus, $"{x.Repos}", $"{x.Commits}", $"{x.Files}", $"{x.Tasks}", $"{x.Seconds:F2}", $"{x.CommitsPerS:F0}", $"{x.FilesPerS:F0}", $"{x.TasksPerS:F0}");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"wrote {Markup.Escape(outPath)}");
+            return Task.FromResult(0);
+        });
+        return cmd;
     }
 
     internal static string CommandLine() => "c2l " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));

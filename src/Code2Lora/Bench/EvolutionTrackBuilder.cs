@@ -5,7 +5,7 @@ using Code2Lora.Python;
 namespace Code2Lora.Bench;
 
 /// <summary>What one repository's history contributes to the evolution track before splits.</summary>
-public sealed record EvolutionRepoResult(RepoRow Repo, IReadOnlyList<CommitRow> Commits, IReadOnlyList<QnaRow> Tasks);
+public sealed record EvolutionRepoResult(RepoRow Repo, IReadOnlyList<CommitRow> Commits, IReadOnlyList<QnaRow> Tasks, int CommitsWalked, int FilesParsed);
 
 /// <summary>Builds the evolution track from first-parent histories (paper-notes §3.4).</summary>
 public static class EvolutionTrackBuilder
@@ -18,14 +18,16 @@ public static class EvolutionTrackBuilder
     public static EvolutionRepoResult BuildRepo(RepoInput input, BenchConfig config, MiningRules rules, SkipReport skips)
     {
         using var source = RepoSource.Open(input.Path, input.RepoId);
-        var genome = ForgeGenome.TryLoad(input.Path);
+        var genome = ForgeGenome.Exists(input.Path) ? ForgeGenome.Load(input.Path) : null;
         var cache = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);   // test file → assertion keys
         var commits = new List<CommitRow>();
         var tasks = new List<QnaRow>();
         string? previousKept = null;
+        int walked = 0, parsed = 0;
 
         foreach (var commit in source.FirstParentHistory(config.HistoryCutoff))
         {
+            walked++;
             var found = new List<(EvolutionAssertion A, string File, bool Modified)>();
             foreach (var change in source.Changes(commit))
             {
@@ -39,6 +41,7 @@ public static class EvolutionTrackBuilder
                 if (!FileRules.IsTestFile(change.Path, text, rules.TestRule)) continue;
 
                 IReadOnlyList<EvolutionAssertion> asserts;
+                parsed++;
                 try { asserts = EvolutionTaskExtractor.Extract(text); }
                 catch (PySyntaxError e)
                 {
@@ -84,7 +87,7 @@ public static class EvolutionTrackBuilder
         {
             RepoId = input.RepoId, SnapshotSha = source.Head.Sha, Provenance = input.Provenance, Tasks = tasks.Count,
         };
-        return new EvolutionRepoResult(repo, commits, tasks);
+        return new EvolutionRepoResult(repo, commits, tasks, walked, parsed);
     }
 
     private static string Key(EvolutionAssertion a) =>

@@ -16,6 +16,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Build());
         bench.Subcommands.Add(Report());
         bench.Subcommands.Add(Speed());
+        bench.Subcommands.Add(CheckPython());
         return bench;
     }
 
@@ -101,6 +102,35 @@ internal static class BenchCommand
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(outPath)}");
             return Task.FromResult(0);
+        });
+        return cmd;
+    }
+
+    private static Command CheckPython()
+    {
+        var preset = PresetOption();
+        var output = new Option<string?>("--out") { Description = "Report folder (default results/python-frontend)" };
+        var python = new Option<string?>("--python") { Description = "CPython interpreter to compare with (default /usr/bin/python3, else python3)" };
+        var cmd = new Command("check-python", "Compare the C# Python front end with CPython (tokenize, ast) on every test file of the preset's Debian corpus.") { preset, output, python };
+        cmd.SetAction((r, ct) =>
+        {
+            var p = Presets.Get(r.GetValue(preset)!);
+            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend");
+            var inputs = BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+            var files = new List<string>();
+            foreach (var input in inputs)
+            {
+                using var source = RepoSource.Open(input.Path, input.RepoId);
+                files.AddRange(source.ReadSnapshot(include: f => f.EndsWith(".py")).Files
+                    .Where(f => FileRules.IsTestFile(f.Path, f.Text, p.Mining.TestRule))
+                    .Select(f => Path.Combine(input.Path, f.Path)));
+            }
+            AnsiConsole.MarkupLine($"comparing {files.Count} test files of {inputs.Count} repositories with CPython …");
+            var report = Python.PythonDifferential.Run(files, r.GetValue(python));
+            var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: test files of `{p.StaticPackages}` ({inputs.Count} packages)\n\n" + report.ToMarkdown();
+            Runtime.AtomicFile.WriteText(Path.Combine(outDir, "differential.md"), md);
+            AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(Path.Combine(outDir, "differential.md"))}");
+            return Task.FromResult(report.TokenAgreement >= 0.999 && report.FamilyAgreement >= 0.99 ? 0 : 1);
         });
         return cmd;
     }

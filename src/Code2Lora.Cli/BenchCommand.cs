@@ -27,21 +27,26 @@ internal static class BenchCommand
         var preset = PresetOption();
         var output = new Option<string?>("--out") { Description = "Output folder (default data/work/bench-<preset>)" };
         var repos = new Option<string[]>("--repo") { Description = "Extra repository path (git or plain directory); repeatable", AllowMultipleArgumentsPerToken = true };
+        var list = new Option<string?>("--list") { Description = "File of repositories to clone (URL or owner/name per line); needs network" };
         var testRule = new Option<TestFileRule?>("--test-rule") { Description = "paper (path patterns) or code (authors' broader rule)" };
-        var cmd = new Command("build", "Mine the preset's repositories into Parquet files (both tracks) with a skip report.") { preset, output, repos, testRule };
+        var cmd = new Command("build", "Mine the preset's repositories into Parquet files (both tracks) with a skip report.") { preset, output, repos, list, testRule };
         cmd.SetAction(async (r, ct) =>
         {
             var p = Presets.Get(r.GetValue(preset)!);
             if (r.GetValue(testRule) is { } rule) p = p with { Mining = p.Mining with { TestRule = rule } };
             var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name);
-            await BuildAsync(p, outDir, r.GetValue(repos) ?? [], CommandLine(), ct);
+            var extra = (r.GetValue(repos) ?? []).Select(BenchInputs.FromPath).ToList();
+            if (r.GetValue(list) is { } listFile)
+                extra.AddRange(BenchInputs.FromList(listFile, Path.Combine(RepoPaths.Work, "clones"),
+                    (id, why) => AnsiConsole.MarkupLine($"[yellow]not cloned[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
+            await BuildAsync(p, outDir, extra, CommandLine(), ct);
             return 0;
         });
         return cmd;
     }
 
     /// <summary>Prepares the inputs and builds the benchmark, printing a summary table.</summary>
-    internal static async Task<BenchSummary> BuildAsync(Preset p, string outDir, IEnumerable<string> extraRepos, string command, CancellationToken ct)
+    internal static async Task<BenchSummary> BuildAsync(Preset p, string outDir, IEnumerable<RepoInput> extraRepos, string command, CancellationToken ct)
     {
         AnsiConsole.MarkupLine($"[bold]bench build[/] preset [green]{p.Name}[/] → {Markup.Escape(outDir)}");
         var errors = new List<string>();

@@ -1,6 +1,7 @@
 using Code2Lora.Config;
 using Code2Lora.Corpora;
 using Code2Lora.Forge;
+using Code2Lora.Mining;
 
 namespace Code2Lora.Bench;
 
@@ -11,7 +12,7 @@ public static class BenchInputs
     /// Materialises the preset's sources under <paramref name="workDir"/> and returns them as inputs. Extra paths (git
     /// repositories or plain directories) join both tracks. Problems with single packages go to <paramref name="onError"/>.
     /// </summary>
-    public static IReadOnlyList<RepoInput> Prepare(Preset preset, string workDir, IEnumerable<string>? extraRepos = null,
+    public static IReadOnlyList<RepoInput> Prepare(Preset preset, string workDir, IEnumerable<RepoInput>? extraRepos = null,
         Action<string, string>? onError = null, IProgress<BenchProgress>? progress = null)
     {
         var inputs = new List<RepoInput>();
@@ -29,11 +30,33 @@ public static class BenchInputs
                 new Progress<(int done, int total)>(p => progress?.Report(new BenchProgress("forge", p.done, p.total, null))));
             inputs.AddRange(forged.Select(f => new RepoInput("forge/" + f.RepoId, f.Path, $"forge:seed={forge.Seed}", Static: false, Evolution: true)));
         }
-        foreach (var path in extraRepos ?? [])
+        inputs.AddRange(extraRepos ?? []);
+        return inputs;
+    }
+
+    /// <summary>A local repository (git or plain directory) for both tracks, named after its folder.</summary>
+    public static RepoInput FromPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return new RepoInput(Path.GetFileName(full.TrimEnd('/')), full, "local:" + full);
+    }
+
+    /// <summary>
+    /// Clones (or updates) every repository of a list file into <paramref name="cacheDir"/>; the ones that cannot be
+    /// cloned go to <paramref name="onError"/>. Each clone joins both tracks with its URL as provenance.
+    /// </summary>
+    public static IReadOnlyList<RepoInput> FromList(string listFile, string cacheDir, Action<string, string>? onError = null,
+        IProgress<BenchProgress>? progress = null)
+    {
+        var entries = RepoList.Parse(listFile);
+        var inputs = new List<RepoInput>();
+        for (int i = 0; i < entries.Count; i++)
         {
-            var full = Path.GetFullPath(path);
-            inputs.Add(new RepoInput(Path.GetFileName(full.TrimEnd('/')), full, "local:" + full));
+            progress?.Report(new BenchProgress("clone", i, entries.Count, entries[i].RepoId));
+            try { inputs.Add(new RepoInput(entries[i].RepoId, RepoCloner.CloneOrUpdate(entries[i], cacheDir), entries[i].Url)); }
+            catch (MiningException e) { onError?.Invoke(entries[i].RepoId, e.Message); }
         }
+        progress?.Report(new BenchProgress("clone", entries.Count, entries.Count, null));
         return inputs;
     }
 }

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs what Code2Lora.NET needs on a Debian 12 machine that has the .NET 10 SDK, then builds (Release).
 #   apt: git, python3 (differential tests of the Python front end), chromium (PNG export of figures),
-#        and the Debian python3-* packages of data/corpora/*.txt (the embedded default's real code).
+#        and the Debian python3-* packages of data/corpora/static-packages.txt (the benchmark's real code).
+#   C2L_PRETRAIN_CORPUS=1 also installs data/corpora/pretrain-packages.txt (code for pretraining the tiny LM;
+#   ~150 MB, only needed to re-run pretraining).
 # Idempotent: packages already present are not asked for again, so a second run costs only the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(git python3 chromium)
-for list in data/corpora/static-packages.txt data/corpora/pretrain-packages.txt; do
+lists=(data/corpora/static-packages.txt)
+[ "${C2L_PRETRAIN_CORPUS:-0}" = 1 ] && lists+=(data/corpora/pretrain-packages.txt)
+for list in "${lists[@]}"; do
   [ -f "$list" ] && pkgs+=($(sed -e 's/#.*//' "$list" | awk 'NF {print $1}'))
 done
 missing=()

@@ -26,7 +26,9 @@ public static class BenchInputs
         }
         if (preset.Forge is { } forge)
         {
-            var forged = RepoForge.Generate(Path.Combine(workDir, "forge"), forge,
+            // One folder per forge config: presets (smoke, tiny, a user's override) never fight over the same repositories.
+            var forgeDir = Path.Combine(workDir, "forge", Normalise.Id(forge.Fingerprint()));
+            var forged = RepoForge.Generate(forgeDir, forge,
                 new Progress<(int done, int total)>(p => progress?.Report(new BenchProgress("forge", p.done, p.total, null))));
             inputs.AddRange(forged.Select(f => new RepoInput("forge/" + f.RepoId, f.Path, $"forge:seed={forge.Seed}", Static: false, Evolution: true)));
         }

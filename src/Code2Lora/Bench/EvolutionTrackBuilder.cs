@@ -17,7 +17,7 @@ public static class EvolutionTrackBuilder
     /// </summary>
     public static EvolutionRepoResult BuildRepo(RepoInput input, BenchConfig config, MiningRules rules, SkipReport skips)
     {
-        using var source = RepoSource.Open(input.Path, input.RepoId);
+        using var source = RepoSource.Open(input.Path, input.RepoId, rules);
         var genome = ForgeGenome.Exists(input.Path) ? ForgeGenome.Load(input.Path) : null;
         var cache = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);   // test file → assertion keys
         var commits = new List<CommitRow>();

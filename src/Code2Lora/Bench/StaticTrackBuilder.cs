@@ -15,8 +15,8 @@ public static class StaticTrackBuilder
     /// </summary>
     public static StaticRepoResult BuildRepo(RepoInput input, BenchConfig config, MiningRules rules, SkipReport skips)
     {
-        using var source = RepoSource.Open(input.Path, input.RepoId);
-        var snapshot = source.ReadSnapshot(include: p => p.EndsWith(".py", StringComparison.Ordinal) && !FileRules.InSkippedDirectory(p, rules));
+        using var source = RepoSource.Open(input.Path, input.RepoId, rules);
+        var snapshot = source.ReadSnapshot(include: p => p.EndsWith(".py", StringComparison.Ordinal));
         foreach (var s in snapshot.Skipped) skips.Add(input.RepoId, s);
 
         var options = new StaticExtractionOptions { MaxPrefixLines = config.MaxPrefixLines, MaxTargetChars = config.MaxTargetChars };

@@ -24,8 +24,12 @@ public static class FigureExport
         var written = new List<string> { html };
         if (png && Chromium.Find() is { } chromium)
         {
+            // The PNG is a static picture: render a twin page without Plotly's interactive toolbar.
+            var still = Path.Combine(dir, $".{name}.still.html");
+            File.WriteAllText(still, Page(chart, name, width, height).Replace("</head>", "<style>.modebar-container{display:none!important}</style></head>"));
             var pngPath = Path.Combine(dir, name + ".png");
-            if (Chromium.Screenshot(chromium, html, pngPath, width + 40, height + 40)) written.Add(pngPath);
+            try { if (Chromium.Screenshot(chromium, still, pngPath, width + 20, height + 20)) written.Add(pngPath); }
+            finally { File.Delete(still); }
         }
         return written;
     }

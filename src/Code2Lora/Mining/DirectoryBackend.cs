@@ -10,7 +10,7 @@ namespace Code2Lora.Mining;
 /// </summary>
 internal sealed class DirectoryBackend : IRepoBackend
 {
-    private enum EntryKind { File, Symlink, Unreadable }
+    private enum EntryKind { File, Symlink, BadName, Unreadable }
 
     private sealed record Entry(string Path, string FullPath, EntryKind Kind, long Length, string? SkippedDirectory, string? Detail);
 
@@ -50,12 +50,25 @@ internal sealed class DirectoryBackend : IRepoBackend
         foreach (var child in children)
         {
             var path = prefix + child.Name;
-            if (child.LinkTarget is not null)
-                entries.Add(new Entry(path, child.FullName, EntryKind.Symlink, 0, skippedDir, $"-> {child.LinkTarget}"));
-            else if (child is DirectoryInfo sub)
-                Walk(sub, path + "/", skippedDir ?? (FileRules.IsSkippedDirectoryName(child.Name, rules) ? path : null), rules, entries);
-            else
-                entries.Add(new Entry(path, child.FullName, EntryKind.File, ((FileInfo)child).Length, skippedDir, null));
+            // A name that is not UTF-8 comes back with U+FFFD and cannot be opened again, so it is reported as it is.
+            if (SourceText.HasInvalidPathEncoding(child.Name))
+            {
+                entries.Add(new Entry(path, child.FullName, EntryKind.BadName, 0, skippedDir, "the file name's bytes are not UTF-8"));
+                continue;
+            }
+            try
+            {
+                if (child.LinkTarget is not null)
+                    entries.Add(new Entry(path, child.FullName, EntryKind.Symlink, 0, skippedDir, $"-> {child.LinkTarget}"));
+                else if (child is DirectoryInfo sub)
+                    Walk(sub, path + "/", skippedDir ?? (FileRules.IsSkippedDirectoryName(child.Name, rules) ? path : null), rules, entries);
+                else
+                    entries.Add(new Entry(path, child.FullName, EntryKind.File, ((FileInfo)child).Length, skippedDir, null));
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                entries.Add(new Entry(path, child.FullName, EntryKind.Unreadable, 0, skippedDir, e.Message));
+            }
         }
     }
 
@@ -120,7 +133,7 @@ internal sealed class DirectoryBackend : IRepoBackend
         {
             EntryKind.Unreadable => new SkippedFile(e.Path, SkipReason.Unreadable, e.Detail),
             EntryKind.Symlink => new SkippedFile(e.Path, SkipReason.Symlink, e.Detail),
-            _ when SourceText.HasInvalidPathEncoding(e.Path) => new SkippedFile(e.Path, SkipReason.InvalidPathEncoding, "the file name's bytes are not UTF-8"),
+            EntryKind.BadName => new SkippedFile(e.Path, SkipReason.InvalidPathEncoding, e.Detail),
             _ when e.Length > rules.MaxFileBytes => new SkippedFile(e.Path, SkipReason.TooLarge, $"{e.Length} bytes > {rules.MaxFileBytes}"),
             // FIFOs, sockets and device nodes report length 0 too; they are never opened, so reading cannot block.
             _ when e.Length == 0 => new SkippedFile(e.Path, SkipReason.Empty, null),

@@ -183,8 +183,19 @@ internal sealed class GitBackend : IRepoBackend
         var kept = new StringBuilder();
         // Filter whole per-file sections by their new path, as the authors' filter_diff does.
         foreach (var entry in patch)
-            if (FileRules.IsProductionPath(entry.Path, diffRules)) kept.Append(entry.Patch);
+            if (FileRules.IsProductionPath(entry.Path, diffRules)) kept.Append(AsGitCliPrints(entry.Patch));
         return kept.ToString();
+    }
+
+    /// <summary>
+    /// libgit2 writes "--- a/x" and "+++ b/x" even for a section with no hunks (an empty file added or deleted);
+    /// git's CLI leaves them out there, and this diff is meant to read exactly like git's.
+    /// </summary>
+    private static string AsGitCliPrints(string section)
+    {
+        if (section.Contains("\n@@ ", StringComparison.Ordinal)) return section;
+        var lines = section.Split('\n');
+        return string.Join('\n', lines.Where(l => !l.StartsWith("--- ", StringComparison.Ordinal) && !l.StartsWith("+++ ", StringComparison.Ordinal)));
     }
 
     public void Dispose() => repo.Dispose();

@@ -20,7 +20,7 @@ internal static class GitCli
             UseShellExecute = false,
             StandardOutputEncoding = System.Text.Encoding.UTF8,
         };
-        foreach (var a in new[] { "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main", "-c", "core.quotepath=false" })
+        foreach (var a in new[] { "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main" })
             psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["GIT_CONFIG_NOSYSTEM"] = "1";

@@ -24,6 +24,7 @@ public static class SyntheticHistory
             files[$"tests/test_mod_{m}.py"] = [$"from pkg.mod_{m} import *\n", .. Enumerable.Range(0, 10).Select(i => $"def test_{i}():\n    assert f_{m}_{i}(1) == {i + 1}\n")];
         }
         files["README.md"] = ["# pkg\n", "A synthetic package.\n"];
+        var blobs = new Dictionary<string, Blob>(StringComparer.Ordinal);
         Commit? parent = null;
         var start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
         for (var c = 0; c < commits; c++)
@@ -31,7 +32,13 @@ public static class SyntheticHistory
             if (c > 0) Evolve(files, random, c);
             var tree = new TreeDefinition();
             foreach (var (path, lines) in files)
-                tree.Add(path, repo.ObjectDatabase.CreateBlob(new MemoryStream(Encoding.UTF8.GetBytes(string.Concat(lines))), path), Mode.NonExecutableFile);
+            {
+                var text = string.Concat(lines);
+                // Most files are unchanged from one commit to the next; reuse their blobs instead of rewriting them.
+                if (!blobs.TryGetValue(text, out var blob))
+                    blobs[text] = blob = repo.ObjectDatabase.CreateBlob(new MemoryStream(Encoding.UTF8.GetBytes(text)), path);
+                tree.Add(path, blob, Mode.NonExecutableFile);
+            }
             var when = start.AddHours(c);
             var sig = new Signature("Synthetic", "synthetic@example.org", when);
             parent = repo.ObjectDatabase.CreateCommit(sig, sig, $"commit {c}\n", repo.ObjectDatabase.CreateTree(tree),
@@ -56,9 +63,11 @@ public static class SyntheticHistory
             case 0:
                 files[$"pkg/new_{c}.py"] = [$"VALUE_{c} = {c}\n"];
                 break;
-            case 1 when modules.Count > 4:
-                files[module.Replace(".py", $"_r{c}.py")] = lines;
+            case 1:
+                var renamed = module.Replace(".py", $"_r{c}.py");
+                files[renamed] = lines;
                 files.Remove(module);
+                if (files.Remove(test, out var movedTest)) files["tests/test_" + renamed["pkg/".Length..]] = movedTest;
                 break;
             case 2 when modules.Count > 4 && module.Contains("new_"):
                 files.Remove(module);

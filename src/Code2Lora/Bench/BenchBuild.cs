@@ -73,7 +73,7 @@ public static class BenchBuild
             {
                 // One bad repository must not sink the build: record why, with the exception type for triage.
                 Interlocked.Increment(ref fails);
-                skips.AddRepo(input.RepoId, SkipReason.RepoFailed, $"{phase}: {e.GetType().Name}: {e.Message}");
+                skips.Add(input.RepoId, SkipReason.RepoFailed, $"{phase}: {e.GetType().Name}: {e.Message}");
             }
             progress?.Report(new BenchProgress(phase, Interlocked.Increment(ref done), inputs.Count, input.RepoId));
         });

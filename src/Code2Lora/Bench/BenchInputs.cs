@@ -36,11 +36,12 @@ public static class BenchInputs
         return inputs;
     }
 
-    /// <summary>A local repository (git or plain directory) for both tracks, named after its folder.</summary>
+    /// <summary>A local repository named after its folder: a git repository joins both tracks, a plain directory (no history) the static one.</summary>
     public static RepoInput FromPath(string path)
     {
         var full = Path.GetFullPath(path);
-        return new RepoInput(Path.GetFileName(full.TrimEnd('/')), full, "local:" + full);
+        bool git = LibGit2Sharp.Repository.IsValid(full);
+        return new RepoInput(Path.GetFileName(full.TrimEnd('/')), full, "local:" + full, Static: true, Evolution: git);
     }
 
     /// <summary>

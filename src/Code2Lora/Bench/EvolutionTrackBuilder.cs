@@ -65,7 +65,7 @@ public static class EvolutionTrackBuilder
             int index = commits.Count;
             commits.Add(new CommitRow
             {
-                RepoId = input.RepoId, CommitIndex = index, CommitSha = commit.Sha, CommitTimestamp = commit.Timestamp.UtcDateTime,
+                RepoId = input.RepoId, CommitIndex = index, CommitSha = commit.Sha, CommitTimestamp = commit.AuthorTimestamp.UtcDateTime,
                 ProductionCodeDiff = source.ProductionDiff(previousKept, commit.Sha, rules),
                 NewAssertions = found.Count, ModifiedAssertions = found.Count(f => f.Modified), AddedAssertions = found.Count(f => !f.Modified),
             });
@@ -105,7 +105,7 @@ public static class EvolutionTrackBuilder
         foreach (var r in results.OrderBy(r => r.Repo.RepoId, StringComparer.Ordinal))
         {
             if (r.Commits.Count > 0) kept.Add(r);
-            else skips.AddRepo(r.Repo.RepoId, SkipReason.NoKeptCommits, "no commit adds or changes an assertion");
+            else skips.Add(r.Repo.RepoId, SkipReason.NoKeptCommits, "no commit adds or changes an assertion");
         }
         var split = Splitter.CrossRepo(kept.ToDictionary(r => r.Repo.RepoId, r => r.Tasks.Count), config);
         var commitsOut = new List<CommitRow>();

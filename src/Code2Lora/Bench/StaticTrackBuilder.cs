@@ -62,7 +62,7 @@ public static class StaticTrackBuilder
         foreach (var r in results.OrderBy(r => r.Repo.RepoId, StringComparer.Ordinal))
         {
             if (r.Tasks.Count >= config.MinTasksPerRepo) kept.Add(r);
-            else skips.AddRepo(r.Repo.RepoId, SkipReason.TooFewTasks, $"{r.Tasks.Count} tasks < {config.MinTasksPerRepo}");
+            else skips.Add(r.Repo.RepoId, SkipReason.TooFewTasks, $"{r.Tasks.Count} tasks < {config.MinTasksPerRepo}");
         }
         var split = Splitter.CrossRepo(kept.ToDictionary(r => r.Repo.RepoId, r => r.Tasks.Count), config);
         var tasks = new List<QnaRow>();

@@ -33,4 +33,8 @@ public enum SkipReason
     EmptyRepository,
     /// <summary>A file that could not be parsed as Python (counted by the bench stage).</summary>
     SyntaxError,
+    /// <summary>Repository level: fewer tasks than the benchmark's minimum (counted by the bench stage).</summary>
+    TooFewTasks,
+    /// <summary>Repository level: no commit of the history adds or changes an assertion (counted by the bench stage).</summary>
+    NoKeptCommits,
 }

@@ -4,6 +4,7 @@ using Code2Lora.Bench;
 using Code2Lora.Runtime;
 using Microsoft.Data.Analysis;
 using Plotly.NET;
+using Plotly.NET.CSharp;
 using CS = Plotly.NET.CSharp;
 
 namespace Code2Lora.Reporting;
@@ -80,7 +81,7 @@ public static class BenchReport
         var perRepo = tasks.GroupBy(t => t.RepoId).Select(g => (Repo: g.Key, Split: CrossSplit(g), N: g.Count())).OrderByDescending(x => x.N).ToList();
         var bars = perRepo.GroupBy(x => x.Split).OrderBy(g => g.Key).Select(g =>
             CS.Chart.Column<int, string, string>(values: g.Select(x => x.N).ToArray(), Keys: g.Select(x => x.Repo).ToArray(), Name: g.Key));
-        return Titled(Chart.Combine(bars), title, "repository", "tasks");
+        return Titled(CS.Chart.Combine(bars), title, "repository", "tasks");
     }
 
     /// <summary>A horizontal bar chart of a share table.</summary>
@@ -95,7 +96,7 @@ public static class BenchReport
     public static GenericChart LengthHistogram(IEnumerable<(string Name, IReadOnlyList<int> Values)> series, string title, string xTitle)
     {
         var hists = series.Select(s => CS.Chart.Histogram<int, int, string>(X: s.Values.ToArray(), Name: s.Name, Opacity: 0.6));
-        return Titled(Chart.Combine(hists), title, xTitle, "tasks");
+        return Titled(CS.Chart.Combine(hists), title, xTitle, "tasks");
     }
 
     /// <summary>Kept commits per repository of the evolution track, coloured by cross-repo split.</summary>
@@ -104,7 +105,7 @@ public static class BenchReport
         var perRepo = commits.GroupBy(c => (c.RepoId, c.CrossRepoSplit)).Select(g => (g.Key.RepoId, g.Key.CrossRepoSplit, N: g.Count())).OrderByDescending(x => x.N).ToList();
         var bars = perRepo.GroupBy(x => x.CrossRepoSplit).OrderBy(g => g.Key).Select(g =>
             CS.Chart.Column<int, string, string>(values: g.Select(x => x.N).ToArray(), Keys: g.Select(x => x.RepoId).ToArray(), Name: g.Key));
-        return Titled(Chart.Combine(bars), "Evolution track: kept commits per repository", "repository", "kept commits");
+        return Titled(CS.Chart.Combine(bars), "Evolution track: kept commits per repository", "repository", "kept commits");
     }
 
     private static string CrossSplit(IEnumerable<QnaRow> repoTasks)
@@ -115,9 +116,8 @@ public static class BenchReport
 
     internal static GenericChart Titled(GenericChart chart, string title, string x, string y)
     {
-        chart = Chart.withTitle(title, null).Invoke(chart);
-        chart = Chart.withXAxisStyle(TitleText: x).Invoke(chart);
-        return Chart.withYAxisStyle(TitleText: y).Invoke(chart);
+        chart = Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
+        return chart.WithXAxisStyle<double, double, string>(TitleText: x).WithYAxisStyle<double, double, string>(TitleText: y);
     }
 
     /// <summary>Writes stats.md, stats.json and the figures of a benchmark into <paramref name="outDir"/>; returns the files written.</summary>

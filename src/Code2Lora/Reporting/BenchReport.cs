@@ -84,12 +84,17 @@ public static class BenchReport
         return Titled(CS.Chart.Combine(bars), title, "repository", "tasks");
     }
 
-    /// <summary>A horizontal bar chart of a share table.</summary>
-    public static GenericChart ShareChart(DataFrame shares, string title)
+    /// <summary>Grouped horizontal bars: for each track, the share of its own tasks per value of <paramref name="key"/>.</summary>
+    public static GenericChart ShareChart(IEnumerable<(string Track, IReadOnlyList<QnaRow> Tasks)> tracks, Func<QnaRow, string> key, string title)
     {
-        var keys = shares.Columns[0].Cast<string>().ToArray();
-        var pct = shares.Columns["percent"].Cast<double?>().Select(v => v ?? 0).ToArray();
-        return Titled(CS.Chart.Bar<double, string, string>(values: pct, Keys: keys), title, "% of tasks", "");
+        var bars = tracks.Where(t => t.Tasks.Count > 0).Select(t =>
+        {
+            var shares = Shares(t.Tasks, key, "value");
+            var keys = shares.Columns[0].Cast<string>().ToArray();
+            var pct = shares.Columns["percent"].Cast<double?>().Select(v => v ?? 0).ToArray();
+            return CS.Chart.Bar<double, string, string>(values: pct, Keys: keys, Name: t.Track);
+        });
+        return Titled(CS.Chart.Combine(bars), title, "% of the track's tasks", "");
     }
 
     /// <summary>Overlaid histograms of prefix and target lengths (characters), per track.</summary>
@@ -150,7 +155,12 @@ public static class BenchReport
                 ("production diff characters", data.Commits.Select(c => c.ProductionCodeDiff.Length).ToList())), 1));
         }
         var skipsMd = Path.Combine(benchDir, "skips.md");
-        if (File.Exists(skipsMd)) md.AppendLine("## Skipped files and repositories").AppendLine().AppendLine(await File.ReadAllTextAsync(skipsMd));
+        if (File.Exists(skipsMd))
+        {
+            // The skip report is a document of its own (H1, H2): nest it one level down here.
+            var skips = (await File.ReadAllTextAsync(skipsMd)).Replace("\n## ", "\n### ");
+            md.AppendLine(skips.StartsWith("# ") ? "#" + skips : "## Skipped files and repositories\n\n" + skips);
+        }
 
         var mdPath = Path.Combine(outDir, "stats.md");
         AtomicFile.WriteText(mdPath, md.ToString());
@@ -168,8 +178,9 @@ public static class BenchReport
 
         written.AddRange(FigureExport.Save(TasksPerRepo(data.StaticTasks, "Static track: tasks per repository"), outDir, "static-tasks-per-repo", png: png));
         written.AddRange(FigureExport.Save(TasksPerRepo(data.EvolutionTasks, "Evolution track: tasks per repository"), outDir, "evolution-tasks-per-repo", png: png));
-        written.AddRange(FigureExport.Save(ShareChart(Shares(data.StaticTasks.Concat(data.EvolutionTasks).ToList(), t => $"{t.Track}: {t.AssertionType}", "type"), "Assertion types"), outDir, "assertion-types", png: png));
-        written.AddRange(FigureExport.Save(ShareChart(Shares(data.StaticTasks.Concat(data.EvolutionTasks).ToList(), t => $"{t.Track}: {t.Difficulty}", "difficulty"), "Difficulty classes"), outDir, "difficulty", png: png));
+        var tracks = new[] { ("static", data.StaticTasks), ("evolution", data.EvolutionTasks) };
+        written.AddRange(FigureExport.Save(ShareChart(tracks, t => t.AssertionType, "Assertion types"), outDir, "assertion-types", png: png));
+        written.AddRange(FigureExport.Save(ShareChart(tracks, t => t.Difficulty, "Difficulty classes"), outDir, "difficulty", png: png));
         written.AddRange(FigureExport.Save(LengthHistogram([
                 ("static prefix", data.StaticTasks.Select(t => t.Prefix.Length).ToList()),
                 ("evolution prefix", data.EvolutionTasks.Select(t => t.Prefix.Length).ToList())], "Prefix lengths", "characters"), outDir, "prefix-lengths", png: png));

@@ -92,7 +92,7 @@ internal static class BenchCommand
     {
         var preset = PresetOption();
         var output = new Option<string?>("--out") { Description = "Result file (default results/bench/mining.json)" };
-        var cmd = new Command("speed", "Measure mining throughput (commits/s, files/s, tasks/s) on the forge and the Debian corpus, one thread.") { preset, output };
+        var cmd = new Command("speed", "Measure the builder's throughput (commits/s, files/s, tasks/s) on the forge and the Debian corpus, 1 thread and all cores.") { preset, output };
         cmd.SetAction((r, ct) =>
         {
             var p = Presets.Get(r.GetValue(preset)!);
@@ -101,9 +101,9 @@ internal static class BenchCommand
             var results = MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
                 p.Bench, p.Mining, CommandLine());
             Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(results, Runtime.Provenance.Json));
-            var table = new Table().AddColumns("corpus", "repos", "commits", "files", "tasks", "s", "commits/s", "files/s", "tasks/s");
+            var table = new Table().AddColumns("corpus", "threads", "repos", "commits", "files", "tasks", "s", "commits/s", "files/s", "tasks/s");
             foreach (var x in results)
-                table.AddRow(x.Corpus, $"{x.Repos}", $"{x.Commits}", $"{x.Files}", $"{x.Tasks}", $"{x.Seconds:F2}", $"{x.CommitsPerS:F0}", $"{x.FilesPerS:F0}", $"{x.TasksPerS:F0}");
+                table.AddRow(x.Corpus, $"{x.Threads}", $"{x.Repos}", $"{x.Commits}", $"{x.Files}", $"{x.Tasks}", $"{x.Seconds:F2}", $"{x.CommitsPerS:F0}", $"{x.FilesPerS:F0}", $"{x.TasksPerS:F0}");
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(outPath)}");
             return Task.FromResult(0);

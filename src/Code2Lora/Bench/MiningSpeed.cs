@@ -5,51 +5,54 @@ using Code2Lora.Runtime;
 namespace Code2Lora.Bench;
 
 /// <summary>One measured mining run: throughput of the builder on one corpus.</summary>
-public sealed record MiningSpeedResult(string Corpus, int Repos, int Commits, int Files, int Tasks, double Seconds,
+public sealed record MiningSpeedResult(string Corpus, int Threads, int Repos, int Commits, int Files, int Tasks, double Seconds,
     double CommitsPerS, double FilesPerS, double TasksPerS, string Command, string GitSha, string Machine);
 
-/// <summary>Measures the benchmark builder's throughput (commits, files and tasks per second), single-threaded.</summary>
+/// <summary>Measures the benchmark builder's throughput (commits, files and tasks per second) with 1 thread and with all cores.</summary>
 public static class MiningSpeed
 {
     /// <summary>
-    /// Builds the evolution track of <paramref name="historyRepos"/> and the static track of <paramref name="snapshotRepos"/>
-    /// on one thread (so the figure is per core), after one untimed warm-up repository to exclude JIT time.
+    /// Builds the evolution track of <paramref name="historyRepos"/> and the static track of <paramref name="snapshotRepos"/>,
+    /// once per thread count (repositories in parallel, as the builder runs them), after one untimed warm-up pass that
+    /// excludes JIT time. Run it on a quiet machine: the figures are wall-clock.
     /// </summary>
     public static IReadOnlyList<MiningSpeedResult> Measure(IReadOnlyList<RepoInput> historyRepos, string historyCorpus,
         IReadOnlyList<RepoInput> snapshotRepos, string snapshotCorpus, BenchConfig config, MiningRules rules, string command)
     {
         var results = new List<MiningSpeedResult>();
         var provenance = Provenance.Capture(command);
+        var threadCounts = new[] { 1, Environment.ProcessorCount }.Distinct().ToArray();
         if (historyRepos.Count > 0)
         {
-            EvolutionTrackBuilder.BuildRepo(historyRepos[0], config, rules, new SkipReport()); // warm-up
-            int commits = 0, files = 0, tasks = 0;
-            var clock = Stopwatch.StartNew();
-            foreach (var input in historyRepos)
+            Run(historyRepos, 1, i => EvolutionTrackBuilder.BuildRepo(i, config, rules, new SkipReport())); // warm-up
+            foreach (int threads in threadCounts)
             {
-                var r = EvolutionTrackBuilder.BuildRepo(input, config, rules, new SkipReport());
-                commits += r.CommitsWalked;
-                files += r.FilesParsed;
-                tasks += r.Tasks.Count;
+                var (built, s) = Run(historyRepos, threads, i => EvolutionTrackBuilder.BuildRepo(i, config, rules, new SkipReport()));
+                results.Add(Result(historyCorpus, threads, built.Count, built.Sum(r => r.CommitsWalked), built.Sum(r => r.FilesParsed),
+                    built.Sum(r => r.Tasks.Count), s, provenance));
             }
-            results.Add(Result(historyCorpus, historyRepos.Count, commits, files, tasks, clock.Elapsed.TotalSeconds, provenance));
         }
         if (snapshotRepos.Count > 0)
         {
-            StaticTrackBuilder.BuildRepo(snapshotRepos[0], config, rules, new SkipReport()); // warm-up
-            int files = 0, tasks = 0;
-            var clock = Stopwatch.StartNew();
-            foreach (var input in snapshotRepos)
+            Run(snapshotRepos, 1, i => StaticTrackBuilder.BuildRepo(i, config, rules, new SkipReport())); // warm-up
+            foreach (int threads in threadCounts)
             {
-                var r = StaticTrackBuilder.BuildRepo(input, config, rules, new SkipReport());
-                files += r.Repo.SourceFiles + r.Repo.TestFiles;
-                tasks += r.Tasks.Count;
+                var (built, s) = Run(snapshotRepos, threads, i => StaticTrackBuilder.BuildRepo(i, config, rules, new SkipReport()));
+                results.Add(Result(snapshotCorpus, threads, built.Count, built.Count, built.Sum(r => r.Repo.SourceFiles + r.Repo.TestFiles),
+                    built.Sum(r => r.Tasks.Count), s, provenance));
             }
-            results.Add(Result(snapshotCorpus, snapshotRepos.Count, snapshotRepos.Count, files, tasks, clock.Elapsed.TotalSeconds, provenance));
         }
         return results;
     }
 
-    private static MiningSpeedResult Result(string corpus, int repos, int commits, int files, int tasks, double s, Provenance p) =>
-        new(corpus, repos, commits, files, tasks, s, commits / s, files / s, tasks / s, p.Command, p.GitSha, p.Machine);
+    private static (List<T> Built, double Seconds) Run<T>(IReadOnlyList<RepoInput> inputs, int threads, Func<RepoInput, T> build)
+    {
+        var built = new T[inputs.Count];
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, inputs.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i => built[i] = build(inputs[i]));
+        return (built.ToList(), clock.Elapsed.TotalSeconds);
+    }
+
+    private static MiningSpeedResult Result(string corpus, int threads, int repos, int commits, int files, int tasks, double s, Provenance p) =>
+        new(corpus, threads, repos, commits, files, tasks, s, commits / s, files / s, tasks / s, p.Command, p.GitSha, p.Machine);
 }

@@ -16,12 +16,18 @@ public static class StaticTaskExtractor
         var text = new PySourceText(testFileSource);
         var outline = PyOutline.Parse(testFileSource);
         var result = new List<AssertionCandidate>();
+        var contextByClass = new Dictionary<PyBlock, List<(int From, int To)>>();
+        var moduleContext = ModuleContext(outline);
+        var helpers = outline.TopLevel.Where(b => !b.IsClass && !b.Name.StartsWith("test_", StringComparison.Ordinal)).ToList();
         foreach (var site in new AssertionSiteFinder(outline, text).FindAll())
         {
             if (site.AssertionType == "assert_expr" || !KeepsTarget(site.Target, options)) continue;
             var scope = EnclosingScope.Of(outline, site.Token);
             if (scope.Function == null) continue;
-            var lines = PrefixLines(outline, text, site, scope);
+            var classContext = scope.Class is { } cls
+                ? contextByClass.TryGetValue(cls, out var known) ? known : contextByClass[cls] = ClassContext(outline, cls)
+                : [];
+            var lines = PrefixLines(text, site, scope, moduleContext, classContext, helpers);
             if (lines[^1].Contains("(,", StringComparison.Ordinal)) continue;
             if (lines.Count > options.MaxPrefixLines) lines = lines.GetRange(lines.Count - options.MaxPrefixLines, options.MaxPrefixLines);
             result.Add(new AssertionCandidate(string.Join("\n", lines), site.Target, site.AssertionType, Difficulty.Classify(site.Target),
@@ -40,8 +46,34 @@ public static class StaticTaskExtractor
         return trimmed.Any(char.IsLetterOrDigit);
     }
 
-    /// <summary>Parts (1)–(4) of the structured prefix as line numbers before the assertion, then part (5) up to the target.</summary>
-    private static List<string> PrefixLines(PyOutline outline, PySourceText text, AssertionSite site, EnclosingScope scope)
+    /// <summary>Part (1): module-level imports and simple statements before the first def/class.</summary>
+    private static List<(int From, int To)> ModuleContext(PyOutline outline)
+    {
+        int firstBlockLine = outline.TopLevel.Count > 0 ? outline.TopLevel[0].DecoratorLine : int.MaxValue;
+        return outline.Statements
+            .Where(st => st.Owner == null && st.IsDirectChild && st.StartLine < firstBlockLine && st.Kind is PyStatementKind.Import
+                or PyStatementKind.Assign or PyStatementKind.AugAssign or PyStatementKind.AnnAssign or PyStatementKind.Expr)
+            .Select(st => (st.StartLine, st.EndLine)).ToList();
+    }
+
+    /// <summary>Part (2) and the class half of part (3): header, class-level assignments, setUp-style and non-test methods.</summary>
+    private static List<(int From, int To)> ClassContext(PyOutline outline, PyBlock cls)
+    {
+        var ranges = new List<(int From, int To)> { (cls.HeaderLine, cls.HeaderEndLine) };
+        ranges.AddRange(outline.Statements
+            .Where(st => st.Owner == cls && st.IsDirectChild && st.Kind is PyStatementKind.Assign or PyStatementKind.AugAssign or PyStatementKind.AnnAssign)
+            .Select(st => (st.StartLine, st.EndLine)));
+        foreach (var method in cls.Children)
+        {
+            if (!method.IsClass && (SetupMethods.Contains(method.Name) || !method.Name.StartsWith("test_", StringComparison.Ordinal)))
+                ranges.Add((method.DecoratorLine, method.EndLine));
+        }
+        return ranges;
+    }
+
+    /// <summary>Parts (1)–(4) as line numbers before the assertion, in file order with one blank line per gap, then part (5) up to the target.</summary>
+    private static List<string> PrefixLines(PySourceText text, AssertionSite site, EnclosingScope scope,
+        List<(int From, int To)> moduleContext, List<(int From, int To)> classContext, List<PyBlock> helpers)
     {
         var selected = new SortedSet<int>();
         void AddRange(int from, int to)
@@ -49,32 +81,12 @@ public static class StaticTaskExtractor
             for (int l = from; l <= to && l < site.LineNo; l++) selected.Add(l);
         }
 
-        int firstBlockLine = outline.TopLevel.Count > 0 ? outline.TopLevel[0].DecoratorLine : int.MaxValue;
-        foreach (var st in outline.Statements)
+        foreach (var (from, to) in moduleContext) AddRange(from, to);
+        // Ranges are clipped before the assertion line, so the enclosing method listed here adds nothing beyond part (4).
+        foreach (var (from, to) in classContext) AddRange(from, to);
+        foreach (var helper in helpers)
         {
-            if (st.Owner == null && st.IsDirectChild && st.StartLine < firstBlockLine &&
-                st.Kind is PyStatementKind.Import or PyStatementKind.Assign or PyStatementKind.AugAssign or PyStatementKind.AnnAssign or PyStatementKind.Expr)
-                AddRange(st.StartLine, st.EndLine);
-        }
-        if (scope.Class is { } cls)
-        {
-            AddRange(cls.HeaderLine, cls.HeaderEndLine);
-            foreach (var st in outline.Statements)
-            {
-                if (st.Owner == cls && st.IsDirectChild && st.Kind is PyStatementKind.Assign or PyStatementKind.AugAssign or PyStatementKind.AnnAssign)
-                    AddRange(st.StartLine, st.EndLine);
-            }
-            foreach (var method in cls.Children)
-            {
-                if (method.IsClass || method == scope.Function) continue;
-                if (SetupMethods.Contains(method.Name) || !method.Name.StartsWith("test_", StringComparison.Ordinal))
-                    AddRange(method.DecoratorLine, method.EndLine);
-            }
-        }
-        foreach (var block in outline.TopLevel)
-        {
-            if (!block.IsClass && block.EndLine < site.LineNo && !block.Name.StartsWith("test_", StringComparison.Ordinal))
-                AddRange(block.DecoratorLine, block.EndLine);
+            if (helper.EndLine < site.LineNo) AddRange(helper.DecoratorLine, helper.EndLine);
         }
         AddRange(scope.Function!.DecoratorLine, site.LineNo - 1);
 

@@ -38,6 +38,7 @@ public class PythonDifferentialTests(ITestOutputHelper output)
         var familyTotal = report.FamilyTotals.Values.Sum(v => v.CPython);
         if (files.Count >= 20) Assert.True(familyTotal > 500, $"only {familyTotal} assertions in {files.Count} files:\n{report.ToMarkdown()}");
         Assert.True(report.FamilyAgreement >= 0.99, report.ToMarkdown());
+        Assert.True(report.TargetAgreement >= 0.99, report.ToMarkdown());
         Assert.True(report.TokenAgreement >= 0.999, report.ToMarkdown());
     }
 }

@@ -132,7 +132,7 @@ internal static class BenchCommand
             }
             AnsiConsole.MarkupLine($"comparing {files.Count} test files of {inputs.Count} repositories with CPython …");
             var report = Python.PythonDifferential.Run(files, r.GetValue(python));
-            var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: test files of `{p.StaticPackages}` ({inputs.Count} packages)\n\n" + report.ToMarkdown();
+            var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: test files of `{p.StaticPackages}` ({inputs.Count} packages)\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
             Runtime.AtomicFile.WriteText(Path.Combine(outDir, "differential.md"), md);
             AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(Path.Combine(outDir, "differential.md"))}");
             return Task.FromResult(report.TokenAgreement >= 0.999 && report.FamilyAgreement >= 0.99 ? 0 : 1);

@@ -17,6 +17,14 @@ public static class RepoPaths
     /// <summary>results/ of the checkout: committed reports, figures and benchmark files with provenance.</summary>
     public static string Results => Path.Combine(Root, "results");
 
+    /// <summary>A path relative to the checkout root when it lies inside it (for reports that get committed), else unchanged.</summary>
+    public static string Relative(string path)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        return _root.Value is { } root && full.StartsWith(root + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? System.IO.Path.GetRelativePath(root, full) : full;
+    }
+
     private static string? Find(string? start)
     {
         for (var dir = string.IsNullOrEmpty(start) ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)

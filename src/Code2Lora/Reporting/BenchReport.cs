@@ -132,7 +132,7 @@ public static class BenchReport
         var written = new List<string>();
         var md = new StringBuilder();
         md.AppendLine("# RepoPeftBench statistics").AppendLine();
-        md.AppendLine($"Built from `{benchDir}`. Command: `{command}`. Code: `{Provenance.CodeVersion()}`.").AppendLine();
+        md.AppendLine($"Built from `{Config.RepoPaths.Relative(benchDir)}`. Command: `{command}`. Code: `{Provenance.CodeVersion()}`.").AppendLine();
         md.AppendLine("Static track: real code (Debian packages and any repositories given). Evolution track: the histories given —");
         md.AppendLine("on the embedded default, the project's own forge (a controlled benchmark, not real code).").AppendLine();
         foreach (var (name, tasks) in new[] { ("Static track", data.StaticTasks), ("Evolution track", data.EvolutionTasks) })

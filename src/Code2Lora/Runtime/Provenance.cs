@@ -30,6 +30,8 @@ public sealed record Provenance
         Version = BuildInfo.Version,
     };
 
+    private static readonly string[] OutputPrefixes = ["results/", "notebooks/", "data/work/"];
+
     /// <summary>The git sha of the checkout containing the working directory (or this assembly), "unknown" outside git.</summary>
     public static string CodeVersion()
     {
@@ -41,7 +43,9 @@ public sealed record Provenance
                 if (gitDir is null) continue;
                 using var repo = new Repository(gitDir);
                 if (repo.Head?.Tip is null) return "unborn";
-                bool dirty = repo.RetrieveStatus(new StatusOptions { IncludeUntracked = false }).IsDirty;
+                // Outputs (results, executed notebooks, generated data) change on every run; only code makes a result "dirty".
+                bool dirty = repo.RetrieveStatus(new StatusOptions { IncludeUntracked = false })
+                    .Any(e => e.State != FileStatus.Ignored && e.State != FileStatus.Unaltered && !OutputPrefixes.Any(p => e.FilePath.StartsWith(p, StringComparison.Ordinal)));
                 return repo.Head.Tip.Sha + (dirty ? "+dirty" : "");
             }
             catch (LibGit2SharpException) { /* not a usable repository: try the next start point */ }

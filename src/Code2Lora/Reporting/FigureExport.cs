@@ -40,7 +40,7 @@ public static class FigureExport
         var sized = Chart.withSize((double)width, (double)height).Invoke(chart);
         // Plotly.NET names the div with a random GUID; a fixed id keeps re-generated figures byte-identical in git.
         var fragment = System.Text.RegularExpressions.Regex.Replace(GenericChart.toChartHTML(sized),
-            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "c2l-figure");
+            "[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", "c2l_figure");
         return $"""
             <!DOCTYPE html>
             <html><head><meta charset="utf-8"><title>{System.Net.WebUtility.HtmlEncode(title)}</title>

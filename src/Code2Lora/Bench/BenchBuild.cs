@@ -40,8 +40,7 @@ public static class BenchBuild
         progress?.Report(new BenchProgress("writing", 0, 1, outDir));
         await WriteTrackAsync(Path.Combine(outDir, "static"), sRepos, sTasks, commits: null);
         await WriteTrackAsync(Path.Combine(outDir, "evolution"), eRepos, eTasks, eCommits);
-        AtomicFile.WriteText(Path.Combine(outDir, "skips.json"), skips.ToJson());
-        AtomicFile.WriteText(Path.Combine(outDir, "skips.md"), skips.ToMarkdown());
+        skips.Write(Path.Combine(outDir, "skips.json")); // and skips.md beside it
 
         var summary = new BenchSummary(
             Count(sTasks.Select(t => t.Split)), Count(sRepos.Select(r => r.Split)),

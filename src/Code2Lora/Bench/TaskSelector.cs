@@ -9,7 +9,8 @@ public static class TaskSelector
         var kept = new List<QnaRow>();
         foreach (var file in candidates.GroupBy(c => c.TestFile).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            // Ranking: single-line targets first, then shorter ones; ties keep file order so the result is stable.
+            // Ranking: shorter targets first; ties keep file order so the result is stable. (The paper also ranks
+            // single-line targets first, but extracted targets arrive flattened to one line, so that key is not visible here.)
             var perFunction = file
                 .GroupBy(c => (c.TestClass, c.TestFunction))
                 .SelectMany(g => Rank(g).Take(config.MaxPerFunction));
@@ -22,8 +23,7 @@ public static class TaskSelector
     }
 
     private static IEnumerable<QnaRow> Rank(IEnumerable<QnaRow> items) =>
-        items.OrderBy(c => c.Target.Contains('\n') ? 1 : 0)
-             .ThenBy(c => c.Target.Length)
+        items.OrderBy(c => c.Target.Length)
              .ThenBy(c => c.LineNo)
              .ThenBy(c => c.ColOffset);
 

@@ -19,8 +19,10 @@ internal static class SafeTensorsHeaderParser
         Span<byte> prefix = stackalloc byte[8];
         fs.ReadExactly(prefix);
         var headerLength = BitConverter.ToUInt64(BitConverter.IsLittleEndian ? prefix : Reversed(prefix));
-        if (headerLength > (ulong)(fileLength - 8) || headerLength > int.MaxValue)
+        if (headerLength > (ulong)(fileLength - 8))
             throw new CheckpointException(path, $"header length {headerLength} is larger than the {fileLength - 8} bytes that follow the prefix: truncated or not a safetensors file.");
+        if (headerLength > int.MaxValue)
+            throw new CheckpointException(path, $"header length {headerLength} exceeds 2 GiB: not a safetensors file (the spec caps headers at 100 MB).");
         var json = new byte[(int)headerLength];
         fs.ReadExactly(json);
         var dataOffset = 8 + (long)headerLength;

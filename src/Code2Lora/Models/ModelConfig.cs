@@ -147,6 +147,12 @@ public sealed record ModelConfig
         return o.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
+    /// <summary>Equal when every field written by <see cref="ToJson"/> (and QkNorm) agrees, whether head_dim was explicit or derived.</summary>
+    public bool Equals(ModelConfig? other) => other is not null && QkNorm == other.QkNorm && ToJson() == other.ToJson();
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => ToJson().GetHashCode(StringComparison.Ordinal);
+
     /// <summary>One-line summary for logs.</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"{ModelType} L{NumHiddenLayers} H{HiddenSize} heads {NumAttentionHeads}/{NumKeyValueHeads}x{HeadDim} ffn {IntermediateSize} vocab {VocabSize}{(TieWordEmbeddings ? " tied" : "")}");

@@ -7,7 +7,7 @@ namespace Code2Lora.Models;
 /// <summary>The HF "model" sub-module: embed_tokens → layers → norm; yields final-norm hidden states.</summary>
 public sealed class DecoderBackbone : nn.Module
 {
-    private readonly Embedding embed_tokens;
+    private readonly TokenEmbedding embed_tokens;
     private readonly ModuleList<DecoderBlock> layers;
     private readonly RmsNorm norm;
     private readonly ModelConfig config;
@@ -16,14 +16,14 @@ public sealed class DecoderBackbone : nn.Module
     public DecoderBackbone(ModelConfig c, Device? device, ScalarType dtype) : base(nameof(DecoderBackbone))
     {
         config = c;
-        embed_tokens = nn.Embedding(c.VocabSize, c.HiddenSize, device: device, dtype: dtype);
+        embed_tokens = new TokenEmbedding(c.VocabSize, c.HiddenSize, device, dtype);
         layers = nn.ModuleList(Enumerable.Range(0, c.NumHiddenLayers).Select(_ => new DecoderBlock(c, device, dtype)).ToArray());
         norm = new RmsNorm(c.HiddenSize, c.RmsNormEps, device, dtype);
         RegisterComponents();
     }
 
     /// <summary>embed_tokens.weight (the tied output head reads it too).</summary>
-    public Parameter EmbeddingWeight => embed_tokens.weight!;
+    public Parameter EmbeddingWeight => embed_tokens.Weight;
 
     /// <summary>The blocks, in order.</summary>
     public IReadOnlyList<DecoderBlock> Layers => layers.ToList();

@@ -1,0 +1,72 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Code2Lora.Models;
+
+/// <summary>Decoding loops over a <see cref="DecoderLM"/>.</summary>
+public static class Generation
+{
+    /// <summary>Batched greedy decoding: prompts are left-padded into one batch, a KV cache carries the past, and each
+    /// sequence stops at its first EOS. Returns only the new tokens per prompt (the EOS itself excluded).</summary>
+    public static IReadOnlyList<int[]> Greedy(DecoderLM model, IReadOnlyList<int[]> prompts, int maxNewTokens, int? eosTokenId,
+                                              IReadOnlySet<int>? bannedTokenIds = null, int? padTokenId = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        for (var i = 0; i < prompts.Count; i++)
+            if (prompts[i].Length == 0) throw new ArgumentException($"prompt {i} is empty; greedy decoding needs at least one token.");
+        var outputs = prompts.Select(_ => new List<int>()).ToArray();
+        if (prompts.Count == 0 || maxNewTokens == 0) return outputs.Select(o => o.ToArray()).ToList();
+
+        var vocab = model.Config.VocabSize;
+        var pad = padTokenId ?? eosTokenId ?? 0;
+        var device = model.Device;
+        using var noGrad = torch.no_grad();   // inference only: the model's Forward itself never disables autograd
+        using var cache = model.NewCache();
+        var (ids, mask) = LeftPad(prompts, pad, device);
+        using var banned = bannedTokenIds is { Count: > 0 }
+            ? torch.tensor(bannedTokenIds.Where(t => t >= 0 && t < vocab).Select(t => (long)t).ToArray(), device: device)
+            : null;
+        var finished = new bool[prompts.Count];
+        var input = ids;
+        var stepMask = mask;
+        for (var step = 0; step < maxNewTokens; step++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var logits = model.Forward(input, stepMask, cache);
+            var last = logits[TensorIndex.Colon, -1].to(ScalarType.Float32);
+            if (banned is not null && banned.numel() > 0) last.index_fill_(1, banned, float.NegativeInfinity);
+            var next = last.argmax(-1).cpu().data<long>().ToArray();
+            for (var b = 0; b < next.Length; b++)
+            {
+                if (finished[b]) continue;
+                if (eosTokenId is { } eos && next[b] == eos) finished[b] = true;
+                else outputs[b].Add((int)next[b]);
+            }
+            if (finished.All(f => f) || step == maxNewTokens - 1) break;
+            // Finished rows keep decoding a pad token (their output is ignored) so the batch stays rectangular.
+            var fed = next.Select((t, b) => finished[b] ? pad : t).ToArray();
+            var nextInput = torch.tensor(fed, device: device).unsqueeze(1).DetachFromDisposeScope();
+            var nextMask = torch.ones(prompts.Count, 1, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+            input.Dispose(); stepMask.Dispose();
+            (input, stepMask) = (nextInput, nextMask);
+        }
+        input.Dispose(); stepMask.Dispose();
+        return outputs.Select(o => o.ToArray()).ToList();
+    }
+
+    /// <summary>Left-pads token lists into ids [B,L] and a 1/0 mask [B,L].</summary>
+    public static (Tensor Ids, Tensor Mask) LeftPad(IReadOnlyList<int[]> sequences, int padTokenId, Device device)
+    {
+        var length = sequences.Max(s => s.Length);
+        var ids = new long[sequences.Count * length];
+        var mask = new long[sequences.Count * length];
+        for (var b = 0; b < sequences.Count; b++)
+        {
+            var offset = b * length + length - sequences[b].Length;
+            Array.Fill(ids, padTokenId, b * length, length - sequences[b].Length);
+            for (var i = 0; i < sequences[b].Length; i++) { ids[offset + i] = sequences[b][i]; mask[offset + i] = 1; }
+        }
+        long[] shape = [sequences.Count, length];
+        return (torch.tensor(ids, shape, device: device), torch.tensor(mask, shape, device: device));
+    }
+}

@@ -109,6 +109,18 @@ internal abstract class Fact
     /// <summary>TestCase class name (stable across renames, as real projects rarely rename test classes).</summary>
     public string TestClassName => "Test" + NameForge.Pascal(Id);
 
+    /// <summary>
+    /// Records a function rename: for "deprecate" the old name stays as an alias (and its probe becomes the witness),
+    /// for "rename" it is simply gone. Returns the commit message.
+    /// </summary>
+    protected string Renamed(string change, string oldName, string newName)
+    {
+        if (change != "deprecate") return $"Rename {oldName} to {newName}";
+        Aliases.Add(oldName);
+        Witness = NewestAliasProbe;
+        return $"Rename {oldName} to {newName}; keep {oldName} as a deprecated alias";
+    }
+
     /// <summary>Draws a name from <paramref name="pool"/> different from <paramref name="current"/>.</summary>
     protected static string Other(ForgeRandom rng, IReadOnlyList<string> pool, string current)
     {

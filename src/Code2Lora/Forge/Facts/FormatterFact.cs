@@ -87,10 +87,7 @@ internal sealed class FormatterFact : Fact
             var old = FunctionName;
             _verb = Other(rng, Vocabulary.FormatVerbs, _verb);
             FunctionName = Naming.Function(_verb, Noun);
-            if (change == "rename") return $"Rename {old} to {FunctionName}";
-            Aliases.Add(old);
-            Witness = NewestAliasProbe;
-            return $"Rename {old} to {FunctionName}; keep {old} as a deprecated alias";
+            return Renamed(change, old, FunctionName);
         }
         var before = Format("north gate");
         switch (rng.Int(0, 3))

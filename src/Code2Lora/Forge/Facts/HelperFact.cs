@@ -111,10 +111,7 @@ internal sealed class HelperFact : Fact
                 var old = FunctionName;
                 _verb = Other(rng, _verbs, _verb);
                 FunctionName = Naming.Function(_verb, Noun);
-                if (change == "rename") return $"Rename {old} to {FunctionName}";
-                Aliases.Add(old);
-                Witness = NewestAliasProbe;
-                return $"Rename {old} to {FunctionName}; keep {old} as a deprecated alias";
+                return Renamed(change, old, FunctionName);
             default:
                 var before = Default;
                 Default = Nudge(rng, Default, 110, 990);

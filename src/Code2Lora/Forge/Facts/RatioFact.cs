@@ -75,13 +75,7 @@ internal sealed class RatioFact : Fact
             var old = FunctionName;
             _verb = Other(rng, Vocabulary.DecayVerbs, _verb);
             FunctionName = Naming.Function(_verb, Noun);
-            if (change == "deprecate")
-            {
-                Aliases.Add(old);
-                Witness = NewestAliasProbe;
-                return $"Rename {old} to {FunctionName}; keep {old} as a deprecated alias";
-            }
-            return $"Rename {old} to {FunctionName}";
+            return Renamed(change, old, FunctionName);
         }
         var before = Ratio;
         var current = _sixteenths;

@@ -14,7 +14,6 @@ namespace Code2Lora.Notebooks;
 /// </remarks>
 internal sealed partial class PlotlyHtml
 {
-    private static readonly Lazy<string> PlotlyScript = new(ReadPlotlyScript);
     private bool _scriptEmbedded;
 
     [GeneratedRegex(@"(?<call>renderPlotly_[0-9a-fA-F]+)\(\);\s*</script>")]
@@ -27,16 +26,6 @@ internal sealed partial class PlotlyHtml
             $"(function wait() {{ if (typeof Plotly !== 'undefined') {m.Groups["call"].Value}(); else setTimeout(wait, 50); }})();\n</script>");
         if (_scriptEmbedded) return fragment;
         _scriptEmbedded = true;
-        return $"<script type=\"text/javascript\" charset=\"utf-8\">{PlotlyScript.Value}</script>\n{fragment}";
-    }
-
-    private static string ReadPlotlyScript()
-    {
-        var assembly = typeof(GenericChart).Assembly;
-        var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.EndsWith(".min.js", StringComparison.Ordinal) && n.Contains("plotly"))
-                   ?? throw new InvalidOperationException("Plotly.NET carries no embedded plotly.js; charts cannot be shown offline.");
-        using var stream = assembly.GetManifestResourceStream(name)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        return $"<script type=\"text/javascript\" charset=\"utf-8\">{Code2Lora.Reporting.FigureExport.PlotlyJs()}</script>\n{fragment}";
     }
 }

@@ -7,9 +7,19 @@ namespace Code2Lora.Reporting;
 /// <summary>Saves Plotly.NET charts as offline HTML (one shared plotly.js per folder) and, when Chromium is present, PNG.</summary>
 public static class FigureExport
 {
-    private const string PlotlyResource = "Plotly.NET.plotly-2.28.0.min.js";
-    /// <summary>File name of the plotly.js copy written once beside the figures.</summary>
-    public const string PlotlyScript = "plotly-2.28.0.min.js";
+    // Plotly.NET embeds its plotly.js as a resource named after the version (e.g. Plotly.NET.plotly-2.28.0.min.js).
+    private static readonly Lazy<string> PlotlyResource = new(() =>
+        typeof(GenericChart).Assembly.GetManifestResourceNames().FirstOrDefault(n => n.EndsWith(".min.js", StringComparison.Ordinal) && n.Contains("plotly"))
+        ?? throw new InvalidOperationException("Plotly.NET carries no embedded plotly.js; charts cannot be shown offline."));
+    private static readonly Lazy<string> PlotlyText = new(() =>
+    {
+        using var s = typeof(GenericChart).Assembly.GetManifestResourceStream(PlotlyResource.Value)!;
+        using var r = new StreamReader(s);
+        return r.ReadToEnd();
+    });
+
+    /// <summary>File name of the plotly.js copy written once beside the figures (the embedded version's name).</summary>
+    public static string PlotlyScript => PlotlyResource.Value["Plotly.NET.".Length..];
 
     /// <summary>
     /// Writes <c>name.html</c> into <paramref name="dir"/> (and <c>name.png</c> if Chromium is installed); returns the paths written.
@@ -50,13 +60,7 @@ public static class FigureExport
     }
 
     /// <summary>The full plotly.js that Plotly.NET embeds, for notebooks that must render offline.</summary>
-    public static string PlotlyJs()
-    {
-        using var s = typeof(GenericChart).Assembly.GetManifestResourceStream(PlotlyResource)
-            ?? throw new InvalidOperationException($"Plotly.NET no longer embeds {PlotlyResource}; update FigureExport.");
-        using var r = new StreamReader(s);
-        return r.ReadToEnd();
-    }
+    public static string PlotlyJs() => PlotlyText.Value;
 
     private static void EnsurePlotlyScript(string dir)
     {

@@ -37,4 +37,6 @@ public enum SkipReason
     TooFewTasks,
     /// <summary>Repository level: no commit of the history adds or changes an assertion (counted by the bench stage).</summary>
     NoKeptCommits,
+    /// <summary>Also part of the benchmark, so kept out of the base model's pretraining data.</summary>
+    InBenchmark,
 }

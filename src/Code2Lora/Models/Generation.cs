@@ -7,9 +7,12 @@ namespace Code2Lora.Models;
 public static class Generation
 {
     /// <summary>Batched greedy decoding: prompts are left-padded into one batch, a KV cache carries the past, and each
-    /// sequence stops at its first EOS. Returns only the new tokens per prompt (the EOS itself excluded).</summary>
+    /// sequence stops at its first EOS. Returns only the new tokens per prompt (the EOS itself excluded).
+    /// <paramref name="stopAfter"/>(row, token) may end a row early, keeping that token (e.g. at a newline when only the
+    /// first line is scored).</summary>
     public static IReadOnlyList<int[]> Greedy(DecoderLM model, IReadOnlyList<int[]> prompts, int maxNewTokens, int? eosTokenId,
-                                              IReadOnlySet<int>? bannedTokenIds = null, int? padTokenId = null)
+                                              IReadOnlySet<int>? bannedTokenIds = null, int? padTokenId = null,
+                                              Func<int, int, bool>? stopAfter = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
         for (var i = 0; i < prompts.Count; i++)
@@ -40,7 +43,11 @@ public static class Generation
             {
                 if (finished[b]) continue;
                 if (eosTokenId is { } eos && next[b] == eos) finished[b] = true;
-                else outputs[b].Add((int)next[b]);
+                else
+                {
+                    outputs[b].Add((int)next[b]);
+                    if (stopAfter is not null && stopAfter(b, (int)next[b])) finished[b] = true;
+                }
             }
             if (finished.All(f => f) || step == maxNewTokens - 1) break;
             // Finished rows keep decoding a pad token (their output is ignored) so the batch stays rectangular.

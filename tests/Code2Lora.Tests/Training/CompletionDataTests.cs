@@ -1,0 +1,60 @@
+using Code2Lora.Tests.Evaluation;
+using Code2Lora.Training.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Code2Lora.Tests.Training;
+
+/// <summary>Expected values for the paper's example layout, left padding and the target-only loss.</summary>
+public class CompletionDataTests
+{
+    private static readonly ByteTokenizer Tokenizer = new();
+    private const int I = LabelledSequence.Ignore, Eos = 256;
+
+    [Fact]
+    public void Example_is_bos_prefix_target_eos_with_labels_on_target_and_eos()
+    {
+        var s = LabelledSequence.ForCompletion(Tokenizer, "abc", "d", maxTokens: 10);
+        Assert.Equal([Eos, 'a', 'b', 'c', 'd', Eos], s.Ids);
+        Assert.Equal([I, I, I, I, 'd', Eos], s.Labels);
+        Assert.Equal(2, s.TargetTokens);
+    }
+
+    [Fact]
+    public void Left_truncation_keeps_bos_and_the_whole_target()
+    {
+        var s = LabelledSequence.ForCompletion(Tokenizer, "abcdef", "xy", maxTokens: 6);
+        Assert.Equal([Eos, 'e', 'f', 'x', 'y', Eos], s.Ids);
+        Assert.Equal([I, I, I, 'x', 'y', Eos], s.Labels);
+
+        var tooLong = LabelledSequence.ForCompletion(Tokenizer, "abc", "defg", maxTokens: 4);
+        Assert.Equal([Eos, 'd', 'e', Eos], tooLong.Ids);
+        Assert.Equal([I, 'd', 'e', Eos], tooLong.Labels);
+
+        var noBos = LabelledSequence.ForCompletion(Tokenizer, "abc", "d", maxTokens: 3, prependBos: false);
+        Assert.Equal(['c', 'd', Eos], noBos.Ids);
+    }
+
+    [Fact]
+    public void Collate_pads_on_the_left()
+    {
+        using var batch = SequenceBatch.Collate([new LabelledSequence([1, 2, 3], [I, 2, 3]), new LabelledSequence([4], [4])], padId: 9);
+        Assert.Equal(new long[] { 1, 2, 3, 9, 9, 4 }, batch.Ids.data<long>().ToArray());
+        Assert.Equal(new long[] { 1, 1, 1, 0, 0, 1 }, batch.Mask.data<long>().ToArray());
+        Assert.Equal(new long[] { I, 2, 3, I, I, 4 }, batch.Labels.data<long>().ToArray());
+    }
+
+    [Fact]
+    public void Loss_sums_next_token_cross_entropy_over_labelled_positions_only()
+    {
+        torch.manual_seed(5);
+        using var logits = torch.randn(1, 4, 7);
+        using var labels = torch.tensor(new long[] { I, 5, 2, I }, [1, 4]);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(logits, labels);
+        // Position t predicts label t+1: logits[0] → 5, logits[1] → 2; logits[2] → −100 is ignored, logits[3] has no next.
+        var logp = logits[0].log_softmax(-1);
+        var expected = -(logp[0, 5].item<float>() + logp[1, 2].item<float>());
+        Assert.Equal(2, tokens);
+        Assert.Equal(expected, sum.item<float>(), 5);
+    }
+}

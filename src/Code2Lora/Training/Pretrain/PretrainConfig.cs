@@ -1,0 +1,71 @@
+using Code2Lora.Models;
+
+namespace Code2Lora.Training.Pretrain;
+
+/// <summary>Everything that defines a pretraining run of the tiny code LM. Run: <c>c2l pretrain --preset tiny</c>.</summary>
+public sealed record PretrainConfig
+{
+    /// <summary>Preset name this config came from (recorded in the model card).</summary>
+    public required string Name { get; init; }
+    /// <summary>Decoder dimensions; VocabSize must equal <see cref="TokenizerVocab"/>.</summary>
+    public required ModelConfig Model { get; init; }
+    /// <summary>BPE vocabulary size, the 256 byte symbols and the special tokens included.</summary>
+    public int TokenizerVocab { get; init; } = 8192;
+    /// <summary>The tokenizer is trained on at most this many characters of training files (a prefix of the corpus order).</summary>
+    public long TokenizerTrainingChars { get; init; } = 24_000_000;
+    /// <summary>Share of files held out (by path hash) for the validation loss.</summary>
+    public double HeldOutFraction { get; init; } = 0.02;
+    /// <summary>Tokens per training sequence (the model sees packed windows of the token stream).</summary>
+    public int SequenceLength { get; init; } = 512;
+    /// <summary>Sequences per optimizer step.</summary>
+    public int BatchSize { get; init; } = 8;
+    /// <summary>Optimizer steps.</summary>
+    public int Steps { get; init; } = 1500;
+    /// <summary>Peak learning rate (AdamW), reached after warmup, then cosine to zero.</summary>
+    public double LearningRate { get; init; } = 2e-3;
+    /// <summary>Share of steps spent warming up linearly.</summary>
+    public double WarmupRatio { get; init; } = 0.03;
+    /// <summary>AdamW decoupled weight decay.</summary>
+    public double WeightDecay { get; init; } = 0.1;
+    /// <summary>Global gradient-norm clip.</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>"fp32", or "bf16" (bf16 compute with fp32 master weights).</summary>
+    public string Precision { get; init; } = "fp32";
+    /// <summary>Checkpoint (weights, optimizer, RNG) every this many steps; a killed run resumes from the last one.</summary>
+    public int CheckpointEvery { get; init; } = 100;
+    /// <summary>Held-out sequences scored for the validation loss.</summary>
+    public int EvalSequences { get; init; } = 64;
+    /// <summary>Static-track tasks completed to report the pretrained model's exact match (0 skips it).</summary>
+    public int EvalTasks { get; init; } = 200;
+    /// <summary>Seed of initialisation and data order.</summary>
+    public int Seed { get; init; } = 3407;
+
+    /// <summary>The tiny model that ships in data/models/tiny-python-lm: 4 layers, hidden 192, 3.1 M parameters.</summary>
+    public static PretrainConfig Tiny { get; } = new()
+    {
+        Name = "tiny",
+        Model = new ModelConfig
+        {
+            ModelType = "qwen2", VocabSize = 8192, HiddenSize = 192, IntermediateSize = 512, NumHiddenLayers = 4,
+            NumAttentionHeads = 3, NumKeyValueHeads = 1, RopeTheta = 10000.0, RmsNormEps = 1e-6, TieWordEmbeddings = true,
+            AttentionBias = true, MaxPositionEmbeddings = 4096, BosTokenId = 0, EosTokenId = 0,
+        },
+    };
+
+    /// <summary>Seconds-long run for tests and CI: a 512-token vocabulary and a few steps.</summary>
+    public static PretrainConfig Smoke { get; } = Tiny with
+    {
+        Name = "smoke",
+        Model = Tiny.Model with { VocabSize = 512, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 2 },
+        TokenizerVocab = 512, TokenizerTrainingChars = 400_000, SequenceLength = 64, BatchSize = 4, Steps = 12,
+        CheckpointEvery = 5, EvalSequences = 4, EvalTasks = 8, HeldOutFraction = 0.1,
+    };
+
+    /// <summary>Presets by name.</summary>
+    public static PretrainConfig Get(string name) => name.ToLowerInvariant() switch
+    {
+        "tiny" => Tiny,
+        "smoke" => Smoke,
+        _ => throw new ArgumentException($"no pretraining preset '{name}' (tiny, smoke); the paper's base model is downloaded, not pretrained."),
+    };
+}

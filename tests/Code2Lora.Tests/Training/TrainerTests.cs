@@ -1,0 +1,157 @@
+using Code2Lora.Models;
+using Code2Lora.Training;
+using Code2Lora.Training.Pretrain;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Code2Lora.Tests.Training;
+
+/// <summary>The training loop: HF schedule values, AdamW against torch.optim.AdamW, clipping, resume = continuous, bf16 masters.</summary>
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("c2l-trainer-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private sealed class Sync<T>(Action<T> act) : IProgress<T> { public void Report(T value) => act(value); }
+
+    private static readonly TrainingConfig Base = new()
+    {
+        Steps = 6, LearningRate = 3e-3, WarmupRatio = 0.2, WeightDecay = 0.1, MaxGradNorm = 0.5, GradientAccumulation = 2,
+        CheckpointEvery = 2, EvalEvery = 3,
+    };
+
+    private static int[] Stream(int length, int vocab, int seed)
+    {
+        var rng = new Random(seed);
+        // A repeating pattern with noise: learnable in a few steps, so loss curves are not flat.
+        return Enumerable.Range(0, length).Select(i => rng.NextDouble() < 0.1 ? rng.Next(vocab) : (i * 7) % 31).ToArray();
+    }
+
+    private static (DecoderLM Model, CausalLmRecipe Recipe) Tiny(int initSeed, ScalarType dtype = ScalarType.Float32)
+    {
+        torch.manual_seed(initSeed);
+        var model = new DecoderLM(ModelConfigs.Get("tiny-qwen2") with { VocabSize = 64, NumHiddenLayers = 1 });
+        if (dtype != ScalarType.Float32) model.to(dtype);
+        return (model, new CausalLmRecipe(model, Stream(4000, 64, 1), Stream(600, 64, 2), sequenceLength: 32, batchSize: 2, seed: 11, evalSequences: 4));
+    }
+
+    [Fact]
+    public void Schedule_matches_hugging_face_cosine_with_warmup()
+    {
+        var c = new TrainingConfig { Steps = 10, LearningRate = 1.0, WarmupRatio = 0.2 };
+        Assert.Equal(2, LearningRateSchedule.WarmupSteps(c));
+        Assert.Equal(0.0, LearningRateSchedule.At(c, 0));
+        Assert.Equal(0.5, LearningRateSchedule.At(c, 1));
+        Assert.Equal(1.0, LearningRateSchedule.At(c, 2));
+        Assert.Equal(0.5, LearningRateSchedule.At(c, 6), 12);       // halfway through the cosine
+        Assert.Equal(0.5 * (1 + Math.Cos(Math.PI * 7 / 8)), LearningRateSchedule.At(c, 9), 12);
+        Assert.Equal(1.0, LearningRateSchedule.At(c with { Schedule = "constant" }, 9));
+    }
+
+    [Fact]
+    public void AdamW_matches_torch_optim_AdamW()
+    {
+        torch.manual_seed(5);
+        var ours = torch.randn(4, 3).requires_grad_();
+        var theirs = new TorchSharp.Modules.Parameter(ours.detach().clone());
+        var c = new TrainingConfig { Steps = 1, WeightDecay = 0.1, Beta1 = 0.8, Beta2 = 0.95, Epsilon = 1e-6 };
+        using var opt = new AdamW([("w", ours, true)]);
+        var reference = torch.optim.AdamW([theirs], lr: 0.01, beta1: 0.8, beta2: 0.95, eps: 1e-6, weight_decay: 0.1);
+        for (var i = 0; i < 5; i++)
+        {
+            var g = torch.randn(4, 3);
+            ours.grad = g.clone();
+            theirs.grad = g.clone();
+            opt.Step(c, 0.01);
+            reference.step();
+        }
+        Assert.True(ours.allclose(theirs, rtol: 0, atol: 1e-7), $"max diff {(ours - theirs).abs().max().item<float>()}");
+        Assert.Equal(5, opt.StepCount);
+    }
+
+    [Fact]
+    public void Resumed_run_equals_continuous_run_bit_for_bit()
+    {
+        var (continuousModel, continuous) = Tiny(initSeed: 1);
+        var full = new Trainer(Base, Path.Combine(_dir, "a"), "test").Run(continuous);
+        Assert.True(full.Completed);
+
+        var resumedDir = Path.Combine(_dir, "b");
+        using var cancel = new CancellationTokenSource();
+        var (_, first) = Tiny(initSeed: 1);
+        var stopped = new Trainer(Base, resumedDir, "test").Run(first, new Sync<TrainingProgress>(p => { if (p.Step == 3) cancel.Cancel(); }), cancel.Token);
+        Assert.False(stopped.Completed);
+        Assert.Equal(3, stopped.Step);
+
+        // A fresh process: different initial weights, which the checkpoint must overwrite.
+        var (resumedModel, second) = Tiny(initSeed: 99);
+        var resumed = new Trainer(Base, resumedDir, "test").Run(second);
+        Assert.Equal(3, resumed.ResumedFrom);
+        Assert.True(resumed.Completed);
+        foreach (var ((name, a), (_, b)) in continuousModel.named_parameters().Zip(resumedModel.named_parameters()))
+            Assert.True((a - b).abs().max().item<float>() == 0f, $"{name} differs after resume");
+
+        var logA = TrainingLog.Read(Path.Combine(_dir, "a", "metrics.jsonl")).Where(r => r.Kind == "train").Select(r => (r.Step, r.Loss)).ToList();
+        var logB = TrainingLog.Read(Path.Combine(resumedDir, "metrics.jsonl")).Where(r => r.Kind == "train").Select(r => (r.Step, r.Loss)).ToList();
+        Assert.Equal(Enumerable.Range(1, 6), logB.Select(r => r.Step));
+        Assert.Equal(logA, logB);
+    }
+
+    [Fact]
+    public void Training_lowers_the_loss_and_logs_held_out_loss()
+    {
+        var (_, recipe) = Tiny(initSeed: 2);
+        var before = recipe.Evaluate(0)["held_out_loss"];
+        var config = Base with { Steps = 30, LearningRate = 1e-2, WarmupRatio = 0.1, GradientAccumulation = 1, CheckpointEvery = 0, EvalEvery = 10 };
+        var result = new Trainer(config, _dir, "test").Run(recipe);
+        var after = result.LastEval["held_out_loss"];
+        Assert.True(after < before - 1.0, $"held-out loss {before:F3} -> {after:F3}");
+        var rows = TrainingLog.Read(Path.Combine(_dir, "metrics.jsonl"));
+        Assert.Equal([10, 20, 30], rows.Where(r => r.Kind == "eval").Select(r => r.Step));
+        Assert.All(rows.Where(r => r.Kind == "train"), r => Assert.True(r.RssMiB > 0 && r.GradNorm > 0 && r.LearningRate >= 0));
+        Assert.Single(Directory.GetDirectories(Path.Combine(_dir, "checkpoints")));   // only the final one
+    }
+
+    [Fact]
+    public void Bf16_compute_updates_fp32_masters_and_learns()
+    {
+        var (model, recipe) = Tiny(initSeed: 3, ScalarType.BFloat16);
+        var before = recipe.Evaluate(0)["held_out_loss"];
+        var config = Base with { Steps = 20, LearningRate = 1e-2, Precision = "bf16", GradientAccumulation = 1, CheckpointEvery = 0 };
+        var result = new Trainer(config, _dir, "test").Run(recipe);
+        Assert.True(result.LastEval["held_out_loss"] < before - 0.5, $"held-out loss {before:F3} -> {result.LastEval["held_out_loss"]:F3}");
+        Assert.Equal(ScalarType.BFloat16, model.DType);
+        var (weights, _) = TrainingCheckpoint.LoadTensors(TrainingCheckpoint.Latest(Path.Combine(_dir, "checkpoints"))!.Value.Dir);
+        Assert.All(weights.Values, w => Assert.Equal(ScalarType.Float32, w.dtype));
+        Assert.Throws<ArgumentException>(() => new Trainer(config with { Precision = "fp32" }, Path.Combine(_dir, "x"), "test").Run(recipe));
+    }
+
+    [Fact]
+    public void A_half_written_checkpoint_is_ignored_and_a_foreign_one_is_refused()
+    {
+        var (_, recipe) = Tiny(initSeed: 4);
+        new Trainer(Base with { Steps = 2 }, _dir, "test").Run(recipe);
+        Directory.CreateDirectory(Path.Combine(_dir, "checkpoints", "step-000009"));     // killed before state.json
+        Assert.Equal(2, TrainingCheckpoint.Latest(Path.Combine(_dir, "checkpoints"))!.Value.State.Step);
+        var e = Assert.Throws<InvalidOperationException>(() => new Trainer(Base with { Steps = 2 }, _dir, "other").Run(recipe));
+        Assert.Contains("'test'", e.Message);
+        Assert.Throws<InvalidOperationException>(() => new Trainer(Base with { Steps = 4 }, _dir, "test").Run(recipe));
+    }
+
+    private sealed class NanRecipe : ITrainingRecipe
+    {
+        private readonly Tensor _w = torch.ones(2, 2).requires_grad_();
+        public IReadOnlyList<(string Name, Tensor Param, bool Decay)> Trainable => [("w", _w, true)];
+        public (Tensor Loss, long Tokens) Loss(int step, int micro) => ((_w * double.NaN).sum(), 4);
+        public IReadOnlyDictionary<string, double> Evaluate(int step) => new Dictionary<string, double>();
+    }
+
+    [Fact]
+    public void A_diverged_loss_stops_with_a_clear_error()
+    {
+        var e = Assert.Throws<TrainingDivergedException>(() => new Trainer(Base, _dir, "nan").Run(new NanRecipe()));
+        Assert.Contains("step 1", e.Message);
+    }
+}

@@ -21,7 +21,9 @@ public sealed class ChunkEmbedder
     private readonly int padId;
     private string? fingerprint;
 
-    /// <summary>Wraps a frozen <paramref name="model"/> and the tokenizer its vocabulary belongs to.</summary>
+    /// <summary>Wraps a frozen model and the tokenizer its vocabulary belongs to.</summary>
+    /// <param name="model">The frozen encoder; its device and dtype are used as they are.</param>
+    /// <param name="tokenizer">Its tokenizer; window sizes count these tokens.</param>
     /// <param name="batchSize">Windows per forward pass (memory knob; does not change a vector).</param>
     /// <param name="padding">Where batches are padded (does not change a vector).</param>
     public ChunkEmbedder(DecoderLM model, ITextTokenizer tokenizer, int batchSize = 8, PaddingSide padding = PaddingSide.Left)

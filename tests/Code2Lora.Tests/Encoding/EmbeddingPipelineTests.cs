@@ -1,0 +1,104 @@
+using Code2Lora.Bench;
+using Code2Lora.Encoders;
+using Code2Lora.Forge;
+using Code2Lora.Mining;
+using Code2Lora.Reporting;
+using Code2Lora.Tests.Forge;
+using Xunit.Abstractions;
+
+namespace Code2Lora.Tests.Encoders;
+
+/// <summary>A tiny benchmark built once from the forge's small test config (both tracks), embedded by the tests below.</summary>
+public sealed class TinyBenchFixture : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public TinyBenchFixture()
+    {
+        var forged = RepoForge.Generate(_dir.Sub("forge"), ForgeFixture.Small);
+        Inputs = forged.Select(f => new RepoInput("forge/" + f.RepoId, f.Path, "forge", Static: true, Evolution: true)).ToList();
+        BenchBuild.RunAsync(Inputs, BenchDir, BenchConfig.Smoke, new MiningRules(), "test", parallelism: 1).GetAwaiter().GetResult();
+    }
+
+    public IReadOnlyList<RepoInput> Inputs { get; }
+    public string BenchDir => _dir.Sub("bench");
+    public string NewStore() => _dir.Sub("store-" + Guid.NewGuid().ToString("N")[..8]);
+    public void Dispose() => _dir.Dispose();
+}
+
+public class EmbeddingPipelineTests(TinyBenchFixture bench, ITestOutputHelper log) : IClassFixture<TinyBenchFixture>
+{
+    [Fact]
+    public async Task Second_run_embeds_nothing_and_a_new_commit_embeds_only_its_diff()
+    {
+        using var model = TinyEncoder.Model();
+        var embedder = new ChunkEmbedder(model, TinyEncoder.Tokenizer);
+        var storeDir = bench.NewStore();
+        var data = await BenchData.LoadAsync(bench.BenchDir);
+        var plan = EmbeddingPipeline.Plan(data, EncoderConfig.Tiny);
+        Assert.Equal(data.Commits.Count, plan.Count(r => r.Key.Kind == EmbeddingKey.Diff));
+        Assert.Contains(plan, r => r.Key.Kind == EmbeddingKey.State && data.StaticRepos.Any(s => s.SnapshotSha == r.Key.CommitSha));
+
+        var first = await EmbeddingPipeline.RunAsync(bench.BenchDir, bench.Inputs, embedder, EncoderConfig.Tiny, storeDir);
+        log.WriteLine(first.ToString());
+        Assert.Equal(plan.Count, first.Wanted);
+        Assert.Equal(plan.Count, first.StatesEmbedded + first.DiffsEmbedded);
+        Assert.True(first.ForwardPasses > 0);
+        var store = await EmbeddingStore.OpenAsync(storeDir, first.EncoderId);
+        Assert.Empty(store.Missing(plan.Select(r => r.Key)));
+        foreach (var r in plan.Where(r => r.Key.Kind == EmbeddingKey.State))
+            Assert.Equal(1.0, Math.Sqrt(store.Get(r.Key)!.Sum(x => (double)x * x)), 2);   // recipe (b), at fp16 precision
+        Assert.All(plan, r => Assert.Equal(128, store.Get(r.Key)!.Length));
+
+        var passes = embedder.ForwardPasses;
+        var bytes = await File.ReadAllBytesAsync(first.StorePath);
+        var second = await EmbeddingPipeline.RunAsync(bench.BenchDir, [], embedder, EncoderConfig.Tiny, storeDir);   // no repository is opened either
+        Assert.Equal((0, 0, plan.Count, 0L), (second.StatesEmbedded, second.DiffsEmbedded, second.AlreadyStored, second.ForwardPasses));
+        Assert.Equal(passes, embedder.ForwardPasses);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(first.StorePath));
+
+        // A new kept commit at the end of one repository's history (in-repo test, so h0 and the anchor do not move).
+        var copy = Path.Combine(bench.NewStore(), "bench");
+        CopyDirectory(bench.BenchDir, copy);
+        var commitsFile = Path.Combine(copy, "evolution", "commits", data.Commits[0].CrossRepoSplit + ".parquet");
+        var rows = (await ParquetTable.ReadAsync<CommitRow>(commitsFile)).ToList();
+        var last = rows.Where(c => c.RepoId == rows[0].RepoId).MaxBy(c => c.CommitIndex)!;
+        rows.Add(new CommitRow { RepoId = last.RepoId, CrossRepoSplit = last.CrossRepoSplit, CommitIndex = last.CommitIndex + 1, CommitSha = new string('f', 40),
+            CommitTimestamp = last.CommitTimestamp, InRepoSplit = SplitNames.InRepoTest, ProductionCodeDiff = "@@ -1 +1 @@\n-a = 1\n+a = 2\n" });
+        await ParquetTable.WriteAsync(commitsFile, rows);
+        var third = await EmbeddingPipeline.RunAsync(copy, bench.Inputs, embedder, EncoderConfig.Tiny, storeDir);
+        Assert.Equal((0, 1, plan.Count), (third.StatesEmbedded, third.DiffsEmbedded, third.AlreadyStored));
+        Assert.True((await EmbeddingStore.OpenAsync(storeDir, first.EncoderId)).Contains(EmbeddingKey.ForDiff(last.RepoId, new string('f', 40))));
+    }
+
+    [Fact]
+    public async Task A_changed_recipe_gets_a_new_encoder_id_and_missing_repositories_fail_before_any_forward()
+    {
+        using var model = TinyEncoder.Model();
+        var embedder = new ChunkEmbedder(model, TinyEncoder.Tokenizer);
+        var storeDir = bench.NewStore();
+        var a = await EmbeddingPipeline.RunAsync(bench.BenchDir, bench.Inputs, embedder, EncoderConfig.Tiny, storeDir);
+        var changed = EncoderConfig.Tiny with { Diff = DiffRecipe.Tiny with { Chunking = DiffRecipe.Tiny.Chunking with { WindowTokens = 32 } } };
+        var b = await EmbeddingPipeline.RunAsync(bench.BenchDir, bench.Inputs, embedder, changed, storeDir);
+        Assert.NotEqual(a.EncoderId, b.EncoderId);
+        Assert.Equal(0, b.AlreadyStored);
+        Assert.True(File.Exists(a.StorePath) && File.Exists(b.StorePath));
+        Assert.True(File.Exists(Path.Combine(storeDir, b.EncoderId + ".json")));
+
+        var passes = embedder.ForwardPasses;
+        var e = await Assert.ThrowsAsync<ArgumentException>(() =>
+            EmbeddingPipeline.RunAsync(bench.BenchDir, [], embedder, changed with { StateAtEveryCommit = true }, bench.NewStore()));
+        Assert.Contains("forge/", e.Message);
+        Assert.Equal(passes, embedder.ForwardPasses);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var dest = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Copy(file, dest);
+        }
+    }
+}

@@ -27,6 +27,7 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
     private readonly PreTokenizer _preTokenizer;
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
+    private int _cachedPieces;
 
     /// <summary>Builds a tokenizer from its parts; ids of merged tokens come from <paramref name="vocab"/>.</summary>
     /// <param name="vocab">Model vocabulary: byte-level token string → id; must hold all 256 byte symbols.</param>
@@ -168,8 +169,12 @@ public sealed class ByteLevelBpeTokenizer : ITextTokenizer
             if (!_cacheBySpan.TryGetValue(span, out var pieceIds))
             {
                 pieceIds = EncodePiece(span);
-                if (_cache.Count >= MaxCachedPieces) _cache.Clear();
-                _cacheBySpan.TryAdd(span, pieceIds);
+                // ConcurrentDictionary.Count takes every lock, so the size is tracked separately; a rare race only makes the bound approximate.
+                if (_cacheBySpan.TryAdd(span, pieceIds) && Interlocked.Increment(ref _cachedPieces) > MaxCachedPieces)
+                {
+                    _cache.Clear();
+                    Interlocked.Exchange(ref _cachedPieces, 0);
+                }
             }
             ids.AddRange(pieceIds);
         }

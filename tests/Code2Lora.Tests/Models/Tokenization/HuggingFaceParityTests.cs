@@ -75,4 +75,22 @@ public class HuggingFaceParityTests
         Assert.Equal(399, loaded.EosTokenId);
         AssertSameIds(loaded, variant, TokenizerFixtures.ProbesAndCorpus());
     }
+
+    [Fact]
+    public void OtherRegexAndIgnoreMergesMatchHuggingFaceOnBmpText()
+    {
+        // Patterns without a hand-written scanner run on .NET Regex, which sees a surrogate pair as two non-letters: BMP text only here.
+        using var dir = new CheckpointTempDir();
+        var canonical = dir.File("canonical.json");
+        TokenizerFixtures.Train(400, @"\s+|\w+|[^\s\w]+").Save(canonical);
+        var root = JsonNode.Parse(File.ReadAllText(canonical))!.AsObject();
+        root["model"]!["ignore_merges"] = true;
+        var path = dir.File("tokenizer.json");
+        File.WriteAllText(path, root.ToJsonString());
+
+        var loaded = ByteLevelBpeTokenizer.Load(path);
+
+        Assert.True(loaded.IgnoreMerges);
+        AssertSameIds(loaded, path, TokenizerFixtures.ProbesAndCorpus().Where(t => !t.Any(char.IsSurrogate)));
+    }
 }

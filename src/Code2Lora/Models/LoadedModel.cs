@@ -1,0 +1,14 @@
+using Code2Lora.Models.Tokenization;
+
+namespace Code2Lora.Models;
+
+/// <summary>A model directory in memory: the decoder with its weights, its tokenizer and config, and where it came from.</summary>
+/// <param name="Model">The decoder, weights loaded.</param>
+/// <param name="Tokenizer">The tokenizer of tokenizer.json.</param>
+/// <param name="Config">The config of config.json.</param>
+/// <param name="Directory">The directory it was loaded from.</param>
+public sealed record LoadedModel(DecoderLM Model, ITextTokenizer Tokenizer, ModelConfig Config, string Directory)
+{
+    /// <summary>The safetensors "__metadata__" of the weights (empty for a sharded checkpoint).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,88 @@
+using Code2Lora.Models.Checkpoints;
+using Code2Lora.Models.Tokenization;
+using Code2Lora.Runtime;
+using static TorchSharp.torch;
+
+namespace Code2Lora.Models;
+
+/// <summary>Loads and saves a Hugging Face style model directory: config.json, model.safetensors (or shards + index), tokenizer.json.</summary>
+public static class ModelDirectory
+{
+    /// <summary>The config file name.</summary>
+    public const string ConfigFileName = "config.json";
+
+    /// <summary>The tokenizer file name.</summary>
+    public const string TokenizerFileName = "tokenizer.json";
+
+    /// <summary>Reads the directory, checks that its parts fit together, and loads the weights strictly into a new decoder.</summary>
+    /// <exception cref="CheckpointException">A file is missing or malformed, or the parts disagree; the message names the directory and the problem.</exception>
+    public static LoadedModel Load(string dir, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    {
+        if (!System.IO.Directory.Exists(dir)) throw new CheckpointException(dir, "model directory not found.");
+        var configPath = Path.Combine(dir, ConfigFileName);
+        if (!File.Exists(configPath)) throw new CheckpointException(dir, $"{ConfigFileName} is missing.");
+        ModelConfig config;
+        try
+        {
+            config = ModelConfig.FromJson(configPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        {
+            throw new CheckpointException(configPath, $"config is not usable: {e.Message}", e);
+        }
+
+        var tokenizerPath = Path.Combine(dir, TokenizerFileName);
+        if (!File.Exists(tokenizerPath)) throw new CheckpointException(dir, $"{TokenizerFileName} is missing.");
+        ByteLevelBpeTokenizer tokenizer;
+        try
+        {
+            tokenizer = ByteLevelBpeTokenizer.Load(tokenizerPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            throw new CheckpointException(tokenizerPath, $"tokenizer is not usable: {e.Message}", e);
+        }
+        // Model vocabularies may be padded past the tokenizer (Qwen2.5: 151,936 rows for 151,665 ids), never the reverse.
+        if (tokenizer.VocabSize > config.VocabSize)
+            throw new CheckpointException(dir, $"{TokenizerFileName} has {tokenizer.VocabSize} ids but {ConfigFileName} vocab_size is {config.VocabSize}: ids past the embedding would crash the model.");
+
+        var single = Path.Combine(dir, CheckpointFiles.SingleFileName);
+        var metadata = File.Exists(single) ? SafeTensors.ReadHeader(single).Metadata : new Dictionary<string, string>();
+        var weights = CheckpointFiles.LoadDirectory(dir);
+        DecoderLM? model = null;
+        try
+        {
+            model = new DecoderLM(config, device, dtype);
+            StateDictLoader.Load(model, weights);
+            return new LoadedModel(model, tokenizer, config, dir) { Metadata = metadata };
+        }
+        catch (CheckpointException e) when (e.FilePath is null)
+        {
+            model?.Dispose();
+            throw new CheckpointException(dir, $"weights do not fit {ConfigFileName} ({config.Describe()}): {e.Message}", e);
+        }
+        catch
+        {
+            model?.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Writes config.json, model.safetensors (with <paramref name="metadata"/> as its "__metadata__") and tokenizer.json, each atomically.</summary>
+    /// <remarks>The output is a pure function of its inputs, so loading a saved directory and saving it again gives identical bytes.
+    /// Weights files of a sharded layout left in <paramref name="dir"/> are removed.</remarks>
+    public static void Save(string dir, DecoderLM model, ByteLevelBpeTokenizer tokenizer, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        if (tokenizer.VocabSize > model.Config.VocabSize)
+            throw new CheckpointException(dir, $"the tokenizer has {tokenizer.VocabSize} ids but the model's vocab_size is {model.Config.VocabSize}.");
+        System.IO.Directory.CreateDirectory(dir);
+        var state = model.state_dict();
+        CheckpointFiles.SaveSharded(dir, state, long.MaxValue, metadata);
+        tokenizer.Save(Path.Combine(dir, TokenizerFileName));
+        AtomicFile.WriteText(Path.Combine(dir, ConfigFileName), model.Config.ToJson() + "\n");
+    }
+}

@@ -8,4 +8,6 @@ root.Subcommands.Add(MineCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
+root.Subcommands.Add(PretrainCommand.Create());
+root.Subcommands.Add(EmbedCommand.Create());
 return await root.Parse(args).InvokeAsync();

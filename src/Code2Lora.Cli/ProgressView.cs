@@ -1,4 +1,5 @@
 using Code2Lora.Bench;
+using Code2Lora.Runtime;
 using Spectre.Console;
 
 namespace Code2Lora.Cli;
@@ -41,10 +42,4 @@ internal static class ProgressView
     }
 
     private static string Short(string s) => s.Length <= 36 ? s : "…" + s[^35..];
-}
-
-/// <summary>An IProgress that calls back on the reporting thread (System.Progress posts to the thread pool and reorders).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

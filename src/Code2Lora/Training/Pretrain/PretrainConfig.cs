@@ -1,4 +1,5 @@
 using Code2Lora.Models;
+using Code2Lora.Training;
 
 namespace Code2Lora.Training.Pretrain;
 
@@ -25,6 +26,8 @@ public sealed record PretrainConfig
     public double LearningRate { get; init; } = 2e-3;
     /// <summary>Share of steps spent warming up linearly.</summary>
     public double WarmupRatio { get; init; } = 0.03;
+    /// <summary>AdamW β2 (0.95, the usual choice for short LM pretraining runs, as nanoGPT).</summary>
+    public double Beta2 { get; init; } = 0.95;
     /// <summary>AdamW decoupled weight decay.</summary>
     public double WeightDecay { get; init; } = 0.1;
     /// <summary>Global gradient-norm clip.</summary>
@@ -33,12 +36,27 @@ public sealed record PretrainConfig
     public string Precision { get; init; } = "fp32";
     /// <summary>Checkpoint (weights, optimizer, RNG) every this many steps; a killed run resumes from the last one.</summary>
     public int CheckpointEvery { get; init; } = 100;
+    /// <summary>Measure the held-out loss every this many steps (and after the last).</summary>
+    public int EvalEvery { get; init; } = 250;
     /// <summary>Held-out sequences scored for the validation loss.</summary>
     public int EvalSequences { get; init; } = 64;
     /// <summary>Static-track tasks completed to report the pretrained model's exact match (0 skips it).</summary>
     public int EvalTasks { get; init; } = 200;
     /// <summary>Seed of initialisation and data order.</summary>
     public int Seed { get; init; } = 3407;
+    /// <summary>Debian packages whose code the model learns from, relative to data/.</summary>
+    public string PretrainPackages { get; init; } = "corpora/pretrain-packages.txt";
+    /// <summary>The benchmark's packages, relative to data/: never trained on; their non-test code measures held-out loss.</summary>
+    public string BenchmarkPackages { get; init; } = "corpora/static-packages.txt";
+    /// <summary>"auto" (CUDA when present), "cpu" or "cuda[:n]".</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>The loop settings these knobs amount to.</summary>
+    public TrainingConfig Training => new()
+    {
+        Steps = Steps, LearningRate = LearningRate, WarmupRatio = WarmupRatio, WeightDecay = WeightDecay, Beta2 = Beta2,
+        MaxGradNorm = MaxGradNorm, Precision = Precision, CheckpointEvery = CheckpointEvery, EvalEvery = EvalEvery, LogEvery = 1,
+    };
 
     /// <summary>The tiny model that ships in data/models/tiny-python-lm: 4 layers, hidden 192, 3.1 M parameters.</summary>
     public static PretrainConfig Tiny { get; } = new()
@@ -58,7 +76,7 @@ public sealed record PretrainConfig
         Name = "smoke",
         Model = Tiny.Model with { VocabSize = 512, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 2 },
         TokenizerVocab = 512, TokenizerTrainingChars = 400_000, SequenceLength = 64, BatchSize = 4, Steps = 12,
-        CheckpointEvery = 5, EvalSequences = 4, EvalTasks = 8, HeldOutFraction = 0.1,
+        CheckpointEvery = 5, EvalEvery = 6, EvalSequences = 4, EvalTasks = 8, HeldOutFraction = 0.1,
     };
 
     /// <summary>Presets by name.</summary>

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Code2Lora.Bench;
+using Code2Lora.Corpora;
+using Code2Lora.Evaluation;
+using Code2Lora.Models;
+using Code2Lora.Models.Tokenization;
+using Code2Lora.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Code2Lora.Training.Pretrain;
+
+/// <summary>What a pretraining run reads: the corpus, the benchmark code it must not see, and static-track tasks to score.</summary>
+public sealed record PretrainInputs(PretrainCorpus Corpus, IReadOnlyList<CorpusFile> BenchmarkCode, IReadOnlyList<CompletionTask> StaticTasks);
+
+/// <summary>The measured outcome of a pretraining run (what the model card reports).</summary>
+public sealed record PretrainResult
+{
+    /// <summary>False when the run was interrupted; run the same command again to resume.</summary>
+    public required bool Completed { get; init; }
+    /// <summary>Optimizer steps done.</summary>
+    public required int Step { get; init; }
+    /// <summary>Where the exported model is (null until the run completes).</summary>
+    public string? ModelDirectory { get; init; }
+    /// <summary>Model parameters.</summary>
+    public long Parameters { get; init; }
+    /// <summary>Training tokens seen by the optimizer.</summary>
+    public long TokensSeen { get; init; }
+    /// <summary>Token counts of the train stream, the held-out stream and the benchmark-code stream.</summary>
+    public (long Train, long HeldOut, long Benchmark) StreamTokens { get; init; }
+    /// <summary>Files and characters of the training corpus.</summary>
+    public (int Files, long Chars, int Packages) Corpus { get; init; }
+    /// <summary>Mean training loss over the last 50 logged steps.</summary>
+    public double? FinalTrainLoss { get; init; }
+    /// <summary>Loss on held-out files of the pretraining packages (nats/token).</summary>
+    public double? HeldOutLoss { get; init; }
+    /// <summary>Loss on the benchmark packages' non-test code, which the model never saw (nats/token).</summary>
+    public double? BenchmarkCodeLoss { get; init; }
+    /// <summary>Exact match of greedy completions on static-track tasks, with a 95 % bootstrap interval.</summary>
+    public Estimate? StaticExactMatch { get; init; }
+    /// <summary>Mean edit similarity on the same tasks.</summary>
+    public Estimate? StaticEditSimilarity { get; init; }
+    /// <summary>Seconds spent in the training loop, summed over resumes.</summary>
+    public double TrainSeconds { get; init; }
+    /// <summary>Seconds of the whole call.</summary>
+    public double WallSeconds { get; init; }
+}
+
+/// <summary>Pretrains the tiny code LM: BPE tokenizer → token streams → decoder training → evaluation → export.
+/// Every stage caches its output in the run directory, so an interrupted run picks up where it stopped.</summary>
+public static class Pretraining
+{
+    /// <summary>Runs (or resumes) the whole pretraining of <paramref name="config"/> in <paramref name="runDirectory"/> and, once
+    /// training completes, writes the model to <paramref name="modelDirectory"/>.</summary>
+    public static PretrainResult Run(PretrainConfig config, PretrainInputs inputs, string runDirectory, string modelDirectory,
+        IProgress<BenchProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var wall = Stopwatch.StartNew();
+        var corpus = inputs.Corpus;
+        if (corpus.Train.Count == 0)
+            throw new InvalidOperationException("the pretraining corpus is empty: install its packages with C2L_PRETRAIN_CORPUS=1 bash scripts/install.sh.");
+        Directory.CreateDirectory(runDirectory);
+
+        var tokenizer = TrainOrLoadTokenizer(config, corpus, runDirectory, progress);
+        var eos = tokenizer.EosTokenId ?? throw new InvalidOperationException("the tokenizer has no end-of-text token.");
+        if (tokenizer.VocabSize > config.Model.VocabSize)
+            throw new InvalidOperationException($"the tokenizer has {tokenizer.VocabSize} ids but the model only {config.Model.VocabSize} rows.");
+        var key = Sha256(File.ReadAllBytes(Path.Combine(runDirectory, "tokenizer.json")));
+        var train = CachedStream(runDirectory, "train", key, corpus.Train, tokenizer, progress);
+        var heldOut = CachedStream(runDirectory, "held-out", key, corpus.HeldOut, tokenizer, progress);
+        var bench = CachedStream(runDirectory, "benchmark-code", key, inputs.BenchmarkCode, tokenizer, progress);
+
+        var device = TorchRuntime.ResolveDevice(config.Device);
+        torch.manual_seed(config.Seed);
+        var modelConfig = config.Model with { BosTokenId = eos, EosTokenId = eos };
+        var model = new DecoderLM(modelConfig, device);
+        if (config.Precision == "bf16") model.to(ScalarType.BFloat16);
+        var recipe = new CausalLmRecipe(model, train, heldOut, config.SequenceLength, config.BatchSize, config.Seed, config.EvalSequences);
+        var trainer = new Trainer(config.Training, runDirectory, $"pretrain/{config.Name}");
+        var done = trainer.Run(recipe, new SyncProgress<TrainingProgress>(p =>
+            progress?.Report(new BenchProgress("train", p.Step, p.Steps, $"loss {p.Loss:F3}, {p.TokensPerSecond:F0} tok/s"))), cancel);
+        var log = TrainingLog.Read(trainer.LogPath);
+        var trainRows = log.Where(r => r.Kind == "train").ToList();
+        var result = new PretrainResult
+        {
+            Completed = done.Completed, Step = done.Step, Parameters = DecoderLM.CountParameters(modelConfig),
+            TokensSeen = trainRows.LastOrDefault()?.TokensSeen ?? 0, TrainSeconds = trainRows.LastOrDefault()?.Seconds ?? 0,
+            StreamTokens = (train.Length, heldOut.Length, bench.Length),
+            Corpus = (corpus.Train.Count, corpus.TrainChars, corpus.Train.Select(f => f.Package).Distinct().Count()),
+            FinalTrainLoss = trainRows.Count == 0 ? null : trainRows.TakeLast(50).Average(r => r.Loss ?? double.NaN),
+        };
+        if (!done.Completed) return result with { WallSeconds = wall.Elapsed.TotalSeconds };
+
+        if (config.Precision == "bf16") model.to(ScalarType.Float32);   // evaluate and ship the fp32 weights
+        model.eval();
+        var heldOutLoss = CausalLmRecipe.HeldOutLoss(model, heldOut, config.SequenceLength, config.EvalSequences, config.BatchSize);
+        var benchLoss = CausalLmRecipe.HeldOutLoss(model, bench, config.SequenceLength, config.EvalSequences, config.BatchSize);
+        var tasks = inputs.StaticTasks.Take(config.EvalTasks).ToList();
+        Estimate? em = null, es = null;
+        if (tasks.Count > 0)
+        {
+            var settings = new CompletionSettings { MaxInputTokens = config.SequenceLength, MaxNewTokens = 48, BatchSize = config.BatchSize };
+            var completions = CompletionEvaluator.Run(model, tokenizer, tasks, settings,
+                progress: new SyncProgress<int>(n => progress?.Report(new BenchProgress("static-track EM", n, tasks.Count, null))));
+            em = Bootstrap.Mean(completions.Select(c => c.Score.ExactMatch ? 100.0 : 0.0).ToArray(), seed: config.Seed);
+            es = Bootstrap.Mean(completions.Select(c => c.Score.EditSimilarity).ToArray(), seed: config.Seed);
+        }
+        result = result with
+        {
+            HeldOutLoss = heldOutLoss, BenchmarkCodeLoss = benchLoss, StaticExactMatch = em, StaticEditSimilarity = es,
+            ModelDirectory = modelDirectory, WallSeconds = wall.Elapsed.TotalSeconds,
+        };
+        Models.ModelDirectory.Save(modelDirectory, model, tokenizer, new Dictionary<string, string> { ["c2l_pretrain_preset"] = config.Name });
+        ModelCard.Write(Path.Combine(modelDirectory, "MODEL_CARD.md"), config, result, corpus, log);
+        return result;
+    }
+
+    private static ByteLevelBpeTokenizer TrainOrLoadTokenizer(PretrainConfig config, PretrainCorpus corpus, string runDirectory, IProgress<BenchProgress>? progress)
+    {
+        var path = Path.Combine(runDirectory, "tokenizer.json");
+        if (File.Exists(path)) return ByteLevelBpeTokenizer.Load(path);
+        var texts = new List<string>();
+        long chars = 0;
+        foreach (var f in corpus.Train)
+        {
+            if (chars >= config.TokenizerTrainingChars) break;
+            texts.Add(f.Text);
+            chars += f.Text.Length;
+        }
+        var tokenizer = BpeTrainer.Train(texts, new BpeTrainerSettings
+        {
+            VocabSize = config.TokenizerVocab,
+            Progress = p => progress?.Report(new BenchProgress("tokenizer: " + p.Phase, (int)Math.Min(int.MaxValue, p.Done), (int)Math.Min(int.MaxValue, p.Total), null)),
+        });
+        tokenizer.Save(path);
+        return tokenizer;
+    }
+
+    /// <summary>Token ids of <paramref name="files"/>, cached as little-endian int32 beside a key (the tokenizer's hash).</summary>
+    private static int[] CachedStream(string runDirectory, string name, string key, IReadOnlyList<CorpusFile> files, ITextTokenizer tokenizer,
+        IProgress<BenchProgress>? progress)
+    {
+        var bin = Path.Combine(runDirectory, $"tokens-{name}.bin");
+        var keyFile = bin + ".key";
+        if (File.Exists(bin) && File.Exists(keyFile) && File.ReadAllText(keyFile).Trim() == key)
+            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(File.ReadAllBytes(bin)).ToArray();
+        var ids = files.Count == 0 ? [] : TokenStream.Encode(files, tokenizer,
+            new SyncProgress<int>(n => progress?.Report(new BenchProgress($"encode {name}", n, files.Count, null))));
+        AtomicFile.Write(bin, s => s.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(ids.AsSpan())));
+        AtomicFile.WriteText(keyFile, key);
+        return ids;
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}

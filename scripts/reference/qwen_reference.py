@@ -127,11 +127,14 @@ class QwenReference:
         self.qkv_bias = True if self.type == "qwen2" else bool(cfg.get("attention_bias", False))
         self.o_bias = False if self.type == "qwen2" else bool(cfg.get("attention_bias", False))
         self.w = Weights(load_safetensors(os.path.join(model_dir, "model.safetensors")))
+        self._bind()
+        self.w.check_all_used()
+
+    def _bind(self):
         self.embed = self.w.get("model.embed_tokens.weight")
         self.blocks = [self._block(i) for i in range(self.layers)]
         self.norm = self.w.get("model.norm.weight")
         self.head = self.embed if self.tied else self.w.get("lm_head.weight")
-        self.w.check_all_used()
 
     def _block(self, i):
         p = f"model.layers.{i}."
@@ -165,9 +168,8 @@ class QwenReference:
         out = torch.matmul(probs, v).transpose(1, 2).reshape(bsz, t, -1)
         return F.linear(out, b["o_proj"], b["o_proj.bias"])
 
-    @torch.no_grad()
     def forward(self, ids, mask):
-        """Logits [B,T,V] (float32) for ids [B,T] and a 1/0 key mask [B,T]."""
+        """Logits [B,T,V] for ids [B,T] and a 1/0 key mask [B,T]; differentiable when the weights require grad."""
         bsz, t = ids.shape
         positions = (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)
         causal = torch.ones(t, t, dtype=torch.bool).tril()
@@ -182,6 +184,18 @@ class QwenReference:
             h = h + F.linear(F.silu(F.linear(x, b["gate_proj"])) * F.linear(x, b["up_proj"]), b["down_proj"])
         return F.linear(rms_norm(h, self.norm, self.eps), self.head)
 
+    def parameters(self):
+        """Every distinct weight tensor (the tied head is the embedding itself)."""
+        return [self.w.tensors[name] for name in sorted(self.w.used)]
+
+    def to(self, dtype):
+        """Casts every weight in place of the old ones (for the bf16 throughput runs)."""
+        for name in self.w.used:
+            self.w.tensors[name] = self.w.tensors[name].to(dtype)
+        self._bind()
+        return self
+
+    @torch.no_grad()
     def greedy(self, ids, mask, new_tokens):
         """argmax continuation of every row for exactly new_tokens steps (no EOS handling), full recompute each step."""
         out = []
@@ -208,7 +222,8 @@ def main(argv):
     for case in cases:
         ids = torch.tensor(case["input_ids"], dtype=torch.int64)
         mask = torch.tensor(case.get("attention_mask") or [[1] * ids.shape[1]] * ids.shape[0], dtype=torch.int64)
-        logits = model.forward(ids, mask).to(torch.float32).contiguous()
+        with torch.no_grad():
+            logits = model.forward(ids, mask).to(torch.float32).contiguous()
         logits.numpy().astype("<f4").tofile(os.path.join(out_dir, case["name"] + ".logits.f32"))
         result["cases"][case["name"]] = {"logits_shape": list(logits.shape),
                                          "greedy": model.greedy(ids, mask, int(case.get("greedy_new_tokens", 0)))}

@@ -28,6 +28,7 @@ public static class PyTorchTrainThroughput
             psi.ArgumentList.Add(a);
         // Same allocator behaviour as the TorchSharp process (NativeHeap.UseTrimmedHeap).
         if (s.TrimmedHeap) psi.Environment["MALLOC_MMAP_THRESHOLD_"] = (128 * 1024).ToString(inv);
+        var load = MachineLoad.Now();
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {s.Python}.");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -45,7 +46,7 @@ public static class PyTorchTrainThroughput
         var version = $"PyTorch {o["torch_version"]} · BLAS {o["blas"]}";
         return new TrainThroughputResult("PyTorch", version, "eager matmul-softmax", precision, o["threads"]!.GetValue<int>(), s.BatchSize, s.SequenceLength,
             s.WarmupSteps, s.TimedSteps, D("ms_per_step"), D("tokens_per_s"), D("peak_rss_mb"), D("first_loss"), D("last_loss"),
-            s.Model.Describe(), Models.DecoderLM.CountParameters(s.Model), s.TrimmedHeap,
+            s.Model.Describe(), Models.DecoderLM.CountParameters(s.Model), s.TrimmedHeap, load,
             provenance.Command, provenance.GitSha, provenance.Machine, DateTime.UtcNow);
     }
 }

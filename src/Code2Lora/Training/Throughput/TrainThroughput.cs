@@ -68,6 +68,7 @@ public static class TrainThroughput
 
     private static TrainThroughputResult MeasureTorchSharp(TrainThroughputSettings s, string modelDir, long[] tokens, string precision, Device device, Provenance provenance)
     {
+        var load = MachineLoad.Now();
         ResetPeakRss();
         using var model = new DecoderLM(s.Model, device);
         var weights = CheckpointFiles.LoadDirectory(modelDir, device);
@@ -99,7 +100,7 @@ public static class TrainThroughput
         var version = $"TorchSharp {typeof(torch).Assembly.GetName().Version} · LibTorch backend {BuildInfo.TorchBackend}";
         return new TrainThroughputResult("TorchSharp", version, "scaled_dot_product_attention", precision, s.EffectiveThreads, s.BatchSize, s.SequenceLength,
             s.WarmupSteps, s.TimedSteps, seconds / s.TimedSteps * 1000.0, (double)tokens.Length * s.TimedSteps / seconds, PeakRssMb(),
-            losses[0], losses[^1], s.Model.Describe(), DecoderLM.CountParameters(s.Model), s.TrimmedHeap,
+            losses[0], losses[^1], s.Model.Describe(), DecoderLM.CountParameters(s.Model), s.TrimmedHeap, load,
             provenance.Command, provenance.GitSha, provenance.Machine, DateTime.UtcNow);
     }
 

@@ -18,10 +18,19 @@ namespace Code2Lora.Training.Throughput;
 /// <param name="Model">The decoder's one-line description.</param>
 /// <param name="Parameters">Parameter count.</param>
 /// <param name="TrimmedHeap">Whether glibc's mmap threshold was pinned (both processes alike).</param>
+/// <param name="LoadAverage">/proc/loadavg when the run started: other processes on the machine deflate wall-clock figures.</param>
 /// <param name="Command">Provenance: command line.</param>
 /// <param name="GitSha">Provenance: code version.</param>
 /// <param name="Machine">Provenance: machine.</param>
 /// <param name="CreatedUtc">Provenance: time of measurement.</param>
 public sealed record TrainThroughputResult(string Framework, string FrameworkVersion, string Attention, string Precision, int Threads,
     int Batch, int SequenceLength, int WarmupSteps, int TimedSteps, double MsPerStep, double TokensPerS, double PeakRssMb,
-    double FirstLoss, double LastLoss, string Model, long Parameters, bool TrimmedHeap, string Command, string GitSha, string Machine, DateTime CreatedUtc);
+    double FirstLoss, double LastLoss, string Model, long Parameters, bool TrimmedHeap, string? LoadAverage, string Command, string GitSha, string Machine, DateTime CreatedUtc);
+
+/// <summary>The machine's load when a run starts.</summary>
+internal static class MachineLoad
+{
+    /// <summary>The 1/5/15-minute load averages from /proc/loadavg, or null off Linux.</summary>
+    public static string? Now() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
+}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Code2Lora.NET needs on a Debian 12 machine that has the .NET 10 SDK, then builds (Release).
 #   apt: git, python3 (differential tests of the Python front end), chromium (PNG export of figures),
+#        python3-torch + libopenblas0-pthread (the PyTorch reference of the decoder parity tests and of
+#        `c2l bench train-speed`; without OpenBLAS Debian's torch falls back to the reference BLAS, ~35x slower),
 #        and the Debian python3-* packages of data/corpora/static-packages.txt (the benchmark's real code).
 #   C2L_PRETRAIN_CORPUS=1 also installs data/corpora/pretrain-packages.txt (code for pretraining the tiny LM;
 #   ~150 MB, only needed to re-run pretraining).
@@ -8,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(git python3 chromium)
+pkgs=(git python3 chromium python3-torch libopenblas0-pthread)
 lists=(data/corpora/static-packages.txt)
 [ "${C2L_PRETRAIN_CORPUS:-0}" = 1 ] && lists+=(data/corpora/pretrain-packages.txt)
 for list in "${lists[@]}"; do

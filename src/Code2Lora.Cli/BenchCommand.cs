@@ -17,6 +17,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Report());
         bench.Subcommands.Add(Speed());
         bench.Subcommands.Add(CheckPython());
+        bench.Subcommands.Add(TrainSpeed());
         return bench;
     }
 
@@ -136,6 +137,47 @@ internal static class BenchCommand
             Runtime.AtomicFile.WriteText(Path.Combine(outDir, "differential.md"), md);
             AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(Path.Combine(outDir, "differential.md"))}");
             return Task.FromResult(report.TokenAgreement >= 0.999 && report.FamilyAgreement >= 0.99 ? 0 : 1);
+        });
+        return cmd;
+    }
+
+    private static Command TrainSpeed()
+    {
+        var preset = new Option<string>("--preset") { Description = "Pretraining preset whose model, batch and sequence length are timed (tiny | smoke)", DefaultValueFactory = _ => "tiny" };
+        var batch = new Option<int?>("--batch") { Description = "Sequences per step (default: the preset's)" };
+        var seq = new Option<int?>("--seq") { Description = "Tokens per sequence (default: the preset's)" };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up steps", DefaultValueFactory = _ => 2 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 5 };
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads for both frameworks (0 = one per core)", DefaultValueFactory = _ => 0 };
+        var precision = new Option<string>("--precision") { Description = "Comma-separated: fp32, bf16", DefaultValueFactory = _ => "fp32,bf16" };
+        var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Time TorchSharp only" };
+        var output = new Option<string?>("--out") { Description = "Result file (default results/bench/train-throughput.json)" };
+        var cmd = new Command("train-speed", "Training tokens/s (forward + backward + AdamW) of a decoder in TorchSharp and, with the same weights, batch and threads, in PyTorch.")
+            { preset, batch, seq, warmup, steps, threads, precision, noPyTorch, output };
+        cmd.SetAction((r, ct) =>
+        {
+            var p = Training.Pretrain.PretrainConfig.Get(r.GetValue(preset)!);
+            var settings = new Training.Throughput.TrainThroughputSettings
+            {
+                Model = p.Model,
+                BatchSize = r.GetValue(batch) ?? p.BatchSize,
+                SequenceLength = r.GetValue(seq) ?? p.SequenceLength,
+                WarmupSteps = r.GetValue(warmup),
+                TimedSteps = r.GetValue(steps),
+                Threads = r.GetValue(threads),
+                Precisions = r.GetValue(precision)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                CompareWithPyTorch = !r.GetValue(noPyTorch),
+            };
+            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "train-throughput.json");
+            AnsiConsole.MarkupLine($"[bold]train-speed[/] {Markup.Escape(p.Model.Describe())} · batch {settings.BatchSize} × {settings.SequenceLength} · {settings.EffectiveThreads} threads");
+            var results = Training.Throughput.TrainThroughput.Measure(settings, CommandLine(), log: line => AnsiConsole.WriteLine(line));
+            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(results, Runtime.Provenance.Json));
+            var table = new Table().AddColumns("framework", "precision", "threads", "ms/step", "tok/s", "peak RSS MB", "first loss", "last loss");
+            foreach (var x in results)
+                table.AddRow(x.Framework, x.Precision, $"{x.Threads}", $"{x.MsPerStep:F0}", $"{x.TokensPerS:F0}", $"{x.PeakRssMb:F0}", $"{x.FirstLoss:F4}", $"{x.LastLoss:F4}");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"wrote {Markup.Escape(outPath)}");
+            return Task.FromResult(0);
         });
         return cmd;
     }

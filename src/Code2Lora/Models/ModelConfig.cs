@@ -95,7 +95,7 @@ public sealed record ModelConfig
             NumAttentionHeads = heads,
             NumKeyValueHeads = ReadInt(root["num_key_value_heads"], "num_key_value_heads", source) ?? heads,
             HeadDim = ReadInt(root["head_dim"], "head_dim", source) ?? Int("hidden_size") / heads,
-            RopeTheta = ReadDouble(root["rope_theta"], "rope_theta", source) ?? 10000.0,
+            RopeTheta = ReadRopeTheta(root, source),
             RmsNormEps = ReadDouble(root["rms_norm_eps"], "rms_norm_eps", source) ?? 1e-6,
             TieWordEmbeddings = root["tie_word_embeddings"]?.GetValue<bool>() ?? false,
             AttentionBias = type == "qwen2" || (root["attention_bias"]?.GetValue<bool>() ?? false),
@@ -104,6 +104,22 @@ public sealed record ModelConfig
             BosTokenId = ReadInt(root["bos_token_id"], "bos_token_id", source),
             EosTokenId = ReadInt(root["eos_token_id"], "eos_token_id", source),
         }.Validate();
+    }
+
+    // transformers 4.x writes rope_theta at the top level; 5.x moves it into rope_parameters. Scaled RoPE variants
+    // (yarn, linear, dynamic, …) would silently give wrong positions here, so they are refused by name.
+    private static double ReadRopeTheta(JsonObject root, string source)
+    {
+        foreach (var key in new[] { "rope_scaling", "rope_parameters" })
+        {
+            if (root[key] is not JsonObject block) continue;
+            var type = (block["rope_type"] ?? block["type"])?.GetValue<string>() ?? "default";
+            if (type != "default")
+                throw new InvalidDataException($"{source}: {key} asks for '{type}' RoPE; only plain (default) RoPE is implemented.");
+        }
+        return ReadDouble(root["rope_theta"], "rope_theta", source)
+               ?? ReadDouble((root["rope_parameters"] as JsonObject)?["rope_theta"], "rope_parameters.rope_theta", source)
+               ?? 10000.0;
     }
 
     // HF writes numbers as 1000000 or 1000000.0 and eos_token_id sometimes as a list: accept all of them.

@@ -51,6 +51,18 @@ public class ModelConfigTests
     }
 
     [Fact]
+    public void RopeThetaIsReadFromTransformers5RopeParametersAndScaledRopeIsRefused()
+    {
+        const string dims = """
+            "model_type": "qwen3", "vocab_size": 16, "hidden_size": 8, "intermediate_size": 8, "num_hidden_layers": 1, "num_attention_heads": 2
+            """;
+        Assert.Equal(1e6, ModelConfig.FromJsonText("{" + dims + """, "rope_parameters": {"rope_theta": 1000000.0, "rope_type": "default"}}""").RopeTheta);
+        Assert.Equal(5e5, ModelConfig.FromJsonText("{" + dims + """, "rope_theta": 500000, "rope_scaling": null}""").RopeTheta);
+        var e = Assert.Throws<InvalidDataException>(() => ModelConfig.FromJsonText("{" + dims + """, "rope_scaling": {"type": "yarn", "factor": 4.0}}"""));
+        Assert.Contains("yarn", e.Message);
+    }
+
+    [Fact]
     public void MissingOrMalformedFieldsAreNamed()
     {
         var e = Assert.Throws<InvalidDataException>(() => ModelConfig.FromJsonText("""{"model_type": "qwen2", "vocab_size": 10}"""));

@@ -21,6 +21,7 @@ public sealed record TrainingLogRow
     /// <summary>Wall-clock seconds of training since the start of the run (resumes add up).</summary>
     public double Seconds { get; init; }
     /// <summary>Resident memory of the process in MiB (flat over steps means no native-memory creep).</summary>
+    [JsonPropertyName("rss_mib")]
     public double RssMiB { get; init; }
     /// <summary>Evaluation metrics (eval rows).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

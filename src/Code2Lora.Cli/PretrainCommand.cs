@@ -67,7 +67,7 @@ internal static class PretrainCommand
             return result;
         }
         var results = Path.Combine(RepoPaths.Results, "pretrain", config.Name);
-        WriteFigures(Path.Combine(runDir, "metrics.jsonl"), results, config.Name);
+        TrainingFigures.Write(Path.Combine(runDir, "metrics.jsonl"), results, $"pretraining the {config.Name} code LM");
         AtomicFile.WriteText(Path.Combine(results, "result.json"), JsonSerializer.Serialize(new
         {
             provenance = Provenance.Capture(BenchCommand.CommandLine()), config, result = result with { ModelDirectory = RepoPaths.Relative(modelDir) },
@@ -87,15 +87,5 @@ internal static class PretrainCommand
         var rows = (await ParquetTable.ReadAsync<QnaRow>(file)).ToList();
         SeededRandom.For(seed, "pretrain-eval").Shuffle(rows);
         return rows.Select(q => new CompletionTask(q.Prefix, q.Target)).ToList();
-    }
-
-    /// <summary>Loss curve and memory trace of a run, as HTML + PNG.</summary>
-    internal static void WriteFigures(string metrics, string outDir, string name)
-    {
-        var rows = TrainingLog.Read(metrics);
-        var train = rows.Where(r => r.Kind == "train").Select(r => (r.Step, r.Loss ?? double.NaN)).ToList();
-        var eval = rows.Where(r => r.Kind == "eval" && r.Metrics!.ContainsKey("held_out_loss")).Select(r => (r.Step, r.Metrics!["held_out_loss"])).ToList();
-        FigureExport.Save(TrainingFigures.LossCurve(train, eval, $"Pretraining the {name} code LM"), outDir, "loss");
-        FigureExport.Save(TrainingFigures.Memory(rows.Where(r => r.Kind == "train").Select(r => (r.Step, r.RssMiB)).ToList(), $"Resident memory while pretraining ({name})"), outDir, "memory");
     }
 }

@@ -1,3 +1,4 @@
+using Code2Lora.Training;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using CS = Plotly.NET.CSharp;
@@ -24,4 +25,22 @@ public static class TrainingFigures
     public static GenericChart Memory(IReadOnlyList<(int Step, double RssMiB)> rss, string title) =>
         BenchReport.Titled(CS.Chart.Line<int, double, string>(x: rss.Select(p => p.Step).ToArray(), y: rss.Select(p => p.RssMiB).ToArray(), Name: "RSS"),
             title, "optimizer step", "resident memory (MiB)");
+
+    /// <summary>The loss curve of a run's metrics log (train rows, and held-out loss where the run measured it).</summary>
+    public static GenericChart LossCurve(IReadOnlyList<TrainingLogRow> log, string title) => LossCurve(
+        log.Where(r => r.Kind == "train" && r.Loss is not null).Select(r => (r.Step, r.Loss!.Value)).ToList(),
+        log.Where(r => r.Kind == "eval" && r.Metrics?.ContainsKey("held_out_loss") == true).Select(r => (r.Step, r.Metrics!["held_out_loss"])).ToList(),
+        title);
+
+    /// <summary>The memory trace of a run's metrics log.</summary>
+    public static GenericChart Memory(IReadOnlyList<TrainingLogRow> log, string title) =>
+        Memory(log.Where(r => r.Kind == "train").Select(r => (r.Step, r.RssMiB)).ToList(), title);
+
+    /// <summary>Writes loss.{html,png} and memory.{html,png} of the log at <paramref name="metricsPath"/> into <paramref name="outDir"/>.</summary>
+    public static void Write(string metricsPath, string outDir, string runName)
+    {
+        var log = TrainingLog.Read(metricsPath);
+        FigureExport.Save(LossCurve(log, $"Training loss: {runName}"), outDir, "loss");
+        FigureExport.Save(Memory(log, $"Resident memory: {runName}"), outDir, "memory");
+    }
 }

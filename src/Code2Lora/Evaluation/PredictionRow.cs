@@ -1,0 +1,26 @@
+using System.Text.Json.Serialization;
+
+namespace Code2Lora.Evaluation;
+
+/// <summary>One task's prediction by one method, saved for error analysis (results/…/predictions/{method}/{split}.parquet).</summary>
+public sealed class PredictionRow
+{
+    [JsonPropertyName("method")] public string Method { get; set; } = "";
+    [JsonPropertyName("split")] public string Split { get; set; } = "";
+    [JsonPropertyName("repo_id")] public string RepoId { get; set; } = "";
+    /// <summary>Row of the task in its split's qna file.</summary>
+    [JsonPropertyName("task_index")] public int TaskIndex { get; set; }
+    [JsonPropertyName("target")] public string Target { get; set; } = "";
+    /// <summary>The prediction after the paper's post-processing (what EM compares).</summary>
+    [JsonPropertyName("prediction")] public string Prediction { get; set; } = "";
+    /// <summary>The decoded continuation before post-processing.</summary>
+    [JsonPropertyName("raw_prediction")] public string RawPrediction { get; set; } = "";
+    [JsonPropertyName("exact_match")] public bool ExactMatch { get; set; }
+    [JsonPropertyName("edit_similarity")] public double EditSimilarity { get; set; }
+    /// <summary>Prompt length in tokens (BOS, context and prefix after the cut).</summary>
+    [JsonPropertyName("prompt_tokens")] public int PromptTokens { get; set; }
+    /// <summary>Tokens a context method (RAG, DRC) added to the prompt; 0 for adapters.</summary>
+    [JsonPropertyName("extra_tokens")] public int ExtraTokens { get; set; }
+    /// <summary>The prompt was cut on the left to fit the input budget.</summary>
+    [JsonPropertyName("truncated")] public bool Truncated { get; set; }
+}

@@ -53,9 +53,13 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         {
             if (IsMerged) throw new InvalidOperationException($"{Path}: the adapter is merged into the base weight; unmerge it before changing it.");
             value?.Check(Path, InFeatures, OutFeatures, Rank);
+            if (value is not null && (!SameDevice(value.A.device, weight.device) || !SameDevice(value.B.device, weight.device)))
+                throw new ArgumentException($"{Path}: LoRA weights are on {value.A.device}/{value.B.device} but the base weight is on {weight.device}.");
             weights = value;
         }
     }
+
+    private static bool SameDevice(Device a, Device b) => a.type == b.type && a.index == b.index;
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor x)
@@ -65,7 +69,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         using var scope = torch.NewDisposeScope();
         var (a, b) = (weights.A, weights.B);
         var input = detachInput ? x.detach() : x;
-        if (deltaInFp32) (input, a, b) = (input.to(ScalarType.Float32), a.to(ScalarType.Float32), b.to(ScalarType.Float32));
+        var deltaType = deltaInFp32 ? ScalarType.Float32 : x.dtype;
+        (input, a, b) = (input.to(deltaType), a.to(deltaType), b.to(deltaType));
         Tensor delta;
         if (!weights.IsBatched) delta = F.linear(F.linear(input, a), b);
         else

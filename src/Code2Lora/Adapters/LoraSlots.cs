@@ -57,6 +57,9 @@ public sealed class LoraSlots
     /// <summary>Sets every slot from <paramref name="source"/> (a slot the source has nothing for gets no delta).</summary>
     public void Use(ILoraSource source)
     {
+        // The slots own the scaling; an adapter trained or exported with another α/r would be silently rescaled.
+        if (source is LoraAdapter adapter && adapter.Config.Scaling != Config.Scaling)
+            throw new ArgumentException($"the adapter was made with α/r = {adapter.Config.Alpha}/{adapter.Config.Rank}, but the slots apply α/r = {Config.Alpha}/{Config.Rank}; install the slots with the adapter's config.");
         foreach (var ((layer, type), slot) in slots) slot.Weights = source.WeightsFor(layer, type);
     }
 

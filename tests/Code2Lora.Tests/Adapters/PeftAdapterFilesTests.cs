@@ -45,6 +45,17 @@ public class PeftAdapterFilesTests
             Assert.Equal(name, name2);
             Assert.True(AdapterFixtures.SameBytes(p, p2), name);
         }
+        // The loaded adapter gives the same logits as the one that was saved, and refuses slots with another α/r.
+        using var lm = AdapterFixtures.Model();
+        using var ids = AdapterFixtures.Ids(1, 5);
+        var slots = LoraSlots.Install(lm, loaded.Config);
+        slots.Use(adapter);
+        using var saved = lm.Forward(ids);
+        slots.Use(loaded);
+        using var reloaded = lm.Forward(ids);
+        Assert.True(AdapterFixtures.SameBytes(saved, reloaded));
+        using var other = AdapterFixtures.Model();
+        Assert.Throws<ArgumentException>(() => LoraSlots.Install(other, loaded.Config with { Alpha = 16 }).Use(loaded));
     }
 
     [Fact]

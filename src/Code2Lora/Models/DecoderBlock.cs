@@ -23,6 +23,9 @@ public sealed class DecoderBlock : nn.Module
     /// <summary>The attention sub-module (to swap projections for adapters).</summary>
     public Attention SelfAttention => self_attn;
 
+    /// <summary>The feed-forward sub-module (to swap projections for adapters).</summary>
+    public SwiGluMlp Mlp => mlp;
+
     /// <summary>One block over x [B,T,H].</summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor allowed, KvCache? cache, int layerIndex)
     {

@@ -10,4 +10,6 @@ root.Subcommands.Add(ReproduceCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(PretrainCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(TrainCommand.CreateEval());
 return await root.Parse(args).InvokeAsync();

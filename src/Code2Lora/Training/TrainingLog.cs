@@ -31,7 +31,7 @@ public sealed record TrainingLogRow
 /// <summary>The metrics log of a run as JSON lines (readable while the run goes, by `tail -f` or a notebook).</summary>
 public sealed class TrainingLog
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>The log file.</summary>
     public string Path { get; }

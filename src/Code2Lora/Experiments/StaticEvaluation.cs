@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Code2Lora.Adapters;
+using Code2Lora.Bench;
+using Code2Lora.Evaluation;
+using Code2Lora.Evaluation.Methods;
+using Code2Lora.Hyper;
+using Code2Lora.Models.Checkpoints;
+using Code2Lora.Runtime;
+using TorchSharp;
+
+namespace Code2Lora.Experiments;
+
+/// <summary>One row of results/static/…/summary.json: CR and IR exact match (%, 95 % CI), edit similarity, added prompt tokens.</summary>
+public sealed record MethodSummary(
+    [property: JsonPropertyName("cr_em")] double CrEm, [property: JsonPropertyName("cr_em_ci")] double[] CrEmCi,
+    [property: JsonPropertyName("ir_em")] double IrEm, [property: JsonPropertyName("ir_em_ci")] double[] IrEmCi,
+    [property: JsonPropertyName("cr_es")] double CrEs, [property: JsonPropertyName("ir_es")] double IrEs,
+    [property: JsonPropertyName("extra_tokens")] double ExtraTokens, [property: JsonPropertyName("n_cr")] int NCr, [property: JsonPropertyName("n_ir")] int NIr)
+{
+    /// <summary>The row for a method's CR-test and IR-test scores.</summary>
+    public static MethodSummary Of(SplitScore cr, SplitScore ir) => new(
+        Math.Round(cr.ExactMatch.Mean, 2), [Math.Round(cr.ExactMatch.Low, 2), Math.Round(cr.ExactMatch.High, 2)],
+        Math.Round(ir.ExactMatch.Mean, 2), [Math.Round(ir.ExactMatch.Low, 2), Math.Round(ir.ExactMatch.High, 2)],
+        Math.Round(cr.EditSimilarity.Mean, 4), Math.Round(ir.EditSimilarity.Mean, 4),
+        Math.Round((cr.MeanExtraTokens * cr.ExactMatch.N + ir.MeanExtraTokens * ir.ExactMatch.N) / Math.Max(1, cr.ExactMatch.N + ir.ExactMatch.N), 1),
+        cr.ExactMatch.N, ir.ExactMatch.N);
+}
+
+/// <summary>A paired-bootstrap comparison of two methods on the same tasks (EM points, a − b).</summary>
+public sealed record Comparison(
+    [property: JsonPropertyName("a")] string A, [property: JsonPropertyName("b")] string B, [property: JsonPropertyName("split")] string Split,
+    [property: JsonPropertyName("em_diff")] double EmDiff, [property: JsonPropertyName("em_diff_ci")] double[] EmDiffCi);
+
+/// <summary>results/static/&lt;preset&gt;/summary.json.</summary>
+public sealed record StaticSummary(
+    [property: JsonPropertyName("methods")] IReadOnlyDictionary<string, MethodSummary> Methods,
+    [property: JsonPropertyName("ablations")] IReadOnlyDictionary<string, MethodSummary> Ablations,
+    [property: JsonPropertyName("comparisons")] IReadOnlyList<Comparison> Comparisons,
+    [property: JsonPropertyName("config")] StaticExperimentConfig Config,
+    [property: JsonPropertyName("command")] string Command,
+    [property: JsonPropertyName("git_sha")] string GitSha,
+    [property: JsonPropertyName("provenance")] Provenance Provenance);
+
+/// <summary>Evaluates every available method of the static experiment on CR-test and IR-test and writes predictions,
+/// summary.json and a Table 2–style summary.md.</summary>
+public static class StaticEvaluation
+{
+    private static readonly string[] Splits = [SplitNames.CrTest, SplitNames.IrTest];
+
+    /// <summary>Runs pretrained, single-lora and code2lora-static (those that have been trained) and the conditioning ablations.</summary>
+    public static async Task<StaticSummary> RunAsync(StaticExperiment experiment, RepoContexts contexts, string resultsDir, string command,
+        IProgress<(string Method, string Split, int Done, int Total)>? progress = null)
+    {
+        var c = experiment.Config;
+        var splits = Splits.ToDictionary(s => s, s => experiment.Sample(experiment.Bench.StaticTasks.Where(t => t.Split == s).ToList(), c.EvalTasksPerSplit, "eval/" + s));
+        var lm = experiment.LoadBase();
+        var slots = LoraSlots.Install(lm.Model, c.Lora);
+        var settings = new CompletionSettings { MaxInputTokens = c.MaxTokens, MaxNewTokens = c.MaxNewTokens, BatchSize = c.BatchSize };
+        var scored = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>>();
+
+        async Task Evaluate(ICompletionMethod method)
+        {
+            var rows = MethodEvaluator.Run(method, lm.Model, lm.Tokenizer, splits.ToDictionary(kv => kv.Key, kv => kv.Value), settings,
+                progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
+            foreach (var (split, preds) in rows)
+                await ParquetTable.WriteAsync(Path.Combine(resultsDir, "predictions", method.Name, split + ".parquet"), preds.ToList());
+            scored[method.Name] = rows;
+        }
+
+        await Evaluate(new BaseModelMethod("pretrained", slots));
+        if (Directory.Exists(experiment.SingleLoraDirectory))
+            await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(experiment.SingleLoraDirectory, lm.Config, lm.Model.Device, c.Lora)));
+        var headFile = Path.Combine(experiment.HeadDirectory, "head.safetensors");
+        var ablations = new List<string>();
+        if (File.Exists(headFile))
+        {
+            var trainedOn = SafeTensors.ReadHeader(headFile).Metadata.GetValueOrDefault("encoder_id");
+            if (trainedOn != contexts.EncoderId)
+                throw new InvalidOperationException($"{headFile} was trained on vectors of encoder {trainedOn}, but the store holds {contexts.EncoderId}; retrain: c2l train static.");
+            var head = new Code2LoraHead(c.Head(contexts.Dimension), lm.Config, lm.Model.Device);
+            StateDictLoader.Load(head, SafeTensors.Load(headFile, lm.Model.Device));
+            head.eval();
+            using (var own = new GeneratedAdapterMethod("code2lora-static", slots, head, GeneratedAdapterMethod.Own(contexts))) await Evaluate(own);
+            var all = splits.Values.SelectMany(v => v).ToList();
+            using (var shuffled = new GeneratedAdapterMethod("shuffled-repo", slots, head, GeneratedAdapterMethod.Shuffled(contexts, all, c.Seed))) await Evaluate(shuffled);
+            using (var zero = new GeneratedAdapterMethod("zero-embedding", slots, head, GeneratedAdapterMethod.Zero(contexts.Dimension))) await Evaluate(zero);
+            var trainStates = experiment.Bench.StaticTasks.Where(t => t.Split == SplitNames.Train).Select(t => (t.RepoId, t.CommitSha)).Distinct().ToList();
+            using (var ctx = contexts.Stack(trainStates, lm.Model.Device))
+            using (var mean = new MeanAdapter(head, ctx))
+                await Evaluate(new FixedAdapterMethod("mean-adapter", slots, mean));
+            ablations.AddRange(["shuffled-repo", "zero-embedding", "mean-adapter"]);
+        }
+        slots.Clear();
+
+        var summaries = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(SplitScore.Of(Splits[0], kv.Value[Splits[0]], c.Seed), SplitScore.Of(Splits[1], kv.Value[Splits[1]], c.Seed)));
+        var comparisons = new List<Comparison>();
+        foreach (var (a, b) in new[] { ("code2lora-static", "single-lora"), ("code2lora-static", "pretrained"), ("single-lora", "pretrained"),
+                     ("code2lora-static", "shuffled-repo"), ("code2lora-static", "mean-adapter"), ("code2lora-static", "zero-embedding") })
+        {
+            if (!scored.ContainsKey(a) || !scored.ContainsKey(b)) continue;
+            foreach (var split in Splits)
+            {
+                var d = Bootstrap.Paired(Em(scored[a][split]), Em(scored[b][split]), seed: c.Seed);
+                comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
+            }
+        }
+        var provenance = Provenance.Capture(command);
+        var summary = new StaticSummary(
+            summaries.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => ablations.Contains(kv.Key)).ToDictionary(),
+            comparisons, c, command, provenance.GitSha, provenance);
+        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
+        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
+        return summary;
+    }
+
+    private static double[] Em(IReadOnlyList<PredictionRow> rows) => rows.OrderBy(r => r.TaskIndex).Select(r => r.ExactMatch ? 100.0 : 0.0).ToArray();
+
+    /// <summary>The Table 2–style markdown of a summary.</summary>
+    public static string Markdown(StaticSummary s)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(inv, $"# Static track ({s.Config.Name} preset): exact match (%) with 95 % bootstrap CIs");
+        sb.AppendLine();
+        void Table(string title, IReadOnlyDictionary<string, MethodSummary> rows)
+        {
+            sb.AppendLine(inv, $"| {title} | CR EM | CR ES | IR EM | IR ES | extra prompt tokens |");
+            sb.AppendLine("|---|---|---|---|---|---|");
+            foreach (var (name, m) in rows)
+                sb.AppendLine(inv, $"| {name} | {m.CrEm:F1} [{m.CrEmCi[0]:F1}, {m.CrEmCi[1]:F1}] | {m.CrEs:F3} | {m.IrEm:F1} [{m.IrEmCi[0]:F1}, {m.IrEmCi[1]:F1}] | {m.IrEs:F3} | {m.ExtraTokens:F0} |");
+            sb.AppendLine();
+        }
+        Table("method", s.Methods);
+        if (s.Ablations.Count > 0) Table("conditioning ablation (Code2LoRA-Static head)", s.Ablations);
+        if (s.Comparisons.Count > 0)
+        {
+            sb.AppendLine("| paired difference (EM points) | split | a − b | 95 % CI |");
+            sb.AppendLine("|---|---|---|---|");
+            foreach (var d in s.Comparisons) sb.AppendLine(inv, $"| {d.A} − {d.B} | {d.Split} | {d.EmDiff:+0.0;-0.0;0.0} | [{d.EmDiffCi[0]:F1}, {d.EmDiffCi[1]:F1}] |");
+            sb.AppendLine();
+        }
+        var n = s.Methods.Values.FirstOrDefault();
+        sb.AppendLine(inv, $"{n?.NCr} CR-test and {n?.NIr} IR-test tasks; greedy decoding, prompts cut to {s.Config.MaxTokens} tokens. Command: `{s.Command}`, git {s.GitSha}.");
+        return sb.ToString();
+    }
+}

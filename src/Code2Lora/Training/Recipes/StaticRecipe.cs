@@ -1,0 +1,58 @@
+using Code2Lora.Adapters;
+using Code2Lora.Hyper;
+using Code2Lora.Training.Completion;
+using Code2Lora.Training.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Code2Lora.Training.Recipes;
+
+/// <summary>Code2LoRA-Static: the base LM is frozen behind LoRA slots; the head maps each example's repository vector to
+/// its own adapter (one batch may mix repositories), and only the head learns, from the loss on target tokens.</summary>
+public sealed class StaticRecipe : ITrainingRecipe
+{
+    private readonly LoraSlots _slots;
+    private readonly Code2LoraHead _head;
+    private readonly CompletionBatches _batches;
+    private readonly IReadOnlyList<CompletionExample> _validation;
+    private readonly RepoContexts _contexts;
+
+    /// <summary>Trains <paramref name="head"/> through the frozen model behind <paramref name="slots"/>; <paramref name="validation"/>
+    /// (e.g. a CR-val sample) gives the eval loss.</summary>
+    public StaticRecipe(LoraSlots slots, Code2LoraHead head, CompletionBatches batches, IReadOnlyList<CompletionExample> validation, RepoContexts contexts)
+    {
+        (_slots, _head, _batches, _validation, _contexts) = (slots, head, batches, validation, contexts);
+        slots.FreezeBase();
+        Trainable = head.named_parameters().Select(p => (p.name, (Tensor)p.parameter, p.parameter.dim() >= 2)).ToList();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<(string Name, Tensor Param, bool Decay)> Trainable { get; }
+
+    /// <inheritdoc />
+    public (Tensor Loss, long Tokens) Loss(int step, int micro)
+    {
+        var examples = _batches.At(step, micro);
+        var model = _slots.Model;
+        var adapter = Generate(examples);
+        _slots.Use(adapter);
+        using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _batches.PadId, model.Device);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(model.Forward(batch.Ids, batch.Mask), batch.Labels);
+        return (sum / tokens, tokens);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> Evaluate(int step)
+    {
+        if (_validation.Count == 0) return new Dictionary<string, double>();
+        _head.eval();
+        var loss = CompletionBatches.MeanLoss(_validation, _batches.BatchSize, _batches.PadId, _slots.Model.Device,
+            chunk => _slots.Use(Generate(chunk)), (ids, mask) => _slots.Model.Forward(ids, mask));
+        _slots.Clear();
+        _head.train();
+        return new Dictionary<string, double> { ["val_loss"] = loss };
+    }
+
+    private GeneratedAdapter Generate(IReadOnlyList<CompletionExample> examples) =>
+        _head.forward(_contexts.Stack(examples.Select(e => (e.RepoId, e.CommitSha)).ToList(), _slots.Model.Device));
+}

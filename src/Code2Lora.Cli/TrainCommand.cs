@@ -42,6 +42,28 @@ internal static class TrainCommand
         return cmd;
     }
 
+    /// <summary>The whole static experiment of a preset: vectors, both trainings, evaluation (each step resumes or reuses its output).</summary>
+    internal static async Task RunAllAsync(string presetName, CancellationToken ct)
+    {
+        var (experiment, repos) = await OpenAsync(presetName, null);
+        var lm = experiment.LoadBase();
+        var contexts = await ContextsAsync(experiment, repos, lm, ct);
+        foreach (var (name, run) in new (string, Func<IProgress<TrainingProgress>, TrainingResult>)[]
+                 {
+                     ("static", p => experiment.TrainStatic(experiment.LoadBase(), contexts, p, ct)),
+                     ("slora", p => experiment.TrainSingleLora(experiment.LoadBase(), p, ct)),
+                 })
+        {
+            var result = await ProgressView.RunAsync(progress => Task.Run(() => run(
+                new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress($"train {name}", p.Step, p.Steps, $"loss {p.Loss:F3}"))))));
+            if (!result.Completed) throw new InvalidOperationException($"{name} training stopped at step {result.Step}; run the same command to resume.");
+        }
+        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
+        var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
+            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
+        Console.WriteLine(StaticEvaluation.Markdown(summary));
+    }
+
     private delegate TrainingResult Trainer(StaticExperiment e, LoadedModel lm, Func<Hyper.RepoContexts> contexts, IProgress<TrainingProgress> progress, CancellationToken ct);
 
     private static Command Method(string name, string description, Trainer run)

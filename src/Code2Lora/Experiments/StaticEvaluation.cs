@@ -8,6 +8,7 @@ using Code2Lora.Evaluation;
 using Code2Lora.Evaluation.Methods;
 using Code2Lora.Hyper;
 using Code2Lora.Models.Checkpoints;
+using Code2Lora.Reporting;
 using Code2Lora.Runtime;
 using TorchSharp;
 
@@ -34,11 +35,16 @@ public sealed record Comparison(
     [property: JsonPropertyName("a")] string A, [property: JsonPropertyName("b")] string B, [property: JsonPropertyName("split")] string Split,
     [property: JsonPropertyName("em_diff")] double EmDiff, [property: JsonPropertyName("em_diff_ci")] double[] EmDiffCi);
 
+/// <summary>Mean off-diagonal cosine between the generated adapters of the benchmark's repositories (raw and mean-centred).</summary>
+public sealed record SimilaritySummary([property: JsonPropertyName("repos")] int Repos, [property: JsonPropertyName("mean_cosine")] double MeanCosine,
+    [property: JsonPropertyName("mean_centred_cosine")] double MeanCentredCosine);
+
 /// <summary>results/static/&lt;preset&gt;/summary.json.</summary>
 public sealed record StaticSummary(
     [property: JsonPropertyName("methods")] IReadOnlyDictionary<string, MethodSummary> Methods,
     [property: JsonPropertyName("ablations")] IReadOnlyDictionary<string, MethodSummary> Ablations,
     [property: JsonPropertyName("comparisons")] IReadOnlyList<Comparison> Comparisons,
+    [property: JsonPropertyName("adapter_similarity")] SimilaritySummary? AdapterSimilarity,
     [property: JsonPropertyName("config")] StaticExperimentConfig Config,
     [property: JsonPropertyName("command")] string Command,
     [property: JsonPropertyName("git_sha")] string GitSha,
@@ -75,6 +81,7 @@ public static class StaticEvaluation
             await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(experiment.SingleLoraDirectory, lm.Config, lm.Model.Device, c.Lora)));
         var headFile = Path.Combine(experiment.HeadDirectory, "head.safetensors");
         var ablations = new List<string>();
+        SimilaritySummary? similarity = null;
         if (File.Exists(headFile))
         {
             var trainedOn = SafeTensors.ReadHeader(headFile).Metadata.GetValueOrDefault("encoder_id");
@@ -92,6 +99,11 @@ public static class StaticEvaluation
             using (var mean = new MeanAdapter(head, ctx))
                 await Evaluate(new FixedAdapterMethod("mean-adapter", slots, mean));
             ablations.AddRange(["shuffled-repo", "zero-embedding", "mean-adapter"]);
+            var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
+            var sim = AdapterSimilarity.Measure(head, contexts, states, lm.Model.Device);
+            similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4));
+            FigureExport.Save(StaticFigures.Similarity(sim, centred: false), resultsDir, "adapter-cosine");
+            FigureExport.Save(StaticFigures.Similarity(sim, centred: true), resultsDir, "adapter-cosine-centred");
         }
         slots.Clear();
 
@@ -110,7 +122,8 @@ public static class StaticEvaluation
         var provenance = Provenance.Capture(command);
         var summary = new StaticSummary(
             summaries.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => ablations.Contains(kv.Key)).ToDictionary(),
-            comparisons, c, command, provenance.GitSha, provenance);
+            comparisons, similarity, c, command, provenance.GitSha, provenance);
+        FigureExport.Save(StaticFigures.ExactMatch(summary), resultsDir, "exact-match");
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
         return summary;
@@ -140,6 +153,11 @@ public static class StaticEvaluation
             sb.AppendLine("| paired difference (EM points) | split | a − b | 95 % CI |");
             sb.AppendLine("|---|---|---|---|");
             foreach (var d in s.Comparisons) sb.AppendLine(inv, $"| {d.A} − {d.B} | {d.Split} | {d.EmDiff:+0.0;-0.0;0.0} | [{d.EmDiffCi[0]:F1}, {d.EmDiffCi[1]:F1}] |");
+            sb.AppendLine();
+        }
+        if (s.AdapterSimilarity is { } sim)
+        {
+            sb.AppendLine(inv, $"Generated adapters of the {sim.Repos} repositories: mean pairwise cosine {sim.MeanCosine:F3} (1.0 would be one shared adapter), {sim.MeanCentredCosine:F3} after removing the mean adapter.");
             sb.AppendLine();
         }
         var n = s.Methods.Values.FirstOrDefault();

@@ -1,0 +1,35 @@
+using Code2Lora.Experiments;
+using Code2Lora.Hyper;
+using Plotly.NET;
+using CS = Plotly.NET.CSharp;
+
+namespace Code2Lora.Reporting;
+
+/// <summary>Figures of the static experiment: EM per method and split, and the adapter-similarity heatmap.</summary>
+public static class StaticFigures
+{
+    /// <summary>Exact match per method on CR-test and IR-test (hover shows the 95 % CI).</summary>
+    public static GenericChart ExactMatch(StaticSummary summary)
+    {
+        var rows = summary.Methods.Concat(summary.Ablations).ToList();
+        var names = rows.Select(r => r.Key).ToArray();
+        var cr = CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Value.CrEm).ToArray(), Keys: names, Name: "CR test",
+            MultiText: rows.Select(r => $"[{r.Value.CrEmCi[0]:F1}, {r.Value.CrEmCi[1]:F1}]").ToArray());
+        var ir = CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Value.IrEm).ToArray(), Keys: names, Name: "IR test",
+            MultiText: rows.Select(r => $"[{r.Value.IrEmCi[0]:F1}, {r.Value.IrEmCi[1]:F1}]").ToArray());
+        return BenchReport.Titled(CS.Chart.Combine([cr, ir]), $"Static track ({summary.Config.Name}): exact match, 95 % CI in labels", "method", "EM (%)");
+    }
+
+    /// <summary>Pairwise cosine between repositories' generated adapters (mean-centred when <paramref name="centred"/>).</summary>
+    public static GenericChart Similarity(AdapterSimilarity s, bool centred)
+    {
+        var m = centred ? s.Centred : s.Raw;
+        var n = s.Repos.Count;
+        // Plotly draws the first row at the bottom; reverse the rows so the diagonal runs from the top left, as in a matrix.
+        var z = Enumerable.Range(0, n).Reverse().Select(i => Enumerable.Range(0, n).Select(j => m[i, j]).ToArray()).ToArray();
+        var labels = s.Repos.Select(r => r.Split('/')[^1]).ToArray();
+        var chart = CS.Chart.Heatmap<double, string, string, string>(zData: z, X: labels, Y: labels.Reverse().ToArray());
+        return BenchReport.Titled(chart, centred ? $"Mean-centred cosine between generated adapters (mean off-diagonal {s.MeanCentred:F3})"
+            : $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
+    }
+}

@@ -1,25 +1,12 @@
 namespace Code2Lora.Models.Tokenization;
 
 /// <summary>A code-point scanner equal to <see cref="PreTokenizer.Gpt2Pattern"/> under Oniguruma's leftmost-first alternation.</summary>
-internal sealed class Gpt2PreTokenizer : PreTokenizer
+internal sealed class Gpt2PreTokenizer : ScanningPreTokenizer
 {
     /// <inheritdoc/>
     public override string Pattern => Gpt2Pattern;
 
-    /// <inheritdoc/>
-    public override void Split(string text, int start, int length, List<(int Start, int Length)> pieces)
-    {
-        var end = start + length;
-        var i = start;
-        while (i < end)
-        {
-            var j = NextEnd(text, i, end);
-            pieces.Add((i, j - i));
-            i = j;
-        }
-    }
-
-    private static int NextEnd(string text, int i, int end)
+    protected override int NextEnd(string text, int i, int end)
     {
         // 's|'t|'re|'ve|'m|'ll|'d (case-sensitive in GPT-2)
         var contraction = ContractionLength(text, i, end, ignoreCase: false);

@@ -1,26 +1,13 @@
 namespace Code2Lora.Models.Tokenization;
 
 /// <summary>A code-point scanner equal to <see cref="PreTokenizer.Qwen2Pattern"/> under Oniguruma's leftmost-first alternation.</summary>
-internal sealed class Qwen2PreTokenizer : PreTokenizer
+internal sealed class Qwen2PreTokenizer : ScanningPreTokenizer
 {
     /// <inheritdoc/>
     public override string Pattern => Qwen2Pattern;
 
-    /// <inheritdoc/>
-    public override void Split(string text, int start, int length, List<(int Start, int Length)> pieces)
-    {
-        var end = start + length;
-        var i = start;
-        while (i < end)
-        {
-            var j = NextEnd(text, i, end);
-            pieces.Add((i, j - i));
-            i = j;
-        }
-    }
-
     // Each branch is one alternative of the pattern, tried in the pattern's order.
-    private static int NextEnd(string text, int i, int end)
+    protected override int NextEnd(string text, int i, int end)
     {
         var c = text[i];
         // (?i:'s|'t|'re|'ve|'m|'ll|'d)

@@ -12,4 +12,5 @@ root.Subcommands.Add(PretrainCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TrainCommand.CreateEval());
+root.Subcommands.Add(TrainCommand.CreateAdapter());
 return await root.Parse(args).InvokeAsync();

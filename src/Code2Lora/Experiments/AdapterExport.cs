@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Code2Lora.Adapters;
+using Code2Lora.Encoders;
+using Code2Lora.Hyper;
+using Code2Lora.Mining;
+using Code2Lora.Models.Checkpoints;
+using Code2Lora.Runtime;
+using TorchSharp;
+
+namespace Code2Lora.Experiments;
+
+/// <summary>What an adapter export did: where it wrote, how long encoding and generation took.</summary>
+public sealed record AdapterExportResult(string Directory, string RepoPath, string CommitSha, int Files, int SkippedFiles, string EncoderId,
+    double EncodeMilliseconds, double GenerateMilliseconds);
+
+/// <summary>Turns any repository (git checkout or plain directory) into a PEFT LoRA adapter with a trained Code2LoRA-Static head:
+/// encode its current code, run the head once, write adapter_model.safetensors + adapter_config.json.</summary>
+public static class AdapterExport
+{
+    /// <summary>Exports the adapter of the repository at <paramref name="repoPath"/> (HEAD, or the directory as it is) into <paramref name="outDir"/>.</summary>
+    public static AdapterExportResult Run(StaticExperiment experiment, string repoPath, string outDir)
+    {
+        var c = experiment.Config;
+        var headFile = Path.Combine(experiment.HeadDirectory, "head.safetensors");
+        if (!File.Exists(headFile)) throw new InvalidOperationException($"no trained head in {experiment.HeadDirectory}; run: c2l train static --preset {c.Name}");
+        if (!Directory.Exists(repoPath)) throw new DirectoryNotFoundException($"{repoPath} does not exist.");
+        var lm = experiment.LoadBase();
+        var embedder = new ChunkEmbedder(lm.Model, lm.Tokenizer);
+        var encoderId = EncoderId.Compute(embedder, c.Encoder);
+        var trainedOn = SafeTensors.ReadHeader(headFile).Metadata.GetValueOrDefault("encoder_id");
+        if (trainedOn != encoderId)
+            throw new InvalidOperationException($"the head was trained on vectors of encoder {trainedOn}, but this base model and recipe give {encoderId}; retrain: c2l train static.");
+
+        using var source = RepoSource.Open(Path.GetFullPath(repoPath), null, c.Encoder.State.Files.Rules);
+        var snapshot = source.ReadSnapshot(null, c.Encoder.State.Files.Includes);
+        var clock = Stopwatch.StartNew();
+        var vector = new RepoStateEncoder(embedder, c.Encoder.State).Encode(snapshot.Files, out var empty);
+        var encodeMs = clock.Elapsed.TotalMilliseconds;
+        if (empty) throw new InvalidOperationException($"{repoPath} has no code the encoder reads ({snapshot.Files.Count} files kept, {snapshot.Skipped.Count} skipped); an adapter would be the zero-context one.");
+
+        var head = new Code2LoraHead(c.Head(vector.Length), lm.Config, lm.Model.Device);
+        StateDictLoader.Load(head, SafeTensors.Load(headFile, lm.Model.Device));
+        head.eval();
+        clock.Restart();
+        using var noGrad = torch.no_grad();
+        using var context = torch.tensor(vector, [1, vector.Length], device: lm.Model.Device);
+        using var adapter = head.forward(context);
+        var generateMs = clock.Elapsed.TotalMilliseconds;
+        PeftAdapterFiles.Save(outDir, adapter, c.Lora, lm.Config, c.BaseModel);
+        var result = new AdapterExportResult(Path.GetFullPath(outDir), Path.GetFullPath(repoPath), snapshot.CommitSha, snapshot.Files.Count,
+            snapshot.Skipped.Count, encoderId, Math.Round(encodeMs, 1), Math.Round(generateMs, 2));
+        AtomicFile.WriteText(Path.Combine(outDir, "code2lora_provenance.json"),
+            JsonSerializer.Serialize(new { result, provenance = Provenance.Capture("c2l adapter export") }, Provenance.Json));
+        return result;
+    }
+}

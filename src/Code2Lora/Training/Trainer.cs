@@ -80,6 +80,13 @@ public sealed class Trainer
         }
         if (bf16) CopyMastersToCompute(masters, compute);
 
+        if (start == 0) log.TruncateAfter(-1);   // rows of an earlier try that died before its first checkpoint
+        if (start == 0 && c.EvalEvery > 0)
+        {
+            // The starting point of every eval curve: what the untrained adapter (or model) scores.
+            var initial = recipe.Evaluate(0);
+            if (initial.Count > 0) log.Append(new TrainingLogRow { Step = 0, Kind = "eval", Metrics = initial, RssMiB = Environment.WorkingSet / (1024.0 * 1024.0) });
+        }
         var clock = Stopwatch.StartNew();
         double? lastLoss = null;
         IReadOnlyDictionary<string, double> lastEval = new Dictionary<string, double>();

@@ -109,7 +109,7 @@ public sealed class TrainerTests : IDisposable
         var after = result.LastEval["held_out_loss"];
         Assert.True(after < before - 1.0, $"held-out loss {before:F3} -> {after:F3}");
         var rows = TrainingLog.Read(Path.Combine(_dir, "metrics.jsonl"));
-        Assert.Equal([10, 20, 30], rows.Where(r => r.Kind == "eval").Select(r => r.Step));
+        Assert.Equal([0, 10, 20, 30], rows.Where(r => r.Kind == "eval").Select(r => r.Step));
         Assert.All(rows.Where(r => r.Kind == "train"), r => Assert.True(r.RssMiB > 0 && r.GradNorm > 0 && r.LearningRate >= 0));
         Assert.Single(Directory.GetDirectories(Path.Combine(_dir, "checkpoints")));   // only the final one
     }
@@ -138,6 +138,17 @@ public sealed class TrainerTests : IDisposable
         var e = Assert.Throws<InvalidOperationException>(() => new Trainer(Base with { Steps = 2 }, _dir, "other").Run(recipe));
         Assert.Contains("'test'", e.Message);
         Assert.Throws<InvalidOperationException>(() => new Trainer(Base with { Steps = 4 }, _dir, "test").Run(recipe));
+    }
+
+    [Fact]
+    public void A_fresh_start_drops_the_log_of_a_try_killed_before_its_first_checkpoint()
+    {
+        var (_, recipe) = Tiny(initSeed: 5);
+        var log = new TrainingLog(Path.Combine(_dir, "metrics.jsonl"));
+        log.Append(new TrainingLogRow { Step = 1, Kind = "train", Loss = 99 });    // what a kill -9 at step 1 leaves behind
+        new Trainer(Base with { Steps = 2, EvalEvery = 0 }, _dir, "test").Run(recipe);
+        Assert.Equal([1, 2], TrainingLog.Read(log.Path).Select(r => r.Step));
+        Assert.DoesNotContain(TrainingLog.Read(log.Path), r => r.Loss == 99);
     }
 
     private sealed class NanRecipe : ITrainingRecipe

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Code2Lora.Adapters;
+using Code2Lora.Hyper;
+using Code2Lora.Models.Checkpoints;
+using Code2Lora.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Code2Lora.Experiments;
+
+/// <summary>results/bench/adapters.json: what a generated adapter costs once a repository is encoded.</summary>
+public sealed record AdapterSpeedResult(
+    int Repositories, double GenerateMsMedian, double GenerateMsP90, long HeadParameters,
+    int Batch, int Tokens, double ForwardMsBase, double ForwardMsGenerated, double ForwardMsMerged, double OverheadPercent,
+    int Threads, string Device, Provenance Provenance);
+
+/// <summary>Times adapter generation per repository (head forward, batch 1, after encoding) and the forward overhead of an
+/// installed per-example adapter against the bare base and a merged adapter.</summary>
+public static class AdapterSpeed
+{
+    /// <summary>Measures with the experiment's trained head over every static repository's vector.</summary>
+    public static AdapterSpeedResult Measure(StaticExperiment experiment, RepoContexts contexts, string command, int repeats = 10)
+    {
+        var c = experiment.Config;
+        var headFile = Path.Combine(experiment.HeadDirectory, "head.safetensors");
+        if (!File.Exists(headFile)) throw new InvalidOperationException($"no trained head in {experiment.HeadDirectory}; run: c2l train static --preset {c.Name}");
+        var lm = experiment.LoadBase();
+        var device = lm.Model.Device;
+        var head = new Code2LoraHead(c.Head(contexts.Dimension), lm.Config, device);
+        StateDictLoader.Load(head, SafeTensors.Load(headFile, device));
+        head.eval();
+        var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
+        using var noGrad = torch.no_grad();
+
+        var generate = new List<double>();
+        foreach (var state in states.Prepend(states[0]))          // the first call warms up and is not counted
+        {
+            using var scope = torch.NewDisposeScope();
+            var ctx = contexts.Stack([state], device);
+            var clock = Stopwatch.StartNew();
+            using var adapter = head.forward(ctx);
+            foreach (var a in adapter.A.Values) a.sum().item<float>();   // wait for the work on asynchronous devices
+            generate.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        generate.RemoveAt(0);
+        generate.Sort();
+
+        var slots = LoraSlots.Install(lm.Model, c.Lora);
+        var batch = c.BatchSize;
+        var tokens = c.MaxTokens;
+        var ids = torch.randint(1, lm.Config.VocabSize, [batch, tokens], dtype: ScalarType.Int64, device: device);
+        double Time(Action before)
+        {
+            before();
+            lm.Model.Forward(ids).Dispose();
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < repeats; i++) { using var scope = torch.NewDisposeScope(); lm.Model.Forward(ids).sum().item<float>(); }
+            return clock.Elapsed.TotalMilliseconds / repeats;
+        }
+        var baseMs = Time(slots.Clear);
+        using var perExample = head.forward(contexts.Stack(Enumerable.Range(0, batch).Select(i => states[i % states.Count]).ToList(), device));
+        var generatedMs = Time(() => slots.Use(perExample));
+        slots.Clear();
+        using var single = head.forward(contexts.Stack([states[0]], device));
+        slots.Use(single);
+        slots.Merge();
+        var mergedMs = Time(() => { });
+        slots.Unmerge();
+        slots.Clear();
+        return new AdapterSpeedResult(states.Count, Math.Round(Percentile(generate, 0.5), 2), Math.Round(Percentile(generate, 0.9), 2),
+            head.parameters().Sum(p => p.numel()), batch, tokens, Math.Round(baseMs, 1), Math.Round(generatedMs, 1), Math.Round(mergedMs, 1),
+            Math.Round(100 * (generatedMs - baseMs) / baseMs, 1), torch.get_num_threads(), device.ToString(), Provenance.Capture(command));
+    }
+
+    private static double Percentile(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
+}

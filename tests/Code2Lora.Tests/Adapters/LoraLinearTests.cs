@@ -6,6 +6,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Code2Lora.Tests.Adapters;
 
 /// <summary>The delta formula of one wrapped projection: scaling, fp32, detach, batched rows, shape errors.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class LoraLinearTests
 {
     private static (LoraLinear Lora, Tensor W, Tensor Bias) Wrapped(LoraConfig config)

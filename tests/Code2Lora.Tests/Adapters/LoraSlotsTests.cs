@@ -6,6 +6,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Code2Lora.Tests.Adapters;
 
 /// <summary>Installing adapters into a DecoderLM: no-op when empty, trainable and generated sources, batch mixing, merge/unmerge.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class LoraSlotsTests
 {
     [Theory]

@@ -8,6 +8,7 @@ using TorchSharp;
 namespace Code2Lora.Tests.Adapters;
 
 /// <summary>PEFT's adapter_model.safetensors + adapter_config.json: keys, config fields, round trip, refusal of misfits.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class PeftAdapterFilesTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace Code2Lora.Tests.Encoders;
 
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class ChunkEmbedderTests
 {
     private static readonly ChunkingConfig Small = new() { WindowTokens = 4, OverlapTokens = 1, MinWindowTokens = 1, RetokenizeMaxLength = null };

@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace Code2Lora.Tests.Encoders;
 
 /// <summary>A tiny benchmark built once from the forge's small test config (both tracks), embedded by the tests below.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public sealed class TinyBenchFixture : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -26,6 +27,7 @@ public sealed class TinyBenchFixture : IDisposable
     public void Dispose() => _dir.Dispose();
 }
 
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class EmbeddingPipelineTests(TinyBenchFixture bench, ITestOutputHelper log) : IClassFixture<TinyBenchFixture>
 {
     [Fact]

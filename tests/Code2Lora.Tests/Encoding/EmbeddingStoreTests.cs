@@ -4,6 +4,7 @@ using TorchSharp;
 
 namespace Code2Lora.Tests.Encoders;
 
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class EmbeddingStoreTests
 {
     [Fact]

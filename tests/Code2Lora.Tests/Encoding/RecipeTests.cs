@@ -3,6 +3,7 @@ using Code2Lora.Mining;
 
 namespace Code2Lora.Tests.Encoders;
 
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class RecipeTests
 {
     private static readonly SourceFile[] Files =

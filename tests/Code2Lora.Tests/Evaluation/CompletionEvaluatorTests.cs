@@ -15,6 +15,7 @@ internal sealed class ByteTokenizer : ITextTokenizer
     public string Decode(IReadOnlyList<int> ids) => Encoding.UTF8.GetString(ids.Where(i => i < 256).Select(i => (byte)i).ToArray());
 }
 
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class CompletionEvaluatorTests
 {
     private static readonly ByteTokenizer Tokenizer = new();

@@ -7,6 +7,7 @@ using TorchSharp;
 namespace Code2Lora.Tests.Evaluation;
 
 /// <summary>The evaluation harness keeps task order, tells the method each batch's tasks, and scores in percent.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class MethodEvaluatorTests
 {
     private sealed class Recording(string? context) : ICompletionMethod

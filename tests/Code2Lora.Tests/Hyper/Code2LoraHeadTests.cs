@@ -9,6 +9,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Code2Lora.Tests.Hyper;
 
 /// <summary>The Code2LoRA head: sizes of the published heads, checkpoint key names, expected values, gradients through the frozen base.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class Code2LoraHeadTests
 {
     private static readonly ModelConfig Tiny = ModelConfigs.Get("tiny-qwen2");

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Code2Lora.Tests.Models;
 
 /// <summary>Forward-pass invariants on tiny seeded models: cache == full, padding is invisible, gradients flow, bf16 works.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class DecoderForwardTests
 {
     private static DecoderLM Seeded(string name, int seed = 7)

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace Code2Lora.Tests.Models;
 
 /// <summary>Known answers for the building blocks, computed by hand from their definitions.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class DecoderMathTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using TorchSharp;
 namespace Code2Lora.Tests.Models;
 
 /// <summary>Greedy decoding: EOS, banned ids, token budget, and batched == one prompt at a time.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class GenerationTests
 {
     private static DecoderLM Seeded(string name)

@@ -4,6 +4,7 @@ using TorchSharp;
 namespace Code2Lora.Tests.Models;
 
 /// <summary>The dry-run memory plan behind `c2l model info`.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class MemoryPlanTests
 {
     [Fact]

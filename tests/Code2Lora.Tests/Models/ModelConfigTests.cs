@@ -3,6 +3,7 @@ using Code2Lora.Models;
 namespace Code2Lora.Tests.Models;
 
 /// <summary>Registry dimensions, analytic parameter counts and config.json parsing.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class ModelConfigTests
 {
     [Theory]

@@ -9,6 +9,7 @@ using TorchSharp;
 namespace Code2Lora.Tests.Models;
 
 /// <summary>Model directories (config.json + model.safetensors + tokenizer.json): save/load round trip and the errors of broken ones.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class ModelDirectoryTests
 {
     private static readonly Lazy<ByteLevelBpeTokenizer> Tokenizer300 = new(() => TokenizerFixtures.Train(300, PreTokenizer.Qwen2Pattern));

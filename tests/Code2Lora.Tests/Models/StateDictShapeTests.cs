@@ -4,6 +4,7 @@ using TorchSharp;
 namespace Code2Lora.Tests.Models;
 
 /// <summary>Approval of parameter names and shapes: they must be the Hugging Face checkpoint keys so loading is by name.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class StateDictShapeTests
 {
     private static string Describe(DecoderLM model) => string.Join("\n",

@@ -6,7 +6,7 @@ using static Code2Lora.Tests.Notebooks.NotebookFiles;
 namespace Code2Lora.Tests.Notebooks;
 
 /// <summary>The headless runner executes notebooks the tests write, and the outputs land in the ipynb as nbformat 4.</summary>
-[Collection("Notebooks")]
+[Collection("Torch")]   // notebooks train and seed torch too: never alongside the other torch tests
 public class NotebookRunnerTests
 {
     private static readonly NotebookRunner Runner = new();

@@ -6,7 +6,7 @@ using static Code2Lora.Tests.Notebooks.NotebookFiles;
 namespace Code2Lora.Tests.Notebooks;
 
 /// <summary>Every notebook shipped under notebooks/ runs clean (smoke preset), and the built c2l-notebook works as a process.</summary>
-[Collection("Notebooks")]
+[Collection("Torch")]   // notebooks train and seed torch too: never alongside the other torch tests
 public class RepoNotebooksTests
 {
     private static string RepoRoot()

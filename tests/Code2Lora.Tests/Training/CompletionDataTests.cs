@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Code2Lora.Tests.Training;
 
 /// <summary>Expected values for the paper's example layout, left padding and the target-only loss.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class CompletionDataTests
 {
     private static readonly ByteTokenizer Tokenizer = new();

@@ -9,6 +9,7 @@ using TorchSharp;
 namespace Code2Lora.Tests.Training;
 
 /// <summary>The smoke preset end to end on real Python code: tokenizer, training, evaluation, export, model card, resume.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public sealed class PretrainingTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("c2l-pretrain-").FullName;

@@ -14,6 +14,7 @@ namespace Code2Lora.Tests.Training;
 
 /// <summary>Code2LoRA-Static learns what only the repository vector can tell: two repositories ask the same prefix with
 /// different answers. A shared LoRA cannot fit both; the head can, and another repository's vector gives the other answer.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public sealed class StaticRecipeTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("c2l-static-").FullName;

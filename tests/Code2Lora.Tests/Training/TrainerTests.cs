@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace Code2Lora.Tests.Training;
 
 /// <summary>The training loop: HF schedule values, AdamW against torch.optim.AdamW, clipping, resume = continuous, bf16 masters.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public sealed class TrainerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("c2l-trainer-").FullName;

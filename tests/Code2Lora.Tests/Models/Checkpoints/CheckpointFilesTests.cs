@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace Code2Lora.Tests.Models.Checkpoints;
 
 /// <summary>Model directories: sharded save with a Hugging Face index, single-file save, and the errors of broken directories.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class CheckpointFilesTests
 {
     // Five F32 tensors of 16 elements (64 bytes each), plus a BF16 one of 8 elements (16 bytes).

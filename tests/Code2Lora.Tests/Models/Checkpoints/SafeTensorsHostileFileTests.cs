@@ -5,6 +5,7 @@ using Code2Lora.Models.Checkpoints;
 namespace Code2Lora.Tests.Models.Checkpoints;
 
 /// <summary>Broken or hostile files give a CheckpointException that names the file and the problem, from both ReadHeader and Load.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class SafeTensorsHostileFileTests
 {
     private static void WriteRaw(string path, string header, int dataBytes, ulong? declaredLength = null)

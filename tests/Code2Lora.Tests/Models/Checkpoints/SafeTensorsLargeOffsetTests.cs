@@ -3,6 +3,7 @@ using Code2Lora.Models.Checkpoints;
 namespace Code2Lora.Tests.Models.Checkpoints;
 
 /// <summary>Offsets beyond 2 GiB are read through the memory map (a sparse file, so no disk space is used).</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class SafeTensorsLargeOffsetTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace Code2Lora.Tests.Models.Checkpoints;
 
 /// <summary>Byte-level interoperability with an independent reader/writer written in plain Python from the safetensors spec.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class SafeTensorsPythonInteropTests
 {
     // Python here has neither safetensors nor torch, so this is the spec by hand: struct for numbers, json for the header.

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace Code2Lora.Tests.Models.Checkpoints;
 
 /// <summary>What Save writes, Load reads back bit for bit, in every supported dtype and shape kind.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class SafeTensorsRoundTripTests
 {
     internal static Dictionary<string, Tensor> EveryDType() => new()

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Code2Lora.Tests.Models.Checkpoints;
 
 /// <summary>Weights land in the right parameters with the module's dtype, and mismatches are listed before anything is written.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class StateDictLoaderTests
 {
     /// <summary>Keys: proj.weight [4,3], proj.bias [4], norm.weight [4], norm.bias [4].</summary>

@@ -8,6 +8,7 @@ namespace Code2Lora.Tests.Models.Parity;
 
 /// <summary>The TorchSharp decoder against a plain-PyTorch re-implementation of HF Qwen2/Qwen3 (scripts/reference/qwen_reference.py):
 /// same weights through our safetensors writer, fp32 logits within 1e-4 on real positions, identical greedy tokens.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class PyTorchParityTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;

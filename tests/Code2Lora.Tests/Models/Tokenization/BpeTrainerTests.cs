@@ -4,6 +4,7 @@ using Code2Lora.Tests.Models.Checkpoints;
 namespace Code2Lora.Tests.Models.Tokenization;
 
 /// <summary>The trainer's merges on a toy corpus, its id layout, determinism and settings checks.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class BpeTrainerTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Code2Lora.Tests.Models.Checkpoints;
 namespace Code2Lora.Tests.Models.Tokenization;
 
 /// <summary>tokenizer.json round trips, decoding, and the errors of files this tokenizer cannot honour.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class ByteLevelBpeTokenizerTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Code2Lora.Tests.Models.Checkpoints;
 namespace Code2Lora.Tests.Models.Tokenization;
 
 /// <summary>Ids equal to Hugging Face tokenizers (the Rust library, through Tokenizers.DotNet) loading the same tokenizer.json.</summary>
+[Collection("Torch")]   // torch's global RNG and thread pool are shared: tests that seed it must not interleave
 public class HuggingFaceParityTests
 {
     private static void AssertSameIds(ByteLevelBpeTokenizer ours, string tokenizerJsonPath, IEnumerable<string> texts)

@@ -23,14 +23,16 @@ internal static class PretrainCommand
         var output = new Option<string?>("--out") { Description = "Model directory to write (default data/models/tiny-python-lm for tiny, <run-dir>/model otherwise)." };
         var bench = new Option<string?>("--bench") { Description = "Benchmark folder whose static track scores the model (default data/work/bench-tiny, built when missing)." };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:n]", DefaultValueFactory = _ => "auto" };
+        var precision = new Option<string?>("--precision") { Description = "fp32 (the shipped model's setting) or bf16 (bf16 compute, fp32 master weights; 1.33x faster on this CPU)." };
         var cmd = new Command("pretrain", "Pretrain the tiny Python code LM on Debian Python code disjoint from the benchmark; resumable (Ctrl+C checkpoints).")
-            { preset, steps, runDir, output, bench, device };
+            { preset, steps, runDir, output, bench, device, precision };
         cmd.SetAction(async (r, ct) =>
         {
             try
             {
                 var config = PretrainConfig.Get(r.GetValue(preset)!) with { Device = r.GetValue(device)! };
                 if (r.GetValue(steps) is { } n) config = config with { Steps = n };
+                if (r.GetValue(precision) is { } p) config = config with { Precision = p };
                 var run = r.GetValue(runDir) ?? Path.Combine(RepoPaths.Work, "pretrain-" + config.Name);
                 var model = r.GetValue(output) ?? (config.Name == "tiny" ? Path.Combine(RepoPaths.Data, "models", "tiny-python-lm") : Path.Combine(run, "model"));
                 var benchDir = r.GetValue(bench) ?? Path.Combine(RepoPaths.Work, "bench-tiny");

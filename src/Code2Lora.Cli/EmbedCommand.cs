@@ -19,10 +19,8 @@ internal static class EmbedCommand
         var recipe = new Option<string>("--recipe") { Description = "tiny (b+c, small windows) | paper (released: b+c) | paper-described (a+c)", DefaultValueFactory = _ => "tiny" };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:n]", DefaultValueFactory = _ => "auto" };
         var cmd = new Command("embed", "Embed the repository states and commit diffs a benchmark needs; re-runs embed only what is new.") { preset, model, bench, recipe, device };
-        cmd.SetAction(async (r, ct) =>
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            try
-            {
                 var p = Presets.Get(r.GetValue(preset)!);
                 var benchDir = r.GetValue(bench) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name);
                 if (!File.Exists(Path.Combine(benchDir, "manifest.json")))
@@ -42,13 +40,7 @@ internal static class EmbedCommand
                                        + $"{summary.StatesEmbedded} states + {summary.DiffsEmbedded} diffs embedded ({summary.EmptyStates} empty states), "
                                        + $"{summary.ForwardPasses} forward passes, {summary.Seconds:F1} s → {Markup.Escape(summary.StorePath)}");
                 return 0;
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or IOException)
-            {
-                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-                return 2;
-            }
-        });
+        }));
         return cmd;
     }
 }

@@ -14,10 +14,8 @@ internal static class ModelCommand
         var config = new Option<FileInfo?>("--config") { Description = "A Hugging Face config.json instead of a registered name." };
         var dtype = new Option<string>("--dtype") { Description = "Weight dtype for the plan: fp32, bf16, fp16.", DefaultValueFactory = _ => "fp32" };
         var info = new Command("info", "Print a decoder config, its parameter count and memory plan without allocating the model.") { model, config, dtype };
-        info.SetAction(parse =>
+        info.SetAction(parse => CliErrors.Run(() =>
         {
-            try
-            {
                 var name = parse.GetValue(model);
                 var path = parse.GetValue(config);
                 if ((name is null) == (path is null)) throw new ArgumentException("give exactly one of --model NAME or --config path/to/config.json.");
@@ -25,13 +23,7 @@ internal static class ModelCommand
                 var scalar = MemoryPlan.ParseDType(parse.GetValue(dtype)!);
                 Print(name ?? path!.FullName, c, scalar);
                 return 0;
-            }
-            catch (Exception e) when (e is ArgumentException or KeyNotFoundException or IOException or InvalidDataException)
-            {
-                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-                return 2;
-            }
-        });
+        }));
         var cmd = new Command("model", "Decoder LM configs (Qwen2/Qwen3 family).");
         cmd.Subcommands.Add(info);
         return cmd;

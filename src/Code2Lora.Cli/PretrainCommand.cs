@@ -26,10 +26,8 @@ internal static class PretrainCommand
         var precision = new Option<string?>("--precision") { Description = "fp32 (the shipped model's setting) or bf16 (bf16 compute, fp32 master weights; 1.33x faster on this CPU)." };
         var cmd = new Command("pretrain", "Pretrain the tiny Python code LM on Debian Python code disjoint from the benchmark; resumable (Ctrl+C checkpoints).")
             { preset, steps, runDir, output, bench, device, precision };
-        cmd.SetAction(async (r, ct) =>
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            try
-            {
                 var config = PretrainConfig.Get(r.GetValue(preset)!) with { Device = r.GetValue(device)! };
                 if (r.GetValue(steps) is { } n) config = config with { Steps = n };
                 if (r.GetValue(precision) is { } p) config = config with { Precision = p };
@@ -40,13 +38,7 @@ internal static class PretrainCommand
                     await BenchCommand.BuildAsync(Presets.Tiny, benchDir, [], BenchCommand.CommandLine(), ct);
                 var result = await RunAsync(config, run, model, benchDir, ct);
                 return result.Completed ? 0 : 130;
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or IOException or TrainingDivergedException)
-            {
-                AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-                return 2;
-            }
-        });
+        }));
         return cmd;
     }
 

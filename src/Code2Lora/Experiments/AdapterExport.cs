@@ -4,7 +4,6 @@ using Code2Lora.Adapters;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
 using Code2Lora.Mining;
-using Code2Lora.Models.Checkpoints;
 using Code2Lora.Runtime;
 using TorchSharp;
 
@@ -22,15 +21,11 @@ public static class AdapterExport
     public static AdapterExportResult Run(StaticExperiment experiment, string repoPath, string outDir)
     {
         var c = experiment.Config;
-        var headFile = Path.Combine(experiment.HeadDirectory, "head.safetensors");
-        if (!File.Exists(headFile)) throw new InvalidOperationException($"no trained head in {experiment.HeadDirectory}; run: c2l train static --preset {c.Name}");
         if (!Directory.Exists(repoPath)) throw new DirectoryNotFoundException($"{repoPath} does not exist.");
         var lm = experiment.LoadBase();
         var embedder = new ChunkEmbedder(lm.Model, lm.Tokenizer);
         var encoderId = EncoderId.Compute(embedder, c.Encoder);
-        var trainedOn = SafeTensors.ReadHeader(headFile).Metadata.GetValueOrDefault("encoder_id");
-        if (trainedOn != encoderId)
-            throw new InvalidOperationException($"the head was trained on vectors of encoder {trainedOn}, but this base model and recipe give {encoderId}; retrain: c2l train static.");
+        var head = experiment.LoadHead(lm, encoderId, 2 * embedder.Dimension);     // checked before any encoding work
 
         using var source = RepoSource.Open(Path.GetFullPath(repoPath), null, c.Encoder.State.Files.Rules);
         var snapshot = source.ReadSnapshot(null, c.Encoder.State.Files.Includes);
@@ -39,9 +34,6 @@ public static class AdapterExport
         var encodeMs = clock.Elapsed.TotalMilliseconds;
         if (empty) throw new InvalidOperationException($"{repoPath} has no code the encoder reads ({snapshot.Files.Count} files kept, {snapshot.Skipped.Count} skipped); an adapter would be the zero-context one.");
 
-        var head = new Code2LoraHead(c.Head(vector.Length), lm.Config, lm.Model.Device);
-        StateDictLoader.Load(head, SafeTensors.Load(headFile, lm.Model.Device));
-        head.eval();
         clock.Restart();
         using var noGrad = torch.no_grad();
         using var context = torch.tensor(vector, [1, vector.Length], device: lm.Model.Device);

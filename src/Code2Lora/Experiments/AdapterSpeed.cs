@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Code2Lora.Adapters;
 using Code2Lora.Hyper;
-using Code2Lora.Models.Checkpoints;
 using Code2Lora.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,13 +21,9 @@ public static class AdapterSpeed
     public static AdapterSpeedResult Measure(StaticExperiment experiment, RepoContexts contexts, string command, int repeats = 10)
     {
         var c = experiment.Config;
-        var headFile = Path.Combine(experiment.HeadDirectory, "head.safetensors");
-        if (!File.Exists(headFile)) throw new InvalidOperationException($"no trained head in {experiment.HeadDirectory}; run: c2l train static --preset {c.Name}");
         var lm = experiment.LoadBase();
         var device = lm.Model.Device;
-        var head = new Code2LoraHead(c.Head(contexts.Dimension), lm.Config, device);
-        StateDictLoader.Load(head, SafeTensors.Load(headFile, device));
-        head.eval();
+        var head = experiment.LoadHead(lm, contexts.EncoderId, contexts.Dimension);
         var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
         using var noGrad = torch.no_grad();
 

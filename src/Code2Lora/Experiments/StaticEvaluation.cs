@@ -79,17 +79,11 @@ public static class StaticEvaluation
         await Evaluate(new BaseModelMethod("pretrained", slots));
         if (Directory.Exists(experiment.SingleLoraDirectory))
             await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(experiment.SingleLoraDirectory, lm.Config, lm.Model.Device, c.Lora)));
-        var headFile = Path.Combine(experiment.HeadDirectory, "head.safetensors");
         var ablations = new List<string>();
         SimilaritySummary? similarity = null;
-        if (File.Exists(headFile))
+        if (File.Exists(experiment.HeadFile))
         {
-            var trainedOn = SafeTensors.ReadHeader(headFile).Metadata.GetValueOrDefault("encoder_id");
-            if (trainedOn != contexts.EncoderId)
-                throw new InvalidOperationException($"{headFile} was trained on vectors of encoder {trainedOn}, but the store holds {contexts.EncoderId}; retrain: c2l train static.");
-            var head = new Code2LoraHead(c.Head(contexts.Dimension), lm.Config, lm.Model.Device);
-            StateDictLoader.Load(head, SafeTensors.Load(headFile, lm.Model.Device));
-            head.eval();
+            var head = experiment.LoadHead(lm, contexts.EncoderId, contexts.Dimension);
             using (var own = new GeneratedAdapterMethod("code2lora-static", slots, head, GeneratedAdapterMethod.Own(contexts))) await Evaluate(own);
             var all = splits.Values.SelectMany(v => v).ToList();
             using (var shuffled = new GeneratedAdapterMethod("shuffled-repo", slots, head, GeneratedAdapterMethod.Shuffled(contexts, all, c.Seed))) await Evaluate(shuffled);

@@ -40,6 +40,23 @@ public sealed class StaticExperiment
     /// <summary>Where the trained head and its config are written.</summary>
     public string HeadDirectory => Path.Combine(RunDirectory, "code2lora-static");
 
+    /// <summary>The trained head's weights (metadata: the encoder id of the vectors it was trained on).</summary>
+    public string HeadFile => Path.Combine(HeadDirectory, "head.safetensors");
+
+    /// <summary>Loads the trained head (eval mode) on <paramref name="baseModel"/>'s device for vectors of encoder
+    /// <paramref name="encoderId"/>; a missing head or one trained on other vectors is a clear error.</summary>
+    public Code2LoraHead LoadHead(LoadedModel baseModel, string encoderId, int inputDim)
+    {
+        if (!File.Exists(HeadFile)) throw new InvalidOperationException($"no trained head in {HeadDirectory}; run: c2l train static --preset {Config.Name}");
+        var trainedOn = SafeTensors.ReadHeader(HeadFile).Metadata.GetValueOrDefault("encoder_id");
+        if (trainedOn != encoderId)
+            throw new InvalidOperationException($"{HeadFile} was trained on vectors of encoder {trainedOn}, but these come from {encoderId}; retrain: c2l train static.");
+        var head = new Code2LoraHead(Config.Head(inputDim), baseModel.Config, baseModel.Model.Device);
+        StateDictLoader.Load(head, SafeTensors.Load(HeadFile, baseModel.Model.Device));
+        head.eval();
+        return head;
+    }
+
     /// <summary>Where the single LoRA is written (PEFT layout).</summary>
     public string SingleLoraDirectory => Path.Combine(RunDirectory, "single-lora");
 
@@ -70,7 +87,7 @@ public sealed class StaticExperiment
         var result = new Trainer(training, RunPath("static"), $"static/{Config.Name}/{contexts.EncoderId}").Run(recipe, progress, cancel);
         if (result.Completed)
         {
-            SafeTensors.Save(Path.Combine(HeadDirectory, "head.safetensors"), head.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter),
+            SafeTensors.Save(HeadFile, head.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter),
                 new Dictionary<string, string> { ["encoder_id"] = contexts.EncoderId });
             AtomicFile.WriteText(Path.Combine(HeadDirectory, "head_config.json"),
                 System.Text.Json.JsonSerializer.Serialize(head.Config, Provenance.Json));

@@ -85,7 +85,7 @@ public sealed class Trainer
         {
             // The starting point of every eval curve: what the untrained adapter (or model) scores.
             var initial = recipe.Evaluate(0);
-            if (initial.Count > 0) log.Append(new TrainingLogRow { Step = 0, Kind = "eval", Metrics = initial, RssMiB = Environment.WorkingSet / (1024.0 * 1024.0) });
+            if (initial.Count > 0) log.Append(new TrainingLogRow { Step = 0, Kind = "eval", Metrics = initial, RssMiB = RssMiB() });
         }
         var clock = Stopwatch.StartNew();
         double? lastLoss = null;
@@ -110,14 +110,14 @@ public sealed class Trainer
                 log.Append(new TrainingLogRow
                 {
                     Step = step, Kind = "train", Loss = loss, LearningRate = lr, GradNorm = gradNorm, TokensSeen = tokensSeen,
-                    Seconds = seconds, RssMiB = Environment.WorkingSet / (1024.0 * 1024.0),
+                    Seconds = seconds, RssMiB = RssMiB(),
                 });
             progress?.Report(new TrainingProgress(step, c.Steps, loss, lr, tokensSeen / Math.Max(1e-9, seconds)));
             if ((c.EvalEvery > 0 && step % c.EvalEvery == 0) || step == c.Steps)
             {
                 lastEval = recipe.Evaluate(step);
                 if (lastEval.Count > 0)
-                    log.Append(new TrainingLogRow { Step = step, Kind = "eval", TokensSeen = tokensSeen, Seconds = seconds, RssMiB = Environment.WorkingSet / (1024.0 * 1024.0), Metrics = lastEval });
+                    log.Append(new TrainingLogRow { Step = step, Kind = "eval", TokensSeen = tokensSeen, Seconds = seconds, RssMiB = RssMiB(), Metrics = lastEval });
             }
             if ((c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0) || step == c.Steps)
             {
@@ -182,4 +182,6 @@ public sealed class Trainer
         TrainingCheckpoint.Save(CheckpointRoot,
             new TrainingCheckpoint.State(step, optimizer.StepCount, _recipeId, _config, seconds, tokensSeen),
             masters.ToDictionary(m => m.Name, m => m.Tensor), optimizer.State(), _config.KeepCheckpoints);
+
+    private static double RssMiB() => Environment.WorkingSet / (1024.0 * 1024.0);
 }

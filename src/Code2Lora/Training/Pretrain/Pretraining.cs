@@ -112,7 +112,7 @@ public static class Pretraining
             ModelDirectory = modelDirectory, WallSeconds = wall.Elapsed.TotalSeconds,
         };
         Models.ModelDirectory.Save(modelDirectory, model, tokenizer, new Dictionary<string, string> { ["c2l_pretrain_preset"] = config.Name });
-        ModelCard.Write(Path.Combine(modelDirectory, "MODEL_CARD.md"), config, result, corpus, log);
+        ModelCard.Write(Path.Combine(modelDirectory, "MODEL_CARD.md"), config with { Model = modelConfig }, result, corpus, log);   // ids from the trained tokenizer
         return result;
     }
 

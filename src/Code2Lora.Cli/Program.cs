@@ -13,4 +13,5 @@ root.Subcommands.Add(EmbedCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(TrainCommand.CreateEval());
 root.Subcommands.Add(TrainCommand.CreateAdapter());
+root.Subcommands.Add(StudyCommand.Create());
 return await root.Parse(args).InvokeAsync();

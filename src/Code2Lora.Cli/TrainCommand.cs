@@ -124,7 +124,7 @@ internal static class TrainCommand
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
-    private static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel)
+    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel)
     {
         NativeHeap.UseTrimmedHeap();
         var p = Presets.Get(presetName);
@@ -136,7 +136,7 @@ internal static class TrainCommand
         return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));
     }
 
-    private static Task<Hyper.RepoContexts> ContextsAsync(StaticExperiment experiment, IReadOnlyList<RepoInput> repos, LoadedModel lm, CancellationToken ct) =>
+    internal static Task<Hyper.RepoContexts> ContextsAsync(StaticExperiment experiment, IReadOnlyList<RepoInput> repos, LoadedModel lm, CancellationToken ct) =>
         ProgressView.RunAsync(progress => experiment.ContextsAsync(repos, lm,
             new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress("embed " + e.Phase, e.Done, e.Total, e.Current))), ct));
 }

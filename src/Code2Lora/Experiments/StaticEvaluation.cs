@@ -10,6 +10,7 @@ using Code2Lora.Hyper;
 using Code2Lora.Models.Checkpoints;
 using Code2Lora.Reporting;
 using Code2Lora.Runtime;
+using Code2Lora.Training.Completion;
 using TorchSharp;
 
 namespace Code2Lora.Experiments;
@@ -45,6 +46,7 @@ public sealed record StaticSummary(
     [property: JsonPropertyName("ablations")] IReadOnlyDictionary<string, MethodSummary> Ablations,
     [property: JsonPropertyName("comparisons")] IReadOnlyList<Comparison> Comparisons,
     [property: JsonPropertyName("adapter_similarity")] SimilaritySummary? AdapterSimilarity,
+    [property: JsonPropertyName("conditioning_loss")] IReadOnlyList<ConditioningLoss> ConditioningLoss,
     [property: JsonPropertyName("config")] StaticExperimentConfig Config,
     [property: JsonPropertyName("command")] string Command,
     [property: JsonPropertyName("git_sha")] string GitSha,
@@ -81,6 +83,7 @@ public static class StaticEvaluation
             await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(experiment.SingleLoraDirectory, lm.Config, lm.Model.Device, c.Lora)));
         var ablations = new List<string>();
         SimilaritySummary? similarity = null;
+        var conditioning = new List<ConditioningLoss>();
         if (File.Exists(experiment.HeadFile))
         {
             var head = experiment.LoadHead(lm, contexts.EncoderId, contexts.Dimension);
@@ -88,7 +91,7 @@ public static class StaticEvaluation
             var all = splits.Values.SelectMany(v => v).ToList();
             using (var shuffled = new GeneratedAdapterMethod("shuffled-repo", slots, head, GeneratedAdapterMethod.Shuffled(contexts, all, c.Seed))) await Evaluate(shuffled);
             using (var zero = new GeneratedAdapterMethod("zero-embedding", slots, head, GeneratedAdapterMethod.Zero(contexts.Dimension))) await Evaluate(zero);
-            var trainStates = experiment.Bench.StaticTasks.Where(t => t.Split == SplitNames.Train).Select(t => (t.RepoId, t.CommitSha)).Distinct().ToList();
+            var trainStates = experiment.TrainStates();
             using (var ctx = contexts.Stack(trainStates, lm.Model.Device))
             using (var mean = new MeanAdapter(head, ctx))
                 await Evaluate(new FixedAdapterMethod("mean-adapter", slots, mean));
@@ -98,6 +101,9 @@ public static class StaticEvaluation
             similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4));
             FigureExport.Save(StaticFigures.Similarity(sim, centred: false), resultsDir, "adapter-cosine");
             FigureExport.Save(StaticFigures.Similarity(sim, centred: true), resultsDir, "adapter-cosine-centred");
+            foreach (var split in Splits)
+                conditioning.Add(ConditioningLoss.Measure(split, slots, head, contexts,
+                    CompletionExamples.Build(splits[split], lm.Tokenizer, c.MaxTokens), trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
         }
         slots.Clear();
 
@@ -116,7 +122,7 @@ public static class StaticEvaluation
         var provenance = Provenance.Capture(command);
         var summary = new StaticSummary(
             summaries.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => ablations.Contains(kv.Key)).ToDictionary(),
-            comparisons, similarity, c, command, provenance.GitSha, provenance);
+            comparisons, similarity, conditioning, c, command, provenance.GitSha, provenance);
         FigureExport.Save(StaticFigures.ExactMatch(summary), resultsDir, "exact-match");
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
@@ -152,6 +158,14 @@ public static class StaticEvaluation
         if (s.AdapterSimilarity is { } sim)
         {
             sb.AppendLine(inv, $"Generated adapters of the {sim.Repos} repositories: mean pairwise cosine {sim.MeanCosine:F3} (1.0 would be one shared adapter), {sim.MeanCentredCosine:F3} after removing the mean adapter.");
+            sb.AppendLine();
+        }
+        if (s.ConditioningLoss.Count > 0)
+        {
+            sb.AppendLine("| target loss (nats/token), Code2LoRA-Static head | tasks | own vector | another repository's | mean adapter | another − own [95 % CI] |");
+            sb.AppendLine("|---|---|---|---|---|---|");
+            foreach (var l in s.ConditioningLoss)
+                sb.AppendLine(inv, $"| {l.Split} | {l.Tasks} | {l.Own:F4} | {l.Shuffled:F4} | {l.MeanAdapter:F4} | {l.ShuffledMinusOwn:+0.0000;-0.0000;0.0000} [{l.ShuffledMinusOwnCi[0]:F4}, {l.ShuffledMinusOwnCi[1]:F4}] |");
             sb.AppendLine();
         }
         var n = s.Methods.Values.FirstOrDefault();

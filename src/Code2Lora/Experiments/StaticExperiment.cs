@@ -19,10 +19,11 @@ namespace Code2Lora.Experiments;
 /// method on the CR and IR test splits. Each step reads what the previous one wrote, so any of them can be re-run alone.</summary>
 public sealed class StaticExperiment
 {
-    private readonly string _benchDir;
-
     /// <summary>The configuration.</summary>
     public StaticExperimentConfig Config { get; }
+
+    /// <summary>The benchmark folder (manifest.json, static/, evolution/, embeddings/).</summary>
+    public string BenchDirectory { get; }
 
     /// <summary>Checkpoints, trained weights and logs (data/work/static-&lt;preset&gt; by default).</summary>
     public string RunDirectory { get; }
@@ -31,7 +32,7 @@ public sealed class StaticExperiment
     public BenchData Bench { get; }
 
     private StaticExperiment(StaticExperimentConfig config, string benchDir, string runDirectory, BenchData bench) =>
-        (Config, _benchDir, RunDirectory, Bench) = (config, benchDir, runDirectory, bench);
+        (Config, BenchDirectory, RunDirectory, Bench) = (config, benchDir, runDirectory, bench);
 
     /// <summary>Opens an experiment over the benchmark in <paramref name="benchDir"/>.</summary>
     public static async Task<StaticExperiment> OpenAsync(StaticExperimentConfig config, string benchDir, string runDirectory) =>
@@ -71,8 +72,8 @@ public sealed class StaticExperiment
     /// <summary>Embeds the static repositories' states with the base model (incremental) and returns the vectors.</summary>
     public async Task<RepoContexts> ContextsAsync(IReadOnlyList<RepoInput> repos, LoadedModel encoder, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)
     {
-        var summary = await EmbeddingPipeline.RunAsync(_benchDir, repos, encoder.Model, encoder.Tokenizer, Config.Encoder, progress, cancel);
-        return RepoContexts.FromStore(await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(_benchDir), summary.EncoderId));
+        var summary = await EmbeddingPipeline.RunAsync(BenchDirectory, repos, encoder.Model, encoder.Tokenizer, Config.Encoder, progress, cancel);
+        return RepoContexts.FromStore(await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), summary.EncoderId));
     }
 
     /// <summary>Trains (or resumes) Code2LoRA-Static and writes head.safetensors + head_config.json.</summary>
@@ -81,13 +82,15 @@ public sealed class StaticExperiment
         var slots = LoraSlots.Install(baseModel.Model, Config.Lora with { DetachInput = true });
         torch.manual_seed(Config.Seed);
         var head = new Code2LoraHead(Config.Head(contexts.Dimension), baseModel.Config, baseModel.Model.Device);
+        if (head.Config.StandardizeInput)
+            using (var train = contexts.Stack(TrainStates(), baseModel.Model.Device)) head.SetInputStatistics(train);
         var (batches, validation) = Data(baseModel);
         var training = Config.StaticTraining with { Steps = batches.StepsFor(Config.StaticEpochs) };
         var recipe = new StaticRecipe(slots, head, batches, validation, contexts);
         var result = new Trainer(training, RunPath("static"), $"static/{Config.Name}/{contexts.EncoderId}").Run(recipe, progress, cancel);
         if (result.Completed)
         {
-            SafeTensors.Save(HeadFile, head.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter),
+            SafeTensors.Save(HeadFile, head.state_dict().ToDictionary(),
                 new Dictionary<string, string> { ["encoder_id"] = contexts.EncoderId });
             AtomicFile.WriteText(Path.Combine(HeadDirectory, "head_config.json"),
                 System.Text.Json.JsonSerializer.Serialize(head.Config, Provenance.Json));
@@ -109,6 +112,11 @@ public sealed class StaticExperiment
         if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, Config.BaseModel);
         return result;
     }
+
+    /// <summary>The training repositories' states (distinct, ordered): the mean adapter and the head's input statistics come from them.</summary>
+    public IReadOnlyList<(string Repo, string Sha)> TrainStates() =>
+        Bench.StaticTasks.Where(t => t.Split == SplitNames.Train).Select(t => (t.RepoId, t.CommitSha)).Distinct()
+            .OrderBy(s => s.RepoId, StringComparer.Ordinal).ThenBy(s => s.CommitSha, StringComparer.Ordinal).ToList();
 
     /// <summary>The training batches and the CR-val sample, tokenized with the base model's tokenizer.</summary>
     private (CompletionBatches Batches, IReadOnlyList<CompletionExample> Validation) Data(LoadedModel baseModel)

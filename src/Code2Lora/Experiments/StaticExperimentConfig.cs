@@ -27,6 +27,10 @@ public sealed record StaticExperimentConfig
     public LoraConfig Lora { get; init; } = new() { Rank = 8, Alpha = 16 };
     /// <summary>Hypernetwork trunk width H (the paper: 512 for Table 2, 1024 for the release).</summary>
     public int HeadHidden { get; init; } = 256;
+    /// <summary>Not in the paper: z-score the repository vectors with the training repositories' statistics inside the head.</summary>
+    public bool StandardizeContexts { get; init; }
+    /// <summary>Not in the paper: one generated pair per layer (a learned layer embedding) instead of one shared by all layers.</summary>
+    public bool PerLayerHead { get; init; }
     /// <summary>Tokens of a training sequence ([BOS] + prefix + target + [EOS], cut on the left) and of an evaluation prompt.</summary>
     public int MaxTokens { get; init; } = 384;
     /// <summary>Greedy decoding budget per task.</summary>
@@ -71,5 +75,8 @@ public sealed record StaticExperimentConfig
     };
 
     /// <summary>The head's configuration for contexts of width <paramref name="inputDim"/>.</summary>
-    public Code2LoraHeadConfig Head(int inputDim) => new() { InputDim = inputDim, HiddenDim = HeadHidden, Lora = Lora };
+    public Code2LoraHeadConfig Head(int inputDim) => new()
+    {
+        InputDim = inputDim, HiddenDim = HeadHidden, Lora = Lora, StandardizeInput = StandardizeContexts, PerLayer = PerLayerHead,
+    };
 }

@@ -17,6 +17,7 @@ public sealed class Code2LoraHead : nn.Module<Tensor, GeneratedAdapter>
     private readonly ModuleDict<Linear> heads_A, heads_B;
     private readonly ParameterDict log_scale_A, log_scale_B;
     private readonly Embedding? layer_embedding;
+    private readonly Tensor? input_mean, input_std;
     private readonly IReadOnlyList<string> types;
     private readonly Dictionary<string, (int In, int Out)> dims;
     private readonly int rank, layers;
@@ -41,7 +42,26 @@ public sealed class Code2LoraHead : nn.Module<Tensor, GeneratedAdapter>
             layer_embedding = nn.Embedding(model.NumHiddenLayers, h, device: device);
             using (torch.no_grad()) nn.init.normal_(layer_embedding.weight!, 0.0, 0.02);
         }
+        if (config.StandardizeInput)
+        {
+            input_mean = torch.zeros(config.InputDim, device: device);
+            input_std = torch.ones(config.InputDim, device: device);
+        }
         RegisterComponents();
+    }
+
+    /// <summary>Sets the standardisation statistics from the training repositories' contexts [n, InputDim] (per-dimension
+    /// mean and population std, floored at 1e-6); only for heads built with StandardizeInput.</summary>
+    public void SetInputStatistics(Tensor contexts)
+    {
+        if (input_mean is null || input_std is null) throw new InvalidOperationException("this head was built without StandardizeInput.");
+        if (contexts.dim() != 2 || contexts.shape[1] != Config.InputDim || contexts.shape[0] < 2)
+            throw new ArgumentException($"input statistics need at least two contexts [n,{Config.InputDim}], got [{string.Join(",", contexts.shape)}].");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var x = contexts.to(ScalarType.Float32).to(input_mean.device);
+        input_mean.copy_(x.mean([0]));
+        input_std.copy_(x.std(0, unbiased: false).clamp_min(1e-6));
     }
 
     /// <summary>The configuration the head was built from.</summary>
@@ -54,6 +74,7 @@ public sealed class Code2LoraHead : nn.Module<Tensor, GeneratedAdapter>
             throw new ArgumentException($"Code2LoraHead expects a context [batch,{Config.InputDim}], got [{string.Join(",", context.shape)}].");
         using var scope = torch.NewDisposeScope();
         var ctx = context.to(ScalarType.Float32);
+        if (input_mean is not null) ctx = (ctx - input_mean) / input_std!;
         if (Config.NormalizeInput) ctx = F.normalize(ctx, p: 2, dim: -1);
         var h = trunk.forward(ctx);                                                        // [B,H]
         if (layer_embedding is not null) h = h.unsqueeze(1) + layer_embedding.weight!.unsqueeze(0);   // [B,L,H]

@@ -15,6 +15,10 @@ public sealed record Code2LoraHeadConfig
     public double InitLogScale { get; init; } = -3.5;
     /// <summary>V1 trainer: L2-normalise the context before the trunk (V2 feeds it as stored).</summary>
     public bool NormalizeInput { get; init; }
+    /// <summary>Not in the paper: standardise the context with the training repositories' per-dimension mean and std
+    /// (buffers input_mean / input_std, saved with the head) before the trunk, so the trunk sees what differs between
+    /// repositories instead of the direction they share (the tiny encoder's raw vectors have mean pairwise cosine 0.69).</summary>
+    public bool StandardizeInput { get; init; }
     /// <summary>Not in the paper: a learned per-layer embedding (L × H, init N(0, 0.02)) added to the trunk output before the
     /// L2 normalisation, so each layer gets its own adapter; off = one pair per type shared by all layers.</summary>
     public bool PerLayer { get; init; }

@@ -169,6 +169,30 @@ public class Code2LoraHeadTests
     }
 
     [Fact]
+    public void StandardizedInputEqualsThePaperHeadOnZScoredContexts()
+    {
+        torch.manual_seed(9);
+        using var contexts = torch.randn(5, 8) * 0.1 + torch.linspace(-1, 1, 8);   // a large shared direction, small differences
+        using var standardized = Head(TinyHead with { StandardizeInput = true });
+        standardized.SetInputStatistics(contexts);
+        var state = standardized.state_dict();
+        Assert.Contains("input_mean", state.Keys);
+        Assert.Contains("input_std", state.Keys);
+        Assert.DoesNotContain(standardized.named_parameters(), p => p.name.StartsWith("input_"));   // statistics, not trained
+        Assert.Equal(TinyHead.CountParameters(Tiny), standardized.parameters().Sum(p => p.numel()));
+
+        using var plain = Head();                                                        // same seed: same weights
+        var mean = contexts.mean([0]);
+        var std = contexts.std(0, unbiased: false);
+        using var expected = plain.forward((contexts - mean) / std);
+        using var actual = standardized.forward(contexts);
+        Assert.True(AdapterFixtures.MaxAbsDiff(expected.A["q_proj"], actual.A["q_proj"]) < 1e-6);
+        Assert.True(AdapterFixtures.MaxAbsDiff(expected.B["down_proj"], actual.B["down_proj"]) < 1e-6);
+        Assert.Throws<InvalidOperationException>(() => plain.SetInputStatistics(contexts));
+        Assert.Throws<ArgumentException>(() => standardized.SetInputStatistics(contexts[..1]));
+    }
+
+    [Fact]
     public void BadContextIsRefusedWithTheExpectedShape()
     {
         using var head = Head();

@@ -65,5 +65,11 @@ public sealed class StaticRecipeTests : IDisposable
         Assert.Equal(100.0, Em(own));
         Assert.Equal(0.0, Em(swapped));          // the other repository's vector gives the other repository's answer
         Assert.True(Em(new BaseModelMethod("pretrained", slots)) < 100.0);
+
+        // The loss diagnostic sees the same thing: another repository's adapter costs nats, the mean adapter too.
+        var loss = ConditioningLoss.Measure("cr_test", slots, head, contexts, examples, [("alpha", "a1"), ("beta", "b1")], tasks, 4, 256, seed: 1);
+        Assert.True(loss.Own < 0.05, $"own loss {loss.Own}");
+        Assert.True(loss.ShuffledMinusOwnCi[0] > 1.0, $"shuffled − own CI {loss.ShuffledMinusOwnCi[0]}");
+        Assert.True(loss.MeanMinusOwnCi[0] > 0.0, $"mean − own CI {loss.MeanMinusOwnCi[0]}");
     }
 }

@@ -72,10 +72,9 @@ public sealed class MeanAdapter : ILoraSource, IDisposable
 {
     private readonly Dictionary<string, (Tensor A, Tensor B)> _pairs = new();
 
-    /// <summary>Averages the head's adapters for the rows of <paramref name="contexts"/> [n, InputDim].</summary>
+    /// <summary>Averages the head's adapters for the rows of <paramref name="contexts"/> [n, InputDim] (per layer for a per-layer head).</summary>
     public MeanAdapter(Code2LoraHead head, Tensor contexts)
     {
-        if (head.Config.PerLayer) throw new NotSupportedException("the mean adapter is defined for the paper's shared-over-layers head.");
         using var noGrad = torch.no_grad();
         using var generated = head.forward(contexts);
         foreach (var type in generated.A.Keys)
@@ -83,7 +82,9 @@ public sealed class MeanAdapter : ILoraSource, IDisposable
     }
 
     /// <inheritdoc />
-    public LoraWeights? WeightsFor(int layer, string type) => _pairs.TryGetValue(type, out var p) ? new LoraWeights(p.A, p.B) : null;
+    public LoraWeights? WeightsFor(int layer, string type) => !_pairs.TryGetValue(type, out var p) ? null
+        : p.A.dim() == 3 ? new LoraWeights(p.A.select(0, layer), p.B.select(0, layer))     // per-layer head: [L,r,in]
+        : new LoraWeights(p.A, p.B);
 
     /// <summary>Frees the averaged tensors.</summary>
     public void Dispose()

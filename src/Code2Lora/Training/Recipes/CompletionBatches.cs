@@ -43,18 +43,25 @@ public sealed class CompletionBatches
     public static double MeanLoss(IReadOnlyList<CompletionExample> examples, int batchSize, int padId, Device device,
         Action<IReadOnlyList<CompletionExample>> prepare, Func<Tensor, Tensor, Tensor> forward)
     {
-        double sum = 0;
-        long tokens = 0;
+        var rows = RowLosses(examples, batchSize, padId, device, prepare, forward);
+        var tokens = rows.Sum(r => r.Tokens);
+        return tokens == 0 ? double.NaN : rows.Sum(r => r.Sum) / tokens;
+    }
+
+    /// <summary>Summed target-token loss and target-token count of every example, in example order (same batching as
+    /// <see cref="MeanLoss"/>), for paired per-example comparisons.</summary>
+    public static (double Sum, long Tokens)[] RowLosses(IReadOnlyList<CompletionExample> examples, int batchSize, int padId, Device device,
+        Action<IReadOnlyList<CompletionExample>> prepare, Func<Tensor, Tensor, Tensor> forward)
+    {
+        var result = new List<(double, long)>(examples.Count);
         using var noGrad = torch.no_grad();
         foreach (var chunk in examples.Chunk(batchSize))
         {
             using var scope = torch.NewDisposeScope();
             prepare(chunk);
             using var batch = SequenceBatch.Collate(chunk.Select(e => e.Sequence).ToList(), padId, device);
-            var (s, n) = LanguageModelLoss.TokenSum(forward(batch.Ids, batch.Mask), batch.Labels);
-            sum += s.to(ScalarType.Float64).item<double>();
-            tokens += n;
+            result.AddRange(LanguageModelLoss.PerRow(forward(batch.Ids, batch.Mask), batch.Labels));
         }
-        return tokens == 0 ? double.NaN : sum / tokens;
+        return result.ToArray();
     }
 }

@@ -29,7 +29,9 @@ public sealed record EvoWalkSettings
 /// <remarks>To make the loss of a step a pure function of (step, weights), as the shared trainer's resume needs, the state
 /// entering an update's gradient window is recomputed from h₀ with the current weights (no gradient) rather than carried over
 /// from earlier steps: a continuous run and a resumed one compute exactly the same thing. The paper carries h forward, so
-/// its values before the window were produced by slightly older weights; the gradient window itself is the same.</remarks>
+/// its values before the window were produced by slightly older weights; the gradient window itself is the same.
+/// A commit's tasks form one micro-batch whose loss is the mean over target tokens (the shared trainer's contract); the
+/// authors run micro-batches of 1 with a token-sum loss, which differs only by a per-update scale before clipping and AdamW.</remarks>
 public sealed class EvoRecipe : ITrainingRecipe
 {
     private readonly LoraSlots _slots;

@@ -33,6 +33,25 @@ internal static class EvoCommand
         return cmd;
     }
 
+    /// <summary>`c2l train evo-slora --preset P`: the single shared LoRA on the evolution track's training tasks (the sLoRA row).</summary>
+    public static Command CreateTrainSingleLora()
+    {
+        var preset = BenchCommand.PresetOption();
+        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (default data/models/tiny-python-lm)." };
+        var cmd = new Command("evo-slora", "Single LoRA on the evolution track's training tasks, the baseline of c2l eval evo (resumable).") { preset, baseModel };
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
+        {
+            var (experiment, _) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var statics = StaticExperimentConfig.Get(experiment.Config.Name);
+            var result = await ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainSingleLora(experiment.LoadBase(), statics.SingleLoraEpochs, statics.SingleLoraTraining,
+                new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo-slora", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct)));
+            AnsiConsole.MarkupLine(result.Completed ? $"[bold green]evo-slora[/] trained: {result.Step} steps, last loss {result.LastLoss:F3}"
+                : $"[yellow]stopped[/] at step {result.Step}; run the same command to resume.");
+            return 0;
+        }));
+        return cmd;
+    }
+
     /// <summary>`c2l eval evo --preset P`: every available method on CR-test and IR-test; writes results/evo/&lt;preset&gt;/.</summary>
     public static Command CreateEval()
     {

@@ -12,6 +12,7 @@ root.Subcommands.Add(PretrainCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
 var train = TrainCommand.Create();
 train.Subcommands.Add(EvoCommand.CreateTrain());
+train.Subcommands.Add(EvoCommand.CreateTrainSingleLora());
 root.Subcommands.Add(train);
 var eval = TrainCommand.CreateEval();
 eval.Subcommands.Add(EvoCommand.CreateEval());

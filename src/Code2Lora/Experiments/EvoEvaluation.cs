@@ -84,17 +84,23 @@ public static class EvoEvaluation
         await Evaluate(new BaseModelMethod("pretrained", slots));
         foreach (var method in extraMethods ?? []) await Evaluate(method);
 
+        if (Directory.Exists(experiment.SingleLoraDirectory))
+        {
+            await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(experiment.SingleLoraDirectory, lm.Config, device, c.Lora)));
+            notes.Add("single-lora was trained on the evolution track's training tasks (the same tasks as Evo, flat shuffle).");
+        }
         var sameLora = statics is not null && statics.Config.Lora == c.Lora;
         if (statics is not null && !sameLora) notes.Add($"static-experiment rows skipped: its LoRA (r {statics.Config.Lora.Rank}, α {statics.Config.Lora.Alpha}) differs from this preset's.");
-        if (sameLora && Directory.Exists(statics!.SingleLoraDirectory))
+        if (sameLora && !scored.ContainsKey("single-lora") && Directory.Exists(statics!.SingleLoraDirectory))
         {
             await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(statics.SingleLoraDirectory, lm.Config, device, c.Lora)));
-            notes.Add("single-lora and code2lora-static were trained by the static experiment (static-track tasks), not on evolution-track tasks.");
+            notes.Add("single-lora was trained by the static experiment (static-track tasks), not on evolution-track tasks.");
         }
         if (sameLora && File.Exists(statics!.HeadFile))
         {
             var contexts = RepoContexts.FromStore(store);
             var head = statics.LoadHead(lm, store.EncoderId, contexts.Dimension);
+            notes.Add("code2lora-static is the static experiment's head (trained on static-track snapshots), fed each scored commit's own state.");
             using (var own = new GeneratedAdapterMethod("code2lora-static", slots, head, GeneratedAdapterMethod.Own(contexts))) await Evaluate(own);
             using (var anchor = new GeneratedAdapterMethod("code2lora-static-anchor", slots, head, t => contexts.Get(t.RepoId, histories[t.RepoId].Anchor.Sha)))
                 await Evaluate(anchor);

@@ -79,6 +79,28 @@ public sealed class EvoExperiment
         return result;
     }
 
+    /// <summary>Where the evolution-track single LoRA is written (PEFT layout).</summary>
+    public string SingleLoraDirectory => Path.Combine(RunDirectory, "single-lora");
+
+    /// <summary>Trains (or resumes) one LoRA shared by all repositories on the same training tasks as Evo (a flat shuffle,
+    /// the paper's sLoRA baseline on this track) and exports it in PEFT's layout.</summary>
+    public TrainingResult TrainSingleLora(LoadedModel baseModel, double epochs, TrainingConfig training, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var lora = Config.Lora with { DetachInput = false };
+        var slots = LoraSlots.Install(baseModel.Model, lora);
+        torch.manual_seed(Config.Seed);
+        var adapter = new LoraAdapter(baseModel.Config, lora, baseModel.Model.Device);
+        var pad = baseModel.Tokenizer.EosTokenId ?? 0;
+        var train = CompletionExamples.Build(Bench.EvolutionTasks.Where(t => t.Split == SplitNames.Train).ToList(), baseModel.Tokenizer, Config.MaxTokens);
+        var val = CompletionExamples.Build(Sample(Bench.EvolutionTasks.Where(t => t.Split == SplitNames.CrVal).ToList(), Config.ValidationExamples, "val"), baseModel.Tokenizer, Config.MaxTokens);
+        var batches = new CompletionBatches(train, Config.BatchSize, 1, pad, Config.Seed);
+        var result = new Trainer(training with { Steps = batches.StepsFor(epochs) }, Path.Combine(RunDirectory, "single-lora-run"), $"evo-single-lora/{Config.Name}")
+            .Run(new SingleLoraRecipe(slots, adapter, batches, val), progress, cancel);
+        if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, Config.BaseModel);
+        slots.Clear();
+        return result;
+    }
+
     /// <summary>The Evo recipe over the training repositories' histories: smart-capped train tasks by commit, CR-val loss.</summary>
     public EvoRecipe Recipe(LoraSlots slots, CommitGru gru, Code2LoraHead head, IReadOnlyList<CommitHistory> histories, LoadedModel baseModel)
     {

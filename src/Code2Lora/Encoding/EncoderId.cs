@@ -20,6 +20,8 @@ public static class EncoderId
         return "enc-" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
     }
 
-    /// <summary>The config as the JSON the id hashes (also written beside the store).</summary>
-    public static string ConfigJson(EncoderConfig config) => JsonSerializer.Serialize(config, Provenance.Json);
+    /// <summary>The config as the JSON the id hashes (also written beside the store). <see cref="EncoderConfig.StateAtEveryCommit"/>
+    /// is left out (hashed as false, so earlier ids stand): it decides which states are embedded, not how, so vectors made with
+    /// and without it are interchangeable and a head trained on one set can read the other.</summary>
+    public static string ConfigJson(EncoderConfig config) => JsonSerializer.Serialize(config with { StateAtEveryCommit = false }, Provenance.Json);
 }

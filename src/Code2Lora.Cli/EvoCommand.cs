@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Code2Lora.Bench;
+using Code2Lora.Config;
+using Code2Lora.Encoders;
+using Code2Lora.Experiments;
+using Code2Lora.Models;
+using Code2Lora.Runtime;
+using Code2Lora.Training;
+using Spectre.Console;
+
+namespace Code2Lora.Cli;
+
+/// <summary>`c2l train evo` and `c2l eval evo`: the evolution-track experiment (paper Table 3), resumable.</summary>
+internal static class EvoCommand
+{
+    /// <summary>`c2l train evo --preset P`: embeds what is missing, then trains (or resumes) Code2LoRA-Evo.</summary>
+    public static Command CreateTrain()
+    {
+        var preset = BenchCommand.PresetOption();
+        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (default data/models/tiny-python-lm)." };
+        var cmd = new Command("evo", "Code2LoRA-Evo: a GRU over commit diffs feeding the hypernetwork head (resumable: re-run the same command).") { preset, baseModel };
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
+        {
+            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var store = await VectorsAsync(experiment, repos, ct);
+            var result = await ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainEvo(experiment.LoadBase(), store,
+                new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct)));
+            AnsiConsole.MarkupLine(result.Completed
+                ? $"[bold green]evo[/] trained: {result.Step} steps, last loss {result.LastLoss:F3}, {string.Join(", ", result.LastEval.Select(kv => $"{kv.Key} {kv.Value:F3}"))}"
+                : $"[yellow]stopped[/] at step {result.Step}; run the same command to resume.");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>`c2l train evo-slora --preset P`: the single shared LoRA on the evolution track's training tasks (the sLoRA row).</summary>
+    public static Command CreateTrainSingleLora()
+    {
+        var preset = BenchCommand.PresetOption();
+        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (default data/models/tiny-python-lm)." };
+        var cmd = new Command("evo-slora", "Single LoRA on the evolution track's training tasks, the baseline of c2l eval evo (resumable).") { preset, baseModel };
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
+        {
+            var (experiment, _) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var statics = StaticExperimentConfig.Get(experiment.Config.Name);
+            var result = await ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainSingleLora(experiment.LoadBase(), statics.SingleLoraEpochs, statics.SingleLoraTraining,
+                new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo-slora", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct)));
+            AnsiConsole.MarkupLine(result.Completed ? $"[bold green]evo-slora[/] trained: {result.Step} steps, last loss {result.LastLoss:F3}"
+                : $"[yellow]stopped[/] at step {result.Step}; run the same command to resume.");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>`c2l eval evo --preset P`: every available method on CR-test and IR-test; writes results/evo/&lt;preset&gt;/.</summary>
+    public static Command CreateEval()
+    {
+        var preset = BenchCommand.PresetOption();
+        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (default data/models/tiny-python-lm)." };
+        var cmd = new Command("evo", "Evaluate the evolution-track methods and ablations; writes results/evo/<preset>/.") { preset, baseModel };
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
+        {
+            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var store = await VectorsAsync(experiment, repos, ct);
+            var name = experiment.Config.Name;
+            var statics = await StaticExperiment.OpenAsync(StaticExperimentConfig.Get(name) with { BaseModel = experiment.Config.BaseModel },
+                Path.Combine(RepoPaths.Work, "bench-" + name), Path.Combine(RepoPaths.Work, "static-" + name));
+            var results = Path.Combine(RepoPaths.Results, "evo", name);
+            var summary = await ProgressView.RunAsync(progress => Task.Run(() => EvoEvaluation.RunAsync(experiment, store, results, BenchCommand.CommandLine(), statics, null,
+                new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
+            Console.WriteLine(EvoEvaluation.Markdown(summary));
+            AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static async Task<(EvoExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel)
+    {
+        NativeHeap.UseTrimmedHeap();
+        var p = Presets.Get(presetName);
+        var config = EvoExperimentConfig.Get(p.Name);
+        if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
+        var benchDir = Path.Combine(RepoPaths.Work, "bench-" + p.Name);
+        if (!File.Exists(Path.Combine(benchDir, "manifest.json"))) await BenchCommand.BuildAsync(p, benchDir, [], BenchCommand.CommandLine(), CancellationToken.None);
+        var experiment = await EvoExperiment.OpenAsync(config, benchDir, Path.Combine(RepoPaths.Work, "evo-" + p.Name));
+        return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));
+    }
+
+    private static Task<EmbeddingStore> VectorsAsync(EvoExperiment experiment, IReadOnlyList<RepoInput> repos, CancellationToken ct) =>
+        ProgressView.RunAsync(progress => experiment.VectorsAsync(repos, experiment.LoadBase(),
+            new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress("embed " + e.Phase, e.Done, e.Total, e.Current))), ct));
+}

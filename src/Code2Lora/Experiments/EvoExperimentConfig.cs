@@ -1,0 +1,74 @@
+using Code2Lora.Adapters;
+using Code2Lora.Encoders;
+using Code2Lora.Hyper;
+using Code2Lora.Training;
+using Code2Lora.Training.Recipes;
+
+namespace Code2Lora.Experiments;
+
+/// <summary>Everything that defines the evolution-track experiment (paper Table 3). Run: <c>c2l train evo --preset tiny</c>,
+/// then <c>c2l eval evo --preset tiny</c> (the static rows need <c>c2l train static|slora</c> of the same preset).</summary>
+public sealed record EvoExperimentConfig
+{
+    /// <summary>Preset name (smoke, tiny); also names the run and results folders.</summary>
+    public required string Name { get; init; }
+    /// <summary>Base model directory, relative to data/ (the frozen LM, also the encoder of states and diffs).</summary>
+    public string BaseModel { get; init; } = "models/tiny-python-lm";
+    /// <summary>The static experiment's encoder, with a state at every kept commit (the Static rows read the commit's own state);
+    /// the encoder id is the static one, so both experiments share one store.</summary>
+    public EncoderConfig Encoder { get; init; } = StaticExperimentConfig.Tiny.Encoder with { StateAtEveryCommit = true };
+    /// <summary>LoRA rank, α and targets (the static preset's, so its head and single LoRA fit the same slots).</summary>
+    public LoraConfig Lora { get; init; } = StaticExperimentConfig.Tiny.Lora;
+    /// <summary>Head trunk width H (the paper: 1024).</summary>
+    public int HeadHidden { get; init; } = 256;
+    /// <summary>GRU width G (the paper: 2048).</summary>
+    public int GruHidden { get; init; } = 256;
+    /// <summary>Per-step GRU input: diff (the paper), repo_state or concat.</summary>
+    public string PerStepInput { get; init; } = CommitGruConfig.Diff;
+    /// <summary>Tokens of a training sequence and of an evaluation prompt (cut on the left).</summary>
+    public int MaxTokens { get; init; } = 384;
+    /// <summary>Greedy decoding budget per task.</summary>
+    public int MaxNewTokens { get; init; } = 48;
+    /// <summary>Prompts per decoding batch and examples per validation micro-batch.</summary>
+    public int BatchSize { get; init; } = 8;
+    /// <summary>Tasks per update (≤ 8) and truncated-BPTT window (16), paper-notes §1.6.</summary>
+    public EvoWalkSettings Walk { get; init; } = new();
+    /// <summary>Passes over the training repositories' histories.</summary>
+    public double Epochs { get; init; } = 1;
+    /// <summary>Optimiser settings (Steps is derived from the epochs; the paper: lr 5e-5 at G = 2048, clip 1.0, warmup 0.03, cosine).</summary>
+    public TrainingConfig Training { get; init; } = new() { Steps = 1, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, MaxGradNorm = 1.0, CheckpointEvery = 50, EvalEvery = 100 };
+    /// <summary>CR-val tasks whose loss is logged during training.</summary>
+    public int ValidationExamples { get; init; } = 64;
+    /// <summary>Scored tasks per (repository, commit): the first ones, at most this many (the paper: 8).</summary>
+    public int EvalTasksPerCommit { get; init; } = 8;
+    /// <summary>Evaluate at most this many tasks per split (0 = all), a seeded sample.</summary>
+    public int EvalTasksPerSplit { get; init; }
+    /// <summary>Seed of initialisation, walk order and samples.</summary>
+    public int Seed { get; init; } = 3407;
+
+    /// <summary>The embedded default on 2 CPU cores.</summary>
+    public static EvoExperimentConfig Tiny { get; } = new() { Name = "tiny" };
+
+    /// <summary>Seconds-long run for tests and CI.</summary>
+    public static EvoExperimentConfig Smoke { get; } = new()
+    {
+        Name = "smoke", Encoder = StaticExperimentConfig.Smoke.Encoder with { StateAtEveryCommit = true }, Lora = StaticExperimentConfig.Smoke.Lora,
+        HeadHidden = 32, GruHidden = 32, MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, ValidationExamples = 8, EvalTasksPerSplit = 24,
+        Walk = new EvoWalkSettings { MaxTasksPerUpdate = 4 },
+        Training = Tiny.Training with { CheckpointEvery = 4, EvalEvery = 4 },
+    };
+
+    /// <summary>Presets by name.</summary>
+    public static EvoExperimentConfig Get(string name) => name.ToLowerInvariant() switch
+    {
+        "tiny" => Tiny,
+        "smoke" => Smoke,
+        _ => throw new ArgumentException($"no evo-experiment preset '{name}' (smoke, tiny)."),
+    };
+
+    /// <summary>The GRU for vectors of width <paramref name="vectorDim"/> (diffs and states share the encoder's width).</summary>
+    public CommitGruConfig Gru(int vectorDim) => new() { DiffDim = vectorDim, StateDim = vectorDim, HiddenDim = GruHidden, PerStepInput = PerStepInput };
+
+    /// <summary>The head, reading the GRU's context.</summary>
+    public Code2LoraHeadConfig Head() => new() { InputDim = GruHidden, HiddenDim = HeadHidden, Lora = Lora };
+}

@@ -134,19 +134,7 @@ public static class StaticEvaluation
 
         var summaries = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(
             kv.Value.TryGetValue(Splits[0], out var cr) ? SplitScore.Of(Splits[0], cr, c.Seed) : null, SplitScore.Of(Splits[1], kv.Value[Splits[1]], c.Seed)));
-        var comparisons = new List<Comparison>();
-        foreach (var (a, b) in new[] { ("code2lora-static", "single-lora"), ("code2lora-static", "pretrained"), ("single-lora", "pretrained"),
-                     ("code2lora-static", "fft"), ("code2lora-static", "per-repo-lora"), ("code2lora-static", "t2l"),
-                     ("code2lora-static", "shuffled-repo"), ("code2lora-static", "mean-adapter"), ("code2lora-static", "zero-embedding") })
-        {
-            if (!scored.ContainsKey(a) || !scored.ContainsKey(b)) continue;
-            foreach (var split in Splits)
-            {
-                if (!scored[a].ContainsKey(split) || !scored[b].ContainsKey(split)) continue;   // per-repo LoRA: IR only
-                var d = Bootstrap.Paired(Em(scored[a][split]), Em(scored[b][split]), seed: c.Seed);
-                comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
-            }
-        }
+        var comparisons = Compare(scored, c.Seed);
         var provenance = Provenance.Capture(command);
         var summary = new StaticSummary(
             summaries.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => ablations.Contains(kv.Key)).ToDictionary(),
@@ -155,6 +143,26 @@ public static class StaticEvaluation
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
         return summary;
+    }
+
+    /// <summary>The paired comparisons of the summary (a − b, EM points), for each pair whose two methods were scored, on each split
+    /// both were scored on (per-repo LoRA: IR-test only).</summary>
+    internal static List<Comparison> Compare(IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, int seed)
+    {
+        var comparisons = new List<Comparison>();
+        foreach (var (a, b) in new[] { ("code2lora-static", "single-lora"), ("code2lora-static", "pretrained"), ("single-lora", "pretrained"),
+                     ("code2lora-static", "fft"), ("code2lora-static", "per-repo-lora"), ("code2lora-static", "t2l"),
+                     ("code2lora-static", "shuffled-repo"), ("code2lora-static", "mean-adapter"), ("code2lora-static", "zero-embedding") })
+        {
+            if (!scored.TryGetValue(a, out var sa) || !scored.TryGetValue(b, out var sb)) continue;
+            foreach (var split in Splits)
+            {
+                if (!sa.TryGetValue(split, out var ra) || !sb.TryGetValue(split, out var rb)) continue;
+                var d = Bootstrap.Paired(Em(ra), Em(rb), seed: seed);
+                comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
+            }
+        }
+        return comparisons;
     }
 
     private static double[] Em(IReadOnlyList<PredictionRow> rows) => rows.OrderBy(r => r.TaskIndex).Select(r => r.ExactMatch ? 100.0 : 0.0).ToArray();

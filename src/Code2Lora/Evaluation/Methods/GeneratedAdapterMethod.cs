@@ -23,6 +23,7 @@ public sealed class GeneratedAdapterMethod(string name, LoraSlots slots, nn.Modu
     public void BeforeBatch(IReadOnlyList<QnaRow> tasks)
     {
         var device = slots.Model.Device;
+        if (tasks.Count == 0) return;
         var contexts = tasks.Select(contextOf).ToList();
         var width = contexts[0].Length;
         if (contexts.Any(c => c.Length != width)) throw new ArgumentException($"{name}: the contexts of one batch differ in width.");

@@ -43,6 +43,7 @@ public sealed class PerRepoAdapterMethod : ICompletionMethod, IDisposable
     /// <inheritdoc />
     public void BeforeBatch(IReadOnlyList<QnaRow> tasks)
     {
+        if (tasks.Count == 0) return;
         var rows = tasks.Select(t => _byRepo.TryGetValue(t.RepoId, out var pairs) ? pairs
             : throw new InvalidOperationException($"{Name} is in-repo (IR) only: repository '{t.RepoId}' (task split {t.Split}) has no per-repository adapter; " +
                                                   "cross-repo tasks have none by design, an IR repository lacks one until `c2l train plora` finished it.")).ToList();

@@ -10,7 +10,7 @@ using Spectre.Console;
 
 namespace Code2Lora.Cli;
 
-/// <summary>`c2l train static|slora` and `c2l eval`: the static-track experiment (paper Table 2), resumable step by step.</summary>
+/// <summary>`c2l train static|slora|plora|fft|t2l` and `c2l eval`: the static-track experiment (paper Table 2), resumable step by step.</summary>
 internal static class TrainCommand
 {
     private static Option<string?> BaseModelOption() => new("--base-model") { Description = "Base model directory (default data/models/tiny-python-lm)." };
@@ -20,6 +20,9 @@ internal static class TrainCommand
         var train = new Command("train", "Train a method of the static experiment (resumable: re-run the same command).");
         train.Subcommands.Add(Method("static", "Code2LoRA-Static: the hypernetwork head over the frozen base."));
         train.Subcommands.Add(Method("slora", "Single LoRA shared by all repositories."));
+        train.Subcommands.Add(PerRepoLora());
+        train.Subcommands.Add(Method("fft", "Full fine-tuning of every base parameter (saved as a model directory)."));
+        train.Subcommands.Add(Method("t2l", "Text2LoRA-style head: per-layer adapters from the same repository vectors."));
         return train;
     }
 
@@ -72,16 +75,17 @@ internal static class TrainCommand
         return cmd;
     }
 
-    /// <summary>The whole static experiment of a preset: vectors, both trainings, evaluation (each step resumes or reuses its output).</summary>
+    /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its output).</summary>
     internal static async Task RunAllAsync(string presetName, CancellationToken ct)
     {
         var (experiment, repos) = await OpenAsync(presetName, null);
         var contexts = await ContextsAsync(experiment, repos, experiment.LoadBase(), ct);
-        foreach (var name in new[] { "static", "slora" })
+        foreach (var name in new[] { "static", "slora", "fft", "t2l" })
         {
             var result = await TrainAsync(name, TrainerFor(name, experiment, contexts, ct));
             if (!result.Completed) throw new InvalidOperationException($"{name} training stopped at step {result.Step}; run the same command to resume.");
         }
+        if (!(await TrainPerRepoAsync(experiment, ct)).Completed) throw new InvalidOperationException("plora training stopped part-way; run the same command to resume.");
         await EvaluateAsync(experiment, contexts, ct);
     }
 
@@ -93,7 +97,7 @@ internal static class TrainCommand
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
-            var contexts = name == "static" ? await ContextsAsync(experiment, repos, experiment.LoadBase(), ct) : null;
+            var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadBase(), ct) : null;
             var result = await TrainAsync(name, TrainerFor(name, experiment, contexts, ct));
             AnsiConsole.MarkupLine(result.Completed
                 ? $"[bold green]{name}[/] trained: {result.Step} steps, last loss {result.LastLoss:F3}, {string.Join(", ", result.LastEval.Select(kv => $"{kv.Key} {kv.Value:F3}"))}"
@@ -103,11 +107,41 @@ internal static class TrainCommand
         return cmd;
     }
 
-    /// <summary>The training call of a method: "static" needs the repository vectors, "slora" does not.</summary>
-    private static Func<IProgress<TrainingProgress>, TrainingResult> TrainerFor(string name, StaticExperiment e, Hyper.RepoContexts? contexts, CancellationToken ct) =>
-        name == "static"
-            ? p => e.TrainStatic(e.LoadBase(), contexts ?? throw new ArgumentNullException(nameof(contexts)), p, ct)
-            : p => e.TrainSingleLora(e.LoadBase(), p, ct);
+    /// <summary>`c2l train plora`: one LoRA per in-repo repository; finished repositories are skipped, so re-running resumes.</summary>
+    private static Command PerRepoLora()
+    {
+        var preset = BenchCommand.PresetOption();
+        var baseModel = BaseModelOption();
+        var cmd = new Command("plora", "Per-repository LoRA (in-repo only): one adapter per training repository, on its own tasks.") { preset, baseModel };
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
+        {
+            var (experiment, _) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var result = await TrainPerRepoAsync(experiment, ct);
+            var seconds = result.Timings.Values.Select(t => t.Seconds).ToList();
+            AnsiConsole.MarkupLine(result.Completed
+                ? $"[bold green]plora[/] {result.Repos} repositories: {result.Trained} trained now, {result.Skipped} already done; "
+                  + $"training time median {(seconds.Count == 0 ? 0 : seconds.Order().ElementAt(seconds.Count / 2)):F1} s per repository → {Markup.Escape(experiment.PerRepoLoraTimingsFile)}"
+                : $"[yellow]stopped[/] after {result.Trained + result.Skipped} of {result.Repos} repositories; run the same command to resume.");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Trains the per-repo LoRAs with one progress bar over the repositories.</summary>
+    private static Task<PerRepoLoraResult> TrainPerRepoAsync(StaticExperiment e, CancellationToken ct) =>
+        ProgressView.RunAsync(progress => Task.Run(() => e.TrainPerRepoLora(e.LoadBase(),
+            new SyncProgress<PerRepoLoraProgress>(p => progress.Report(new BenchProgress("train plora", p.Repo - (p.Training.Step < p.Training.Steps ? 1 : 0), p.Repos,
+                $"{p.RepoId} {p.Training.Step}/{p.Training.Steps} loss {p.Training.Loss:F3}"))), ct)));
+
+    /// <summary>The training call of a method: "static" and "t2l" need the repository vectors, the others do not.</summary>
+    private static Func<IProgress<TrainingProgress>, TrainingResult> TrainerFor(string name, StaticExperiment e, Hyper.RepoContexts? contexts, CancellationToken ct) => name switch
+    {
+        "static" => p => e.TrainStatic(e.LoadBase(), contexts ?? throw new ArgumentNullException(nameof(contexts)), p, ct),
+        "t2l" => p => e.TrainText2Lora(e.LoadBase(), contexts ?? throw new ArgumentNullException(nameof(contexts)), p, ct),
+        "fft" => p => e.TrainFullFineTune(e.LoadBase(), p, ct),
+        "slora" => p => e.TrainSingleLora(e.LoadBase(), p, ct),
+        _ => throw new ArgumentException($"no static-track method '{name}' (static, slora, plora, fft, t2l)."),
+    };
 
     /// <summary>Runs one training with a progress bar (off the console thread).</summary>
     private static Task<TrainingResult> TrainAsync(string name, Func<IProgress<TrainingProgress>, TrainingResult> run) =>
@@ -118,8 +152,11 @@ internal static class TrainCommand
     private static async Task EvaluateAsync(StaticExperiment experiment, Hyper.RepoContexts contexts, CancellationToken ct)
     {
         var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
+        var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
-            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
+            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))),
+            notes.Add), ct));
+        foreach (var note in notes) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(note)}[/]");
         Console.WriteLine(StaticEvaluation.Markdown(summary));
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }

@@ -7,6 +7,7 @@ using Code2Lora.Bench;
 using Code2Lora.Evaluation;
 using Code2Lora.Evaluation.Methods;
 using Code2Lora.Hyper;
+using Code2Lora.Models;
 using Code2Lora.Models.Checkpoints;
 using Code2Lora.Reporting;
 using Code2Lora.Runtime;
@@ -15,20 +16,26 @@ using TorchSharp;
 
 namespace Code2Lora.Experiments;
 
-/// <summary>One row of results/static/…/summary.json: CR and IR exact match (%, 95 % CI), edit similarity, added prompt tokens.</summary>
+/// <summary>One row of results/static/…/summary.json: CR and IR exact match (%, 95 % CI), edit similarity, added prompt tokens.
+/// The CR fields are null (written as null) for a method that exists only in-repo (per-repo LoRA).</summary>
 public sealed record MethodSummary(
-    [property: JsonPropertyName("cr_em")] double CrEm, [property: JsonPropertyName("cr_em_ci")] double[] CrEmCi,
+    [property: JsonPropertyName("cr_em"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CrEm,
+    [property: JsonPropertyName("cr_em_ci"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double[]? CrEmCi,
     [property: JsonPropertyName("ir_em")] double IrEm, [property: JsonPropertyName("ir_em_ci")] double[] IrEmCi,
-    [property: JsonPropertyName("cr_es")] double CrEs, [property: JsonPropertyName("ir_es")] double IrEs,
+    [property: JsonPropertyName("cr_es"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CrEs, [property: JsonPropertyName("ir_es")] double IrEs,
     [property: JsonPropertyName("extra_tokens")] double ExtraTokens, [property: JsonPropertyName("n_cr")] int NCr, [property: JsonPropertyName("n_ir")] int NIr)
 {
-    /// <summary>The row for a method's CR-test and IR-test scores.</summary>
-    public static MethodSummary Of(SplitScore cr, SplitScore ir) => new(
-        Math.Round(cr.ExactMatch.Mean, 2), [Math.Round(cr.ExactMatch.Low, 2), Math.Round(cr.ExactMatch.High, 2)],
-        Math.Round(ir.ExactMatch.Mean, 2), [Math.Round(ir.ExactMatch.Low, 2), Math.Round(ir.ExactMatch.High, 2)],
-        Math.Round(cr.EditSimilarity.Mean, 4), Math.Round(ir.EditSimilarity.Mean, 4),
-        Math.Round((cr.MeanExtraTokens * cr.ExactMatch.N + ir.MeanExtraTokens * ir.ExactMatch.N) / Math.Max(1, cr.ExactMatch.N + ir.ExactMatch.N), 1),
-        cr.ExactMatch.N, ir.ExactMatch.N);
+    /// <summary>The row for a method's CR-test (null: not applicable) and IR-test scores.</summary>
+    public static MethodSummary Of(SplitScore? cr, SplitScore ir)
+    {
+        var nCr = cr?.ExactMatch.N ?? 0;
+        return new(
+            cr is null ? null : Math.Round(cr.ExactMatch.Mean, 2), cr is null ? null : [Math.Round(cr.ExactMatch.Low, 2), Math.Round(cr.ExactMatch.High, 2)],
+            Math.Round(ir.ExactMatch.Mean, 2), [Math.Round(ir.ExactMatch.Low, 2), Math.Round(ir.ExactMatch.High, 2)],
+            cr is null ? null : Math.Round(cr.EditSimilarity.Mean, 4), Math.Round(ir.EditSimilarity.Mean, 4),
+            Math.Round(((cr?.MeanExtraTokens ?? 0) * nCr + ir.MeanExtraTokens * ir.ExactMatch.N) / Math.Max(1, nCr + ir.ExactMatch.N), 1),
+            nCr, ir.ExactMatch.N);
+    }
 }
 
 /// <summary>A paired-bootstrap comparison of two methods on the same tasks (EM points, a − b).</summary>
@@ -58,9 +65,10 @@ public static class StaticEvaluation
 {
     private static readonly string[] Splits = [SplitNames.CrTest, SplitNames.IrTest];
 
-    /// <summary>Runs pretrained, single-lora and code2lora-static (those that have been trained) and the conditioning ablations.</summary>
+    /// <summary>Runs pretrained and every trained method (single-lora, code2lora-static, fft, per-repo-lora on IR only, t2l) and the
+    /// conditioning ablations; a method that has not been trained is skipped with a line to <paramref name="note"/>.</summary>
     public static async Task<StaticSummary> RunAsync(StaticExperiment experiment, RepoContexts contexts, string resultsDir, string command,
-        IProgress<(string Method, string Split, int Done, int Total)>? progress = null)
+        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null)
     {
         var c = experiment.Config;
         var splits = Splits.ToDictionary(s => s, s => experiment.Sample(experiment.Bench.StaticTasks.Where(t => t.Split == s).ToList(), c.EvalTasksPerSplit, "eval/" + s));
@@ -69,18 +77,40 @@ public static class StaticEvaluation
         var settings = new CompletionSettings { MaxInputTokens = c.MaxTokens, MaxNewTokens = c.MaxNewTokens, BatchSize = c.BatchSize };
         var scored = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>>();
 
-        async Task Evaluate(ICompletionMethod method)
+        async Task Evaluate(ICompletionMethod method, LoadedModel? model = null, IReadOnlyList<string>? only = null)
         {
-            var rows = MethodEvaluator.Run(method, lm.Model, lm.Tokenizer, splits.ToDictionary(kv => kv.Key, kv => kv.Value), settings,
+            var m = model ?? lm;
+            var rows = MethodEvaluator.Run(method, m.Model, m.Tokenizer, splits.Where(kv => only is null || only.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value), settings,
                 progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
             foreach (var (split, preds) in rows)
                 await ParquetTable.WriteAsync(Path.Combine(resultsDir, "predictions", method.Name, split + ".parquet"), preds.ToList());
             scored[method.Name] = rows;
         }
+        void Skip(string method, string verb) => note?.Invoke($"{method}: not trained, skipped (run: c2l train {verb} --preset {c.Name}).");
 
         await Evaluate(new BaseModelMethod("pretrained", slots));
         if (Directory.Exists(experiment.SingleLoraDirectory))
             await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(experiment.SingleLoraDirectory, lm.Config, lm.Model.Device, c.Lora)));
+        else Skip("single-lora", "slora");
+        if (File.Exists(Path.Combine(experiment.FftDirectory, ModelDirectory.ConfigFileName)))
+        {
+            var fft = experiment.LoadFullFineTune(lm.Model.Device);
+            using (fft.Model) await Evaluate(new BaseModelMethod("fft"), fft);
+        }
+        else Skip("fft", "fft");
+        // Per-repo LoRA exists only in-repo (paper-notes §3): it is scored on IR-test alone, and only once every IR-test repository has its adapter.
+        var irRepos = splits[SplitNames.IrTest].Select(t => t.RepoId).Distinct(StringComparer.Ordinal).ToList();
+        var perRepo = experiment.LoadPerRepoLoras(irRepos, lm.Config, lm.Model.Device);
+        if (irRepos.Count > 0 && perRepo.Count == irRepos.Count)
+            using (var method = new PerRepoAdapterMethod("per-repo-lora", slots, perRepo)) await Evaluate(method, only: [SplitNames.IrTest]);
+        else if (perRepo.Count > 0) note?.Invoke($"per-repo-lora: {irRepos.Count - perRepo.Count} of {irRepos.Count} IR-test repositories have no adapter yet, skipped (run: c2l train plora --preset {c.Name}).");
+        else Skip("per-repo-lora", "plora");
+        foreach (var adapter in perRepo.Values) adapter.Dispose();
+        if (File.Exists(experiment.Text2LoraFile))
+            using (var t2l = experiment.LoadText2Lora(lm, contexts.EncoderId, contexts.Dimension))
+            using (var method = new GeneratedAdapterMethod("t2l", slots, t2l, GeneratedAdapterMethod.Own(contexts)))
+                await Evaluate(method);
+        else Skip("t2l", "t2l");
         var ablations = new List<string>();
         SimilaritySummary? similarity = null;
         var conditioning = new List<ConditioningLoss>();
@@ -105,20 +135,12 @@ public static class StaticEvaluation
                 conditioning.Add(ConditioningLoss.Measure(split, slots, head, contexts,
                     CompletionExamples.Build(splits[split], lm.Tokenizer, c.MaxTokens), trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
         }
+        else Skip("code2lora-static", "static");
         slots.Clear();
 
-        var summaries = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(SplitScore.Of(Splits[0], kv.Value[Splits[0]], c.Seed), SplitScore.Of(Splits[1], kv.Value[Splits[1]], c.Seed)));
-        var comparisons = new List<Comparison>();
-        foreach (var (a, b) in new[] { ("code2lora-static", "single-lora"), ("code2lora-static", "pretrained"), ("single-lora", "pretrained"),
-                     ("code2lora-static", "shuffled-repo"), ("code2lora-static", "mean-adapter"), ("code2lora-static", "zero-embedding") })
-        {
-            if (!scored.ContainsKey(a) || !scored.ContainsKey(b)) continue;
-            foreach (var split in Splits)
-            {
-                var d = Bootstrap.Paired(Em(scored[a][split]), Em(scored[b][split]), seed: c.Seed);
-                comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
-            }
-        }
+        var summaries = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(
+            kv.Value.TryGetValue(Splits[0], out var cr) ? SplitScore.Of(Splits[0], cr, c.Seed) : null, SplitScore.Of(Splits[1], kv.Value[Splits[1]], c.Seed)));
+        var comparisons = Compare(scored, c.Seed);
         var provenance = Provenance.Capture(command);
         var summary = new StaticSummary(
             summaries.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => ablations.Contains(kv.Key)).ToDictionary(),
@@ -127,6 +149,26 @@ public static class StaticEvaluation
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
         return summary;
+    }
+
+    /// <summary>The paired comparisons of the summary (a − b, EM points), for each pair whose two methods were scored, on each split
+    /// both were scored on (per-repo LoRA: IR-test only).</summary>
+    internal static List<Comparison> Compare(IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, int seed)
+    {
+        var comparisons = new List<Comparison>();
+        foreach (var (a, b) in new[] { ("code2lora-static", "single-lora"), ("code2lora-static", "pretrained"), ("single-lora", "pretrained"),
+                     ("code2lora-static", "fft"), ("code2lora-static", "per-repo-lora"), ("code2lora-static", "t2l"),
+                     ("code2lora-static", "shuffled-repo"), ("code2lora-static", "mean-adapter"), ("code2lora-static", "zero-embedding") })
+        {
+            if (!scored.TryGetValue(a, out var sa) || !scored.TryGetValue(b, out var sb)) continue;
+            foreach (var split in Splits)
+            {
+                if (!sa.TryGetValue(split, out var ra) || !sb.TryGetValue(split, out var rb)) continue;
+                var d = Bootstrap.Paired(Em(ra), Em(rb), seed: seed);
+                comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
+            }
+        }
+        return comparisons;
     }
 
     private static double[] Em(IReadOnlyList<PredictionRow> rows) => rows.OrderBy(r => r.TaskIndex).Select(r => r.ExactMatch ? 100.0 : 0.0).ToArray();
@@ -143,7 +185,11 @@ public static class StaticEvaluation
             sb.AppendLine(inv, $"| {title} | CR EM | CR ES | IR EM | IR ES | extra prompt tokens |");
             sb.AppendLine("|---|---|---|---|---|---|");
             foreach (var (name, m) in rows)
-                sb.AppendLine(inv, $"| {name} | {m.CrEm:F1} [{m.CrEmCi[0]:F1}, {m.CrEmCi[1]:F1}] | {m.CrEs:F3} | {m.IrEm:F1} [{m.IrEmCi[0]:F1}, {m.IrEmCi[1]:F1}] | {m.IrEs:F3} | {m.ExtraTokens:F0} |");
+            {
+                var crEm = m.CrEm is { } em && m.CrEmCi is { } ci ? string.Create(inv, $"{em:F1} [{ci[0]:F1}, {ci[1]:F1}]") : "—";
+                var crEs = m.CrEs is { } es ? es.ToString("F3", inv) : "—";
+                sb.AppendLine(inv, $"| {name} | {crEm} | {crEs} | {m.IrEm:F1} [{m.IrEmCi[0]:F1}, {m.IrEmCi[1]:F1}] | {m.IrEs:F3} | {m.ExtraTokens:F0} |");
+            }
             sb.AppendLine();
         }
         Table("method", s.Methods);

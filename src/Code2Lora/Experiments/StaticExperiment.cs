@@ -5,6 +5,7 @@ using Code2Lora.Encoders;
 using Code2Lora.Hyper;
 using Code2Lora.Models;
 using Code2Lora.Models.Checkpoints;
+using Code2Lora.Models.Tokenization;
 using Code2Lora.Reporting;
 using Code2Lora.Runtime;
 using Code2Lora.Training;
@@ -15,8 +16,8 @@ using static TorchSharp.torch;
 
 namespace Code2Lora.Experiments;
 
-/// <summary>The static track end to end: repository vectors, Code2LoRA-Static and single-LoRA training, evaluation of every
-/// method on the CR and IR test splits. Each step reads what the previous one wrote, so any of them can be re-run alone.</summary>
+/// <summary>The static track end to end: repository vectors, Code2LoRA-Static training and that of the trained baselines (single
+/// LoRA, per-repo LoRA, full fine-tuning, Text2LoRA), evaluation of every method on the CR and IR test splits. Each step reads what the previous one wrote, so any of them can be re-run alone.</summary>
 public sealed class StaticExperiment
 {
     /// <summary>The configuration.</summary>
@@ -117,6 +118,138 @@ public sealed class StaticExperiment
     public IReadOnlyList<(string Repo, string Sha)> TrainStates() =>
         Bench.StaticTasks.Where(t => t.Split == SplitNames.Train).Select(t => (t.RepoId, t.CommitSha)).Distinct()
             .OrderBy(s => s.RepoId, StringComparer.Ordinal).ThenBy(s => s.CommitSha, StringComparer.Ordinal).ToList();
+
+    /// <summary>Where the per-repo LoRAs live: one folder per IR repository (PEFT files, its checkpoints and metrics) and timings.json.</summary>
+    public string PerRepoLoraRoot => RunPath("per-repo-lora");
+
+    /// <summary>Training seconds, steps and tasks of every finished per-repo LoRA.</summary>
+    public string PerRepoLoraTimingsFile => Path.Combine(PerRepoLoraRoot, "timings.json");
+
+    /// <summary>The in-repo (IR) repositories: those with training tasks, in ordinal order. Only they get a per-repo LoRA.</summary>
+    public IReadOnlyList<string> InRepoRepositories => Bench.StaticTasks.Where(t => t.Split == SplitNames.Train).Select(t => t.RepoId)
+        .Distinct().OrderBy(r => r, StringComparer.Ordinal).ToList();
+
+    /// <summary>The PEFT folder (and run directory) of <paramref name="repoId"/>'s per-repo LoRA.</summary>
+    public string PerRepoLoraDirectory(string repoId) => Path.Combine(PerRepoLoraRoot, PerRepoLoraFiles.SafeName(repoId));
+
+    /// <summary>True once <paramref name="repoId"/>'s per-repo LoRA finished (its adapter file is written only then).</summary>
+    public bool HasPerRepoLora(string repoId) => File.Exists(Path.Combine(PerRepoLoraDirectory(repoId), PeftAdapterFiles.WeightsFile));
+
+    /// <summary>Trains (or resumes) one LoRA per IR repository on that repository's training tasks alone, each in its own run directory;
+    /// repositories finished earlier are skipped. Each adapter is exported in PEFT's layout; timings.json gets its training seconds.</summary>
+    public PerRepoLoraResult TrainPerRepoLora(LoadedModel baseModel, IProgress<PerRepoLoraProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var repos = InRepoRepositories;
+        PerRepoLoraFiles.SafeNames(repos);
+        var lora = Config.Lora with { DetachInput = false };
+        var slots = LoraSlots.Install(baseModel.Model, lora);
+        var timings = PerRepoLoraFiles.ReadTimings(PerRepoLoraTimingsFile);
+        var pad = baseModel.Tokenizer.EosTokenId ?? 0;
+        var byRepo = Bench.StaticTasks.Where(t => t.Split is SplitNames.Train or SplitNames.IrVal).ToLookup(t => t.RepoId, StringComparer.Ordinal);
+        int trained = 0, skipped = 0;
+        try
+        {
+            for (var i = 0; i < repos.Count; i++)
+            {
+                var repo = repos[i];
+                var dir = PerRepoLoraDirectory(repo);
+                if (HasPerRepoLora(repo)) { skipped++; continue; }
+                var train = Sample(byRepo[repo].Where(t => t.Split == SplitNames.Train).ToList(), Config.PerRepoMaxExamples, "per-repo/" + repo);
+                var val = Sample(byRepo[repo].Where(t => t.Split == SplitNames.IrVal).ToList(), Config.ValidationExamples, "per-repo-val/" + repo);
+                var batches = new CompletionBatches(CompletionExamples.Build(train, baseModel.Tokenizer, Config.MaxTokens), Config.BatchSize, 1, pad, Config.Seed);
+                var training = Config.PerRepoLoraTraining with { Steps = batches.StepsFor(Config.PerRepoLoraEpochs) };
+                torch.manual_seed(Config.Seed);   // every repository starts from the same initial adapter, whatever was skipped
+                using var adapter = new LoraAdapter(baseModel.Config, lora, baseModel.Model.Device);
+                var recipe = new SingleLoraRecipe(slots, adapter, batches, CompletionExamples.Build(val, baseModel.Tokenizer, Config.MaxTokens));
+                var index = i + 1;
+                var result = new Trainer(training, dir, $"per-repo-lora/{Config.Name}/{repo}").Run(recipe,
+                    progress is null ? null : new SyncProgress<TrainingProgress>(p => progress.Report(new PerRepoLoraProgress(repo, index, repos.Count, p))), cancel);
+                if (!result.Completed) return new PerRepoLoraResult(repos.Count, trained, skipped, false, timings);
+                // The trainer checkpoints the last step, with the loop's own clock summed over resumes.
+                var seconds = TrainingCheckpoint.Latest(Path.Combine(dir, "checkpoints"))?.State.ElapsedSeconds ?? 0;
+                timings[repo] = new PerRepoLoraTiming(Math.Round(seconds, 3), result.Step, train.Count,
+                    result.LastEval.TryGetValue("val_loss", out var v) ? Math.Round(v, 4) : null);
+                PerRepoLoraFiles.WriteTimings(PerRepoLoraTimingsFile, timings);
+                PeftAdapterFiles.Save(dir, adapter, lora, baseModel.Config, Config.BaseModel);   // last: its presence marks the repository done
+                trained++;
+            }
+        }
+        finally { slots.Clear(); }
+        return new PerRepoLoraResult(repos.Count, trained, skipped, true, timings);
+    }
+
+    /// <summary>Loads the per-repo LoRAs of <paramref name="repoIds"/> that exist (repository id → adapter), with the delta settings of the config.</summary>
+    public IReadOnlyDictionary<string, LoraAdapter> LoadPerRepoLoras(IEnumerable<string> repoIds, ModelConfig model, Device device) =>
+        repoIds.Distinct(StringComparer.Ordinal).Where(HasPerRepoLora)
+            .ToDictionary(r => r, r => PeftAdapterFiles.Load(PerRepoLoraDirectory(r), model, device, Config.Lora), StringComparer.Ordinal);
+
+    /// <summary>The run directory of full fine-tuning.</summary>
+    public string FftRunDirectory => RunPath("fft");
+
+    /// <summary>The fully fine-tuned model (a model directory: config.json, model.safetensors, tokenizer.json), written when training completes.</summary>
+    public string FftDirectory => Path.Combine(FftRunDirectory, "model");
+
+    /// <summary>Trains (or resumes) full fine-tuning of every base parameter and saves the model directory.</summary>
+    public TrainingResult TrainFullFineTune(LoadedModel baseModel, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        if (baseModel.Tokenizer is not ByteLevelBpeTokenizer tokenizer)
+            throw new InvalidOperationException($"full fine-tuning saves a model directory, which needs the base's tokenizer.json; {baseModel.Directory} has none.");
+        var (batches, validation) = Data(baseModel);
+        var training = Config.FftTraining with { Steps = batches.StepsFor(Config.FftEpochs) };
+        var result = new Trainer(training, FftRunDirectory, $"fft/{Config.Name}").Run(new FullFineTuneRecipe(baseModel.Model, batches, validation), progress, cancel);
+        foreach (var p in baseModel.Model.parameters()) p.requires_grad = false;
+        if (result.Completed)
+            ModelDirectory.Save(FftDirectory, baseModel.Model, tokenizer, new Dictionary<string, string> { ["c2l_fft_base"] = Config.BaseModel, ["c2l_fft_preset"] = Config.Name });
+        return result;
+    }
+
+    /// <summary>Loads the fully fine-tuned model (eval mode); a missing one is a clear error.</summary>
+    public LoadedModel LoadFullFineTune(Device? device = null)
+    {
+        if (!File.Exists(Path.Combine(FftDirectory, ModelDirectory.ConfigFileName)))
+            throw new InvalidOperationException($"no fully fine-tuned model in {FftDirectory}; run: c2l train fft --preset {Config.Name}");
+        var loaded = ModelDirectory.Load(FftDirectory, device);
+        loaded.Model.eval();
+        return loaded;
+    }
+
+    /// <summary>Where the Text2LoRA-style head is trained and written (head.safetensors + head_config.json).</summary>
+    public string Text2LoraDirectory => RunPath("t2l");
+
+    /// <summary>The trained Text2LoRA-style head's weights (metadata: the encoder id of the vectors it was trained on).</summary>
+    public string Text2LoraFile => Path.Combine(Text2LoraDirectory, "head.safetensors");
+
+    /// <summary>Trains (or resumes) the Text2LoRA-style head with Code2LoRA-Static's recipe on the same vectors and tasks.</summary>
+    public TrainingResult TrainText2Lora(LoadedModel baseModel, RepoContexts contexts, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var slots = LoraSlots.Install(baseModel.Model, Config.Lora with { DetachInput = true });
+        torch.manual_seed(Config.Seed);
+        var head = new Text2LoraHead(Config.Text2Lora(contexts.Dimension), baseModel.Config, baseModel.Model.Device);
+        var (batches, validation) = Data(baseModel);
+        var training = Config.Text2LoraTraining with { Steps = batches.StepsFor(Config.Text2LoraEpochs) };
+        var result = new Trainer(training, Text2LoraDirectory, $"t2l/{Config.Name}/{contexts.EncoderId}").Run(new StaticRecipe(slots, head, batches, validation, contexts), progress, cancel);
+        if (result.Completed)
+        {
+            SafeTensors.Save(Text2LoraFile, head.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter),
+                new Dictionary<string, string> { ["encoder_id"] = contexts.EncoderId });
+            AtomicFile.WriteText(Path.Combine(Text2LoraDirectory, "head_config.json"), System.Text.Json.JsonSerializer.Serialize(head.Config, Provenance.Json));
+        }
+        slots.Clear();
+        return result;
+    }
+
+    /// <summary>Loads the trained Text2LoRA-style head (eval mode) for vectors of encoder <paramref name="encoderId"/>.</summary>
+    public Text2LoraHead LoadText2Lora(LoadedModel baseModel, string encoderId, int inputDim)
+    {
+        if (!File.Exists(Text2LoraFile)) throw new InvalidOperationException($"no trained Text2LoRA head in {Text2LoraDirectory}; run: c2l train t2l --preset {Config.Name}");
+        var trainedOn = SafeTensors.ReadHeader(Text2LoraFile).Metadata.GetValueOrDefault("encoder_id");
+        if (trainedOn != encoderId)
+            throw new InvalidOperationException($"{Text2LoraFile} was trained on vectors of encoder {trainedOn}, but these come from {encoderId}; retrain: c2l train t2l.");
+        var head = new Text2LoraHead(Config.Text2Lora(inputDim), baseModel.Config, baseModel.Model.Device);
+        StateDictLoader.Load(head, SafeTensors.Load(Text2LoraFile, baseModel.Model.Device));
+        head.eval();
+        return head;
+    }
 
     /// <summary>The training batches and the CR-val sample, tokenized with the base model's tokenizer.</summary>
     private (CompletionBatches Batches, IReadOnlyList<CompletionExample> Validation) Data(LoadedModel baseModel)

@@ -13,8 +13,10 @@ public static class StaticFigures
     {
         var rows = summary.Methods.Concat(summary.Ablations).ToList();
         var names = rows.Select(r => r.Key).ToArray();
-        var cr = CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Value.CrEm).ToArray(), Keys: names, Name: "CR test",
-            MultiText: rows.Select(r => $"[{r.Value.CrEmCi[0]:F1}, {r.Value.CrEmCi[1]:F1}]").ToArray());
+        // In-repo-only methods (per-repo LoRA) have no CR bar.
+        var crRows = rows.Where(r => r.Value.CrEm is not null && r.Value.CrEmCi is not null).ToList();
+        var cr = CS.Chart.Column<double, string, string>(values: crRows.Select(r => r.Value.CrEm!.Value).ToArray(), Keys: crRows.Select(r => r.Key).ToArray(), Name: "CR test",
+            MultiText: crRows.Select(r => $"[{r.Value.CrEmCi![0]:F1}, {r.Value.CrEmCi[1]:F1}]").ToArray());
         var ir = CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Value.IrEm).ToArray(), Keys: names, Name: "IR test",
             MultiText: rows.Select(r => $"[{r.Value.IrEmCi[0]:F1}, {r.Value.IrEmCi[1]:F1}]").ToArray());
         return BenchReport.Titled(CS.Chart.Combine([cr, ir]), $"Static track ({summary.Config.Name}): exact match, 95 % CI in labels", "method", "EM (%)");

@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace Code2Lora.Evaluation.Methods;
 
 /// <summary>Per-task adapters from the hypernetwork: each batch row gets the adapter of the context vector that
-/// <paramref name="contextOf"/> picks for its task (its own repository, another one, zeros, …).</summary>
-public sealed class GeneratedAdapterMethod(string name, LoraSlots slots, Code2LoraHead head, Func<QnaRow, float[]> contextOf) : ICompletionMethod, IDisposable
+/// <paramref name="contextOf"/> picks for its task (its own repository, another one, zeros, …). <paramref name="head"/> is any
+/// context → adapter module: <see cref="Code2LoraHead"/> or the <see cref="Text2LoraHead"/> baseline.</summary>
+public sealed class GeneratedAdapterMethod(string name, LoraSlots slots, nn.Module<Tensor, GeneratedAdapter> head, Func<QnaRow, float[]> contextOf) : ICompletionMethod, IDisposable
 {
     private GeneratedAdapter? _current;
 
@@ -22,9 +23,12 @@ public sealed class GeneratedAdapterMethod(string name, LoraSlots slots, Code2Lo
     public void BeforeBatch(IReadOnlyList<QnaRow> tasks)
     {
         var device = slots.Model.Device;
-        var width = head.Config.InputDim;
+        if (tasks.Count == 0) return;
+        var contexts = tasks.Select(contextOf).ToList();
+        var width = contexts[0].Length;
+        if (contexts.Any(c => c.Length != width)) throw new ArgumentException($"{name}: the contexts of one batch differ in width.");
         var flat = new float[tasks.Count * width];
-        for (var i = 0; i < tasks.Count; i++) contextOf(tasks[i]).CopyTo(flat, i * width);
+        for (var i = 0; i < tasks.Count; i++) contexts[i].CopyTo(flat, i * width);
         using var noGrad = torch.no_grad();
         using var context = torch.tensor(flat, [tasks.Count, width], device: device);
         var next = head.forward(context);

@@ -8,18 +8,19 @@ using static TorchSharp.torch;
 namespace Code2Lora.Training.Recipes;
 
 /// <summary>Code2LoRA-Static: the base LM is frozen behind LoRA slots; the head maps each example's repository vector to
-/// its own adapter (one batch may mix repositories), and only the head learns, from the loss on target tokens.</summary>
+/// its own adapter (one batch may mix repositories), and only the head learns, from the loss on target tokens. Any head that maps
+/// contexts to a <see cref="GeneratedAdapter"/> trains the same way (<see cref="Code2LoraHead"/>, the <see cref="Text2LoraHead"/> baseline).</summary>
 public sealed class StaticRecipe : ITrainingRecipe
 {
     private readonly LoraSlots _slots;
-    private readonly Code2LoraHead _head;
+    private readonly nn.Module<Tensor, GeneratedAdapter> _head;
     private readonly CompletionBatches _batches;
     private readonly IReadOnlyList<CompletionExample> _validation;
     private readonly RepoContexts _contexts;
 
     /// <summary>Trains <paramref name="head"/> through the frozen model behind <paramref name="slots"/>; <paramref name="validation"/>
     /// (e.g. a CR-val sample) gives the eval loss.</summary>
-    public StaticRecipe(LoraSlots slots, Code2LoraHead head, CompletionBatches batches, IReadOnlyList<CompletionExample> validation, RepoContexts contexts)
+    public StaticRecipe(LoraSlots slots, nn.Module<Tensor, GeneratedAdapter> head, CompletionBatches batches, IReadOnlyList<CompletionExample> validation, RepoContexts contexts)
     {
         (_slots, _head, _batches, _validation, _contexts) = (slots, head, batches, validation, contexts);
         slots.FreezeBase();

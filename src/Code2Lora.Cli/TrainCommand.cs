@@ -69,7 +69,7 @@ internal static class TrainCommand
         {
             var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
             var lm = experiment.LoadBase();
-            await EvaluateAsync(experiment, await ContextsAsync(experiment, repos, lm, ct), ct);
+            await EvaluateAsync(experiment, await ContextsAsync(experiment, repos, lm, ct), repos, ct);
             return 0;
         }));
         return cmd;
@@ -86,7 +86,7 @@ internal static class TrainCommand
             if (!result.Completed) throw new InvalidOperationException($"{name} training stopped at step {result.Step}; run the same command to resume.");
         }
         if (!(await TrainPerRepoAsync(experiment, ct)).Completed) throw new InvalidOperationException("plora training stopped part-way; run the same command to resume.");
-        await EvaluateAsync(experiment, contexts, ct);
+        await EvaluateAsync(experiment, contexts, repos, ct);
     }
 
     private static Command Method(string name, string description)
@@ -149,13 +149,13 @@ internal static class TrainCommand
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress($"train {name}", p.Step, p.Steps, $"loss {p.Loss:F3}"))))));
 
     /// <summary>Evaluates every trained method with progress bars, prints the Table 2 analog and where it was written.</summary>
-    private static async Task EvaluateAsync(StaticExperiment experiment, Hyper.RepoContexts contexts, CancellationToken ct)
+    private static async Task EvaluateAsync(StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct)
     {
         var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))),
-            notes.Add), ct));
+            notes.Add, repos), ct));
         foreach (var note in notes) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(note)}[/]");
         Console.WriteLine(StaticEvaluation.Markdown(summary));
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");

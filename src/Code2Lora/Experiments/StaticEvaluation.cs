@@ -5,7 +5,9 @@ using System.Text.Json.Serialization;
 using Code2Lora.Adapters;
 using Code2Lora.Bench;
 using Code2Lora.Evaluation;
+using Code2Lora.Evaluation.Context;
 using Code2Lora.Evaluation.Methods;
+using Code2Lora.Encoders;
 using Code2Lora.Hyper;
 using Code2Lora.Models;
 using Code2Lora.Models.Checkpoints;
@@ -54,6 +56,7 @@ public sealed record StaticSummary(
     [property: JsonPropertyName("comparisons")] IReadOnlyList<Comparison> Comparisons,
     [property: JsonPropertyName("adapter_similarity")] SimilaritySummary? AdapterSimilarity,
     [property: JsonPropertyName("conditioning_loss")] IReadOnlyList<ConditioningLoss> ConditioningLoss,
+    [property: JsonPropertyName("context_coverage")] IReadOnlyDictionary<string, ContextCoverage> ContextCoverage,
     [property: JsonPropertyName("config")] StaticExperimentConfig Config,
     [property: JsonPropertyName("command")] string Command,
     [property: JsonPropertyName("git_sha")] string GitSha,
@@ -65,10 +68,11 @@ public static class StaticEvaluation
 {
     private static readonly string[] Splits = [SplitNames.CrTest, SplitNames.IrTest];
 
-    /// <summary>Runs pretrained and every trained method (single-lora, code2lora-static, fft, per-repo-lora on IR only, t2l) and the
-    /// conditioning ablations; a method that has not been trained is skipped with a line to <paramref name="note"/>.</summary>
+    /// <summary>Runs pretrained, the context baselines (rag, drc, fft-rag; they need the benchmark's <paramref name="repos"/>), every
+    /// trained method (single-lora, code2lora-static, fft, per-repo-lora on IR only, t2l) and the conditioning ablations; a method
+    /// that has not been trained is skipped with a line to <paramref name="note"/>.</summary>
     public static async Task<StaticSummary> RunAsync(StaticExperiment experiment, RepoContexts contexts, string resultsDir, string command,
-        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null)
+        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null, IReadOnlyList<RepoInput>? repos = null)
     {
         var c = experiment.Config;
         var splits = Splits.ToDictionary(s => s, s => experiment.Sample(experiment.Bench.StaticTasks.Where(t => t.Split == s).ToList(), c.EvalTasksPerSplit, "eval/" + s));
@@ -77,39 +81,73 @@ public static class StaticEvaluation
         var settings = new CompletionSettings { MaxInputTokens = c.MaxTokens, MaxNewTokens = c.MaxNewTokens, BatchSize = c.BatchSize };
         var scored = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>>();
 
-        async Task Evaluate(ICompletionMethod method, LoadedModel? model = null, IReadOnlyList<string>? only = null)
+        var contextSettings = settings with { MaxInputTokens = c.ContextPromptTokens };
+
+        var cache = new PredictionCache(Path.Combine(resultsDir, "predictions"));
+        var baseId = "base=" + PredictionCache.HashFiles(ModelFiles(lm.Directory));
+        string Files(params string[] paths) => PredictionCache.HashFiles(paths);
+
+        // identity: what, beyond the settings and tasks, decides the method's predictions (weights, vectors, context config).
+        async Task Evaluate(ICompletionMethod method, string identity, LoadedModel? model = null, IReadOnlyList<string>? only = null, CompletionSettings? with = null)
         {
             var m = model ?? lm;
-            var rows = MethodEvaluator.Run(method, m.Model, m.Tokenizer, splits.Where(kv => only is null || only.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value), settings,
-                progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
-            foreach (var (split, preds) in rows)
-                await ParquetTable.WriteAsync(Path.Combine(resultsDir, "predictions", method.Name, split + ".parquet"), preds.ToList());
+            var chosen = splits.Where(kv => only is null || only.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var fingerprint = PredictionCache.Fingerprint(method.Name + "\n" + identity, with ?? settings, chosen);
+            var rows = await cache.TryLoadAsync(method.Name, fingerprint, chosen.Keys);
+            if (rows is not null) note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
+            else
+            {
+                rows = MethodEvaluator.Run(method, m.Model, m.Tokenizer, chosen, with ?? settings,
+                    progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
+                await cache.SaveAsync(method.Name, fingerprint, rows);
+            }
             scored[method.Name] = rows;
         }
         void Skip(string method, string verb) => note?.Invoke($"{method}: not trained, skipped (run: c2l train {verb} --preset {c.Name}).");
 
-        await Evaluate(new BaseModelMethod("pretrained", slots));
+        await Evaluate(new BaseModelMethod("pretrained", slots), baseId);
+        RagContext? rag = null;
+        var coverage = new Dictionary<string, ContextCoverage>();
+        if (repos is null) note?.Invoke("rag, drc, fft-rag: no repository inputs given, skipped.");
+        else
+        {
+            var all = splits.Values.SelectMany(v => v).ToList();
+            rag = await RagContext.CreateAsync(repos, lm.Tokenizer, c.Rag, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.BatchSize),
+                Path.Combine(experiment.BenchDirectory, "rag"));
+            await rag.PrepareAsync(all, progress is null ? null : new SyncProgress<(string Phase, int Done, int Total)>(p => progress.Report((p.Phase, "all", p.Done, p.Total))));
+            await Evaluate(ContextMethod.OnBase(rag, "rag", slots), $"{baseId} rag={rag.IndexId} {JsonSerializer.Serialize(c.Rag)}", with: contextSettings);
+            coverage["rag"] = rag.Coverage;
+            var drc = new DrcContext(repos, lm.Tokenizer, c.Drc);
+            await Evaluate(ContextMethod.OnBase(drc, "drc", slots), $"{baseId} drc={JsonSerializer.Serialize(c.Drc)}", with: contextSettings);
+            coverage["drc"] = drc.Coverage;
+        }
         if (Directory.Exists(experiment.SingleLoraDirectory))
-            await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(experiment.SingleLoraDirectory, lm.Config, lm.Model.Device, c.Lora)));
+            await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(experiment.SingleLoraDirectory, lm.Config, lm.Model.Device, c.Lora)),
+                $"{baseId} lora={Files(Path.Combine(experiment.SingleLoraDirectory, PeftAdapterFiles.WeightsFile))}");
         else Skip("single-lora", "slora");
         if (File.Exists(Path.Combine(experiment.FftDirectory, ModelDirectory.ConfigFileName)))
         {
             var fft = experiment.LoadFullFineTune(lm.Model.Device);
-            using (fft.Model) await Evaluate(new BaseModelMethod("fft"), fft);
+            var fftId = "fft=" + PredictionCache.HashFiles(ModelFiles(experiment.FftDirectory));
+            using (fft.Model)
+            {
+                await Evaluate(new BaseModelMethod("fft"), fftId, fft);
+                if (rag is not null) await Evaluate(ContextMethod.WithContext(new BaseModelMethod("fft"), rag, "fft-rag"), $"{fftId} rag={rag.IndexId} {JsonSerializer.Serialize(c.Rag)}", fft, with: contextSettings);
+            }
         }
         else Skip("fft", "fft");
         // Per-repo LoRA exists only in-repo (paper-notes §3): it is scored on IR-test alone, and only once every IR-test repository has its adapter.
         var irRepos = splits[SplitNames.IrTest].Select(t => t.RepoId).Distinct(StringComparer.Ordinal).ToList();
         var perRepo = experiment.LoadPerRepoLoras(irRepos, lm.Config, lm.Model.Device);
         if (irRepos.Count > 0 && perRepo.Count == irRepos.Count)
-            using (var method = new PerRepoAdapterMethod("per-repo-lora", slots, perRepo)) await Evaluate(method, only: [SplitNames.IrTest]);
+            using (var method = new PerRepoAdapterMethod("per-repo-lora", slots, perRepo)) await Evaluate(method, $"{baseId} plora={Files(irRepos.Select(r => Path.Combine(experiment.PerRepoLoraDirectory(r), PeftAdapterFiles.WeightsFile)).ToArray())}", only: [SplitNames.IrTest]);
         else if (perRepo.Count > 0) note?.Invoke($"per-repo-lora: {irRepos.Count - perRepo.Count} of {irRepos.Count} IR-test repositories have no adapter yet, skipped (run: c2l train plora --preset {c.Name}).");
         else Skip("per-repo-lora", "plora");
         foreach (var adapter in perRepo.Values) adapter.Dispose();
         if (File.Exists(experiment.Text2LoraFile))
             using (var t2l = experiment.LoadText2Lora(lm, contexts.EncoderId, contexts.Dimension))
             using (var method = new GeneratedAdapterMethod("t2l", slots, t2l, GeneratedAdapterMethod.Own(contexts)))
-                await Evaluate(method);
+                await Evaluate(method, $"{baseId} t2l={Files(experiment.Text2LoraFile)} vectors={contexts.EncoderId}");
         else Skip("t2l", "t2l");
         var ablations = new List<string>();
         SimilaritySummary? similarity = null;
@@ -117,14 +155,15 @@ public static class StaticEvaluation
         if (File.Exists(experiment.HeadFile))
         {
             var head = experiment.LoadHead(lm, contexts.EncoderId, contexts.Dimension);
-            using (var own = new GeneratedAdapterMethod("code2lora-static", slots, head, GeneratedAdapterMethod.Own(contexts))) await Evaluate(own);
+            var headId = $"{baseId} head={Files(experiment.HeadFile)} vectors={contexts.EncoderId}";
+            using (var own = new GeneratedAdapterMethod("code2lora-static", slots, head, GeneratedAdapterMethod.Own(contexts))) await Evaluate(own, headId);
             var all = splits.Values.SelectMany(v => v).ToList();
-            using (var shuffled = new GeneratedAdapterMethod("shuffled-repo", slots, head, GeneratedAdapterMethod.Shuffled(contexts, all, c.Seed))) await Evaluate(shuffled);
-            using (var zero = new GeneratedAdapterMethod("zero-embedding", slots, head, GeneratedAdapterMethod.Zero(contexts.Dimension))) await Evaluate(zero);
+            using (var shuffled = new GeneratedAdapterMethod("shuffled-repo", slots, head, GeneratedAdapterMethod.Shuffled(contexts, all, c.Seed))) await Evaluate(shuffled, $"{headId} seed={c.Seed}");
+            using (var zero = new GeneratedAdapterMethod("zero-embedding", slots, head, GeneratedAdapterMethod.Zero(contexts.Dimension))) await Evaluate(zero, headId);
             var trainStates = experiment.TrainStates();
             using (var ctx = contexts.Stack(trainStates, lm.Model.Device))
             using (var mean = new MeanAdapter(head, ctx))
-                await Evaluate(new FixedAdapterMethod("mean-adapter", slots, mean));
+                await Evaluate(new FixedAdapterMethod("mean-adapter", slots, mean), $"{headId} train-states={trainStates.Count}");
             ablations.AddRange(["shuffled-repo", "zero-embedding", "mean-adapter"]);
             var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
             var sim = AdapterSimilarity.Measure(head, contexts, states, lm.Model.Device);
@@ -144,7 +183,7 @@ public static class StaticEvaluation
         var provenance = Provenance.Capture(command);
         var summary = new StaticSummary(
             summaries.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => ablations.Contains(kv.Key)).ToDictionary(),
-            comparisons, similarity, conditioning, c, command, provenance.GitSha, provenance);
+            comparisons, similarity, conditioning, coverage, c, command, provenance.GitSha, provenance);
         FigureExport.Save(StaticFigures.ExactMatch(summary), resultsDir, "exact-match");
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
@@ -153,11 +192,16 @@ public static class StaticEvaluation
 
     /// <summary>The paired comparisons of the summary (a − b, EM points), for each pair whose two methods were scored, on each split
     /// both were scored on (per-repo LoRA: IR-test only).</summary>
+    /// <summary>The files that define a model directory's predictions (weights, config, tokenizer).</summary>
+    private static string[] ModelFiles(string dir) =>
+        [.. Directory.EnumerateFiles(dir, "*.safetensors").Order(StringComparer.Ordinal), Path.Combine(dir, "config.json"), Path.Combine(dir, "tokenizer.json")];
+
     internal static List<Comparison> Compare(IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, int seed)
     {
         var comparisons = new List<Comparison>();
         foreach (var (a, b) in new[] { ("code2lora-static", "single-lora"), ("code2lora-static", "pretrained"), ("single-lora", "pretrained"),
                      ("code2lora-static", "fft"), ("code2lora-static", "per-repo-lora"), ("code2lora-static", "t2l"),
+                     ("code2lora-static", "rag"), ("code2lora-static", "drc"), ("code2lora-static", "fft-rag"), ("rag", "pretrained"), ("drc", "pretrained"),
                      ("code2lora-static", "shuffled-repo"), ("code2lora-static", "mean-adapter"), ("code2lora-static", "zero-embedding") })
         {
             if (!scored.TryGetValue(a, out var sa) || !scored.TryGetValue(b, out var sb)) continue;
@@ -206,6 +250,9 @@ public static class StaticEvaluation
             sb.AppendLine(inv, $"Generated adapters of the {sim.Repos} repositories: mean pairwise cosine {sim.MeanCosine:F3} (1.0 would be one shared adapter), {sim.MeanCentredCosine:F3} after removing the mean adapter.");
             sb.AppendLine();
         }
+        foreach (var (name, cov) in s.ContextCoverage)
+            sb.AppendLine(inv, $"- {name}: context found for {cov}.");
+        if (s.ContextCoverage.Count > 0) sb.AppendLine();
         if (s.ConditioningLoss.Count > 0)
         {
             sb.AppendLine("| target loss (nats/token), Code2LoRA-Static head | tasks | own vector | another repository's | mean adapter | another − own [95 % CI] |");

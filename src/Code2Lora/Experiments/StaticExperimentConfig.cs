@@ -1,5 +1,6 @@
 using Code2Lora.Adapters;
 using Code2Lora.Encoders;
+using Code2Lora.Evaluation.Context;
 using Code2Lora.Hyper;
 using Code2Lora.Training;
 
@@ -72,6 +73,14 @@ public sealed record StaticExperimentConfig
     public double Text2LoraEpochs { get; init; } = 1;
     /// <summary>Optimiser settings of the Text2LoRA-style head (those of Code2LoRA-Static: same data, same budget).</summary>
     public TrainingConfig Text2LoraTraining { get; init; } = new() { Steps = 1, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, MaxGradNorm = 5.0, CheckpointEvery = 50, EvalEvery = 100 };
+    /// <summary>RAG baseline (paper: 512-token chunks, overlap 64, ≤ 300 per repository, k = 3, dense cosine with the encoder). The tiny
+    /// LM was pretrained on 512-token windows, so its chunks are 128 tokens (overlap 16): three of them fit beside a prefix.</summary>
+    public RagConfig Rag { get; init; } = new() { ChunkTokens = 128, Overlap = 16, MaxChunksPerRepo = 300, K = 3 };
+    /// <summary>Dependency-resolved context baseline (paper: definitions the prefix uses, under 4,096 tokens; here 256).</summary>
+    public DrcConfig Drc { get; init; } = new() { MaxTokens = 256 };
+    /// <summary>Prompt cap of the context methods (RAG, DRC, FFT + RAG): room for the context beside a prefix that the other methods
+    /// see cut to <see cref="MaxTokens"/>; the tiny LM's pretraining window.</summary>
+    public int ContextPromptTokens { get; init; } = 512;
     /// <summary>Seed of initialisation, data order and samples.</summary>
     public int Seed { get; init; } = 3407;
 
@@ -89,6 +98,7 @@ public sealed record StaticExperimentConfig
         FftTraining = Tiny.FftTraining with { CheckpointEvery = 4, EvalEvery = 4 },
         Text2LoraHead = new Text2LoraHeadConfig { TaskDim = 16, LayerEmbeddingDim = 8, HeadInputDim = 32 },
         Text2LoraTraining = Tiny.Text2LoraTraining with { CheckpointEvery = 4, EvalEvery = 4 },
+        Rag = Tiny.Rag with { ChunkTokens = 48, Overlap = 8, MaxChunksPerRepo = 40 }, Drc = new DrcConfig { MaxTokens = 96 }, ContextPromptTokens = 192,
     };
 
     /// <summary>Presets by name.</summary>

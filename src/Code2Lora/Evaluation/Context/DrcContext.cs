@@ -42,6 +42,7 @@ public sealed partial class DrcContext : IContextProvider
     private readonly ITextTokenizer tokenizer;
     private readonly Dictionary<(string Repo, string Sha), (RepoModules? Modules, string? Reason)> repos = new();
     private readonly List<string> problems = new();
+    private readonly Dictionary<string, int> tokenCounts = new(StringComparer.Ordinal);
 
     /// <summary>A provider over <paramref name="repos"/> (the benchmark's inputs); budgets count <paramref name="tokenizer"/>'s tokens (the base model's).</summary>
     public DrcContext(IEnumerable<RepoInput> repos, ITextTokenizer tokenizer, DrcConfig? config = null)
@@ -85,9 +86,22 @@ public sealed partial class DrcContext : IContextProvider
         var (modules, reason) = Modules(task.RepoId, task.CommitSha);
         if (modules is null) return new DrcResult(null, reason, [], 0);
 
-        var testSource = modules.Files.GetValueOrDefault(task.TestFile) ?? task.Prefix;
-        var imports = PyImports.Parse(testSource, out var fallback);
-        if (fallback) ParseFallbacks++;
+        // Tasks of one test file share its imports: parse the file once per snapshot (the prefix only when the file is missing).
+        IReadOnlyList<PyImport> imports;
+        if (modules.Files.TryGetValue(task.TestFile, out var testSource))
+        {
+            if (!modules.Imports.TryGetValue(task.TestFile, out var cached))
+            {
+                modules.Imports[task.TestFile] = cached = PyImports.Parse(testSource, out var fallback);
+                if (fallback) ParseFallbacks++;
+            }
+            imports = cached;
+        }
+        else
+        {
+            imports = PyImports.Parse(task.Prefix, out var fallback);
+            if (fallback) ParseFallbacks++;
+        }
         var from = task.TestFile;
         var resolvedAny = imports.Any(i => Target(modules, i, from) is not null);
         if (!resolvedAny) return new DrcResult(null, NoImportResolved, [], 0);
@@ -110,7 +124,7 @@ public sealed partial class DrcContext : IContextProvider
         foreach (var ((path, name), (definition, _)) in used.OrderByDescending(u => u.Value.LastUse).ThenBy(u => u.Key.Path, StringComparer.Ordinal))
         {
             var full = Render(path, definition.Source);
-            var fullTokens = tokenizer.Encode(full).Length;
+            var fullTokens = Tokens(full);
             if (fullTokens <= budget)
             {
                 chosen.Add((new DrcItem(path, name, false, fullTokens), full));
@@ -118,7 +132,7 @@ public sealed partial class DrcContext : IContextProvider
                 continue;
             }
             var shortText = Render(path, definition.Signature);
-            var shortTokens = tokenizer.Encode(shortText).Length;
+            var shortTokens = Tokens(shortText);
             if (shortTokens <= budget)
             {
                 chosen.Add((new DrcItem(path, name, true, shortTokens), shortText));
@@ -129,6 +143,13 @@ public sealed partial class DrcContext : IContextProvider
         if (chosen.Count == 0) return new DrcResult(null, OverBudget, [], dropped);
         if (Config.MostRelevantLast) chosen.Reverse();
         return new DrcResult(string.Concat(chosen.Select(c => c.Text)), null, chosen.Select(c => c.Item).ToList(), dropped);
+    }
+
+    // The same definitions come back for many tasks of a repository; count each rendering's tokens once.
+    private int Tokens(string text)
+    {
+        if (!tokenCounts.TryGetValue(text, out var n)) tokenCounts[text] = n = tokenizer.Encode(text).Length;
+        return n;
     }
 
     private string Render(string path, string code) => $"# Source: {path}\n{code}{Config.Separator}";

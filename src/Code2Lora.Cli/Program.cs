@@ -17,4 +17,5 @@ var eval = TrainCommand.CreateEval();
 eval.Subcommands.Add(EvoCommand.CreateEval());
 root.Subcommands.Add(eval);
 root.Subcommands.Add(TrainCommand.CreateAdapter());
+root.Subcommands.Add(EvoUpdateCommand.Create());
 return await root.Parse(args).InvokeAsync();

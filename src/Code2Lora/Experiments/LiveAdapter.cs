@@ -76,6 +76,15 @@ public sealed class LiveAdapter
     /// <summary>Also save after this many walked commits without a kept one (they cost only git reads and parsing to redo).</summary>
     public int SaveEveryWalked { get; init; } = 64;
 
+    /// <summary>Where the encoder, GRU and head run.</summary>
+    public torch.Device Device => _device;
+
+    /// <summary>Parameters of the GRU module.</summary>
+    public long GruParameters => _gru.parameters().Sum(p => p.numel());
+
+    /// <summary>Parameters of the head.</summary>
+    public long HeadParameters => _head.parameters().Sum(p => p.numel());
+
     /// <summary>Diffs encoded since this object was made.</summary>
     public long DiffEncodings { get; private set; }
 

@@ -266,4 +266,20 @@ public sealed class LiveAdapterTests(LiveAdapterFixture fx) : IClassFixture<Live
         var missing = Assert.Throws<InvalidOperationException>(() => LiveAdapter.Load(fx.Config, new MiningRules(), fx.Base, fx.NewDir("no-model")));
         Assert.Contains("c2l train evo --preset smoke", missing.Message);
     }
+
+    [Fact]
+    public void The_speed_replay_updates_once_per_commit_times_the_kept_ones_and_puts_the_branch_back()
+    {
+        using var scratch = new LiveRepo();
+        var repoPath = EvoUpdateSpeed.ForgeRepository(ForgeFixture.Small with { Repos = 1 }, scratch.Scratch("forge"));
+        string tip;
+        using (var git = new Repository(repoPath)) tip = git.Head.Tip.Sha;
+
+        var result = EvoUpdateSpeed.Measure(fx.Open(), repoPath, scratch.Scratch("state"), "untrained", "test");
+
+        var built = EvolutionTrackBuilder.BuildRepo(new RepoInput("r", repoPath, "test", Static: false), BenchConfig.Smoke, new MiningRules(), new SkipReport());
+        Assert.Equal((ForgeFixture.Small.Commits, built.Commits.Count, built.Commits.Count - 1), (result.Commits, result.KeptCommits, result.TimedCommits));
+        Assert.True(result.GruHeadMsMedian > 0 && result.DiffEncodeMsMedian > 0 && result.PeakRssMb > 0);
+        using (var git = new Repository(repoPath)) Assert.Equal(tip, git.Head.Tip.Sha);
+    }
 }

@@ -11,7 +11,8 @@ namespace Code2Lora.Experiments;
 
 /// <summary>results/bench/evo.json: what keeping a live Evo adapter current costs per new commit, measured by replaying a forge
 /// repository one commit at a time through <see cref="LiveAdapter.Update"/> (as a post-commit hook would call it).
-/// Milliseconds are medians and 90th percentiles over the kept commits after the first (which also pays for h₀ and warm-up).</summary>
+/// Milliseconds are medians and 90th percentiles over the kept commits after the first (which also pays for h₀ and warm-up);
+/// <c>LoadAverage</c> is the machine's 1-minute load when the replay ended (other processes on a shared CPU inflate every figure).</summary>
 public sealed record EvoSpeedResult(
     string Preset, string Model, string ModelId, string EncoderId, long GruParameters, long HeadParameters,
     string Repository, int Commits, int KeptCommits, int TimedCommits,
@@ -20,7 +21,7 @@ public sealed record EvoSpeedResult(
     double GruStepMsMedian, double HeadMsMedian,
     double MineMsMedian, double MineMsP90, double PersistMsMedian,
     double KeptUpdateMsMedian, double KeptUpdateMsP90, double SkippedUpdateMsMedian,
-    double InitialStateEncodeMs, double PeakRssMb, int Threads, string Device, Provenance Provenance);
+    double InitialStateEncodeMs, double PeakRssMb, int Threads, string Device, double? LoadAverage, Provenance Provenance);
 
 /// <summary>Measures <see cref="EvoSpeedResult"/>.</summary>
 public static class EvoUpdateSpeed
@@ -68,7 +69,7 @@ public static class EvoUpdateSpeed
             Median(t.Select(x => x.Timing.MineMs)), P90(t.Select(x => x.Timing.MineMs)), Median(t.Select(x => x.Timing.PersistMs)),
             Median(t.Select(x => x.Ms)), P90(t.Select(x => x.Ms)), Median(updates.Where(u => u.Result.GruSteps == 0 && u.Result.CommitsWalked == 1).Select(u => u.Ms)),
             Math.Round(kept[0].Result.Timings.Single().StateEncodeMs, 1), Math.Round(peak, 0), torch.get_num_threads(), live.Device.ToString(),
-            Provenance.Capture(command));
+            LoadAverage(), Provenance.Capture(command));
     }
 
     /// <summary>A seeded, untrained GRU and head of <paramref name="config"/>'s shapes for <paramref name="baseModel"/>, written to
@@ -87,6 +88,12 @@ public static class EvoUpdateSpeed
     {
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         return RepoForge.Generate(dir, forge with { Repos = 1 })[0].Path;
+    }
+
+    private static double? LoadAverage()
+    {
+        try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }
     }
 
     private static double Median(IEnumerable<double> values) => Percentile(values, 0.5);

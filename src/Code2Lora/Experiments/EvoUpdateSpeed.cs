@@ -12,13 +12,14 @@ namespace Code2Lora.Experiments;
 /// <summary>results/bench/evo.json: what keeping a live Evo adapter current costs per new commit, measured by replaying a forge
 /// repository one commit at a time through <see cref="LiveAdapter.Update"/> (as a post-commit hook would call it).
 /// Milliseconds are medians and 90th percentiles over the kept commits after the first (which also pays for h₀ and warm-up);
-/// <c>LoadAverage</c> is the machine's 1-minute load when the replay ended (other processes on a shared CPU inflate every figure).</summary>
+/// The "hot" figures repeat one GRU step + head pass back to back after the replay (no encoder forward in between), which
+/// separates their own cost from the cache and CPU contention of a real update. <c>LoadAverage</c> is the machine's 1-minute load when the replay ended (other processes on a shared CPU inflate every figure).</summary>
 public sealed record EvoSpeedResult(
     string Preset, string Model, string ModelId, string EncoderId, long GruParameters, long HeadParameters,
     string Repository, int Commits, int KeptCommits, int TimedCommits,
     double DiffEncodeMsMedian, double DiffEncodeMsP90,
     double GruHeadMsMedian, double GruHeadMsP90, double GruHeadGoalMs, bool GruHeadMeetsGoal,
-    double GruStepMsMedian, double HeadMsMedian,
+    double GruStepMsMedian, double HeadMsMedian, double GruHeadHotMsMedian, double GruHeadHotMsP90,
     double MineMsMedian, double MineMsP90, double PersistMsMedian,
     double KeptUpdateMsMedian, double KeptUpdateMsP90, double SkippedUpdateMsMedian,
     double InitialStateEncodeMs, double PeakRssMb, int Threads, string Device, double? LoadAverage, Provenance Provenance);
@@ -55,6 +56,8 @@ public static class EvoUpdateSpeed
         }
         finally { repo.Refs.UpdateTarget(branch, tip); }
         var peak = PeakRss.MiB();
+        var hot = HotGruHead(live, LiveAdapterState.TryLoad(stateDir, out _)?.H
+                                   ?? throw new InvalidOperationException($"the replay left no GRU state in {stateDir}."));
 
         var kept = updates.Where(u => u.Result.GruSteps == 1).ToList();
         if (kept.Count < 2) throw new InvalidOperationException($"{repoPath} has {kept.Count} kept commits; timing needs at least 2.");
@@ -65,11 +68,27 @@ public static class EvoUpdateSpeed
             Path.GetFileName(repoPath), chain.Count, kept.Count, timed.Count,
             Median(t.Select(x => x.Timing.DiffEncodeMs)), P90(t.Select(x => x.Timing.DiffEncodeMs)),
             Median(gruHead), P90(gruHead), GruHeadGoalMs, Median(gruHead) <= GruHeadGoalMs,
-            Median(t.Select(x => x.Timing.GruMs)), Median(t.Select(x => x.HeadMs)),
+            Median(t.Select(x => x.Timing.GruMs)), Median(t.Select(x => x.HeadMs)), Median(hot), P90(hot),
             Median(t.Select(x => x.Timing.MineMs)), P90(t.Select(x => x.Timing.MineMs)), Median(t.Select(x => x.Timing.PersistMs)),
             Median(t.Select(x => x.Ms)), P90(t.Select(x => x.Ms)), Median(updates.Where(u => u.Result.GruSteps == 0 && u.Result.CommitsWalked == 1).Select(u => u.Ms)),
             Math.Round(kept[0].Result.Timings.Single().StateEncodeMs, 1), Math.Round(peak, 0), torch.get_num_threads(), live.Device.ToString(),
             LoadAverage(), Provenance.Capture(command));
+    }
+
+    private static List<double> HotGruHead(LiveAdapter live, float[] h, int repeats = 30)
+    {
+        var diff = new float[live.DiffDim];
+        var times = new List<double>();
+        for (var i = 0; i <= repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var next = live.Advance(h, null, diff);
+            using (var adapter = live.Adapter(next))
+            using (torch.NewDisposeScope())
+                foreach (var a in adapter.A.Values) a.sum().item<float>();
+            if (i > 0) times.Add(clock.Elapsed.TotalMilliseconds);     // the first pass warms up
+        }
+        return times;
     }
 
     /// <summary>A seeded, untrained GRU and head of <paramref name="config"/>'s shapes for <paramref name="baseModel"/>, written to

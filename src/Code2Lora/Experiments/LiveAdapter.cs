@@ -79,6 +79,9 @@ public sealed class LiveAdapter
     /// <summary>Where the encoder, GRU and head run.</summary>
     public torch.Device Device => _device;
 
+    /// <summary>Width of a diff vector (the GRU's per-step input in the paper's mode).</summary>
+    public int DiffDim => _gru.Config.DiffDim;
+
     /// <summary>Parameters of the GRU module.</summary>
     public long GruParameters => _gru.parameters().Sum(p => p.numel());
 
@@ -211,7 +214,7 @@ public sealed class LiveAdapter
                 DiffEncodings++;
                 var encodeMs = clock.Elapsed.TotalMilliseconds;
                 clock.Restart();
-                h = Step(h, stateVector, diffVector);
+                h = Advance(h, stateVector, diffVector);
                 steps++;
                 GruSteps++;
                 var gruMs = clock.Elapsed.TotalMilliseconds;
@@ -272,9 +275,11 @@ public sealed class LiveAdapter
         return new RepoStateEncoder(_embedder, Config.Encoder.State).Encode(snapshot.Files, out _);
     }
 
-    // h₀ = repo_init_proj(state) at the first kept commit, then one step with that commit's input (as the trainer walks).
-    private float[] Step(float[]? h, float[]? state, float[] diff)
+    /// <summary>One kept commit: h₀ = repo_init_proj(<paramref name="state"/>) when <paramref name="h"/> is null (the first kept
+    /// commit, as the trainer walks), then one GRU step with the commit's input; returns h'.</summary>
+    public float[] Advance(float[]? h, float[]? state, float[] diff)
     {
+        if (h is null && state is null) throw new ArgumentException("the first kept commit needs its repository-state vector (h₀).");
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var current = h is null ? _gru.InitialState(HistoryWalk.Row(state!, _device)) : HistoryWalk.Row(h, _device);
@@ -282,13 +287,20 @@ public sealed class LiveAdapter
         return next.to(torch.ScalarType.Float32).cpu().data<float>().ToArray();
     }
 
+    /// <summary>The adapter of state <paramref name="h"/>: head(output_norm(h)), one example (dispose it).</summary>
+    public GeneratedAdapter Adapter(float[] h)
+    {
+        using var noGrad = torch.no_grad();
+        using var context = _gru.Context(HistoryWalk.Row(h, _device));
+        return _head.forward(context);
+    }
+
     private double Export(string outDir, string repoPath, LiveAdapterState state, float[] h)
     {
         var clock = Stopwatch.StartNew();
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        var adapter = _head.forward(_gru.Context(HistoryWalk.Row(h, _device)));
-        foreach (var a in adapter.A.Values) a.sum().item<float>();     // wait for asynchronous devices before reading the clock
+        using var adapter = Adapter(h);
+        using (torch.NewDisposeScope())
+            foreach (var a in adapter.A.Values) a.sum().item<float>();     // wait for asynchronous devices before reading the clock
         var headMs = clock.Elapsed.TotalMilliseconds;
         PeftAdapterFiles.Save(outDir, adapter, _head.Config.Lora, _base.Config, Config.BaseModel);
         var provenance = new

@@ -20,12 +20,21 @@ namespace Code2Lora.Experiments;
 public sealed record LiveCommitTiming(string Sha, double MineMs, double DiffEncodeMs, double StateEncodeMs, double GruMs, double PersistMs);
 
 /// <summary>What one <see cref="LiveAdapter.Update"/> did.</summary>
+/// <param name="RepoPath">The work tree, as an absolute path.</param>
+/// <param name="StateDirectory">Where the state lives.</param>
+/// <param name="AdapterDirectory">Where the adapter is (or would be) exported.</param>
+/// <param name="HeadSha">The HEAD commit the state now reflects.</param>
 /// <param name="RebuildReason">Why the saved state was dropped and the history replayed from its root (null: it was not).</param>
 /// <param name="CommitsWalked">First-parent commits walked by this update.</param>
 /// <param name="DiffEncodings">Diffs encoded by this update (one per new kept commit).</param>
 /// <param name="StateEncodings">Repository states encoded by this update (h₀, and each step in the repo_state/concat modes).</param>
+/// <param name="NewKeptCommits">Kept commits among the walked ones.</param>
 /// <param name="GruSteps">GRU steps taken by this update.</param>
+/// <param name="TotalKeptCommits">Kept commits the state has consumed since its root.</param>
+/// <param name="Exported">True when the adapter files were (re)written.</param>
 /// <param name="HeadMs">Context + head forward of the export (0 when nothing was exported).</param>
+/// <param name="Timings">One row per kept commit of this update.</param>
+/// <param name="Message">A one-line summary for people (starts with the rebuild reason, if any).</param>
 public sealed record LiveUpdateResult(
     string RepoPath, string StateDirectory, string AdapterDirectory, string HeadSha, string? RebuildReason,
     int CommitsWalked, int NewKeptCommits, int DiffEncodings, int StateEncodings, int GruSteps, int TotalKeptCommits,

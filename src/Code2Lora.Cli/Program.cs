@@ -19,4 +19,5 @@ eval.Subcommands.Add(EvoCommand.CreateEval());
 root.Subcommands.Add(eval);
 root.Subcommands.Add(TrainCommand.CreateAdapter());
 root.Subcommands.Add(StudyCommand.Create());
+root.Subcommands.Add(EvoUpdateCommand.Create());
 return await root.Parse(args).InvokeAsync();

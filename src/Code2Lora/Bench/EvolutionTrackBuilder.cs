@@ -19,47 +19,16 @@ public static class EvolutionTrackBuilder
     {
         using var source = RepoSource.Open(input.Path, input.RepoId, rules);
         var genome = ForgeGenome.Exists(input.Path) ? ForgeGenome.Load(input.Path) : null;
-        var cache = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);   // test file → assertion keys
+        var ledger = new AssertionLedger();
         var commits = new List<CommitRow>();
         var tasks = new List<QnaRow>();
         string? previousKept = null;
-        int walked = 0, parsed = 0;
+        int walked = 0;
 
         foreach (var commit in source.FirstParentHistory(config.HistoryCutoff))
         {
             walked++;
-            var found = new List<(EvolutionAssertion A, string File, bool Modified)>();
-            foreach (var change in source.Changes(commit))
-            {
-                if (change.Kind == ChangeKind.Renamed && change.OldPath is { } old && cache.Remove(old, out var moved)) cache[change.Path] = moved;
-                if (change.Kind == ChangeKind.Deleted) { cache.Remove(change.Path); continue; }
-                if (!change.Path.EndsWith(".py", StringComparison.Ordinal) || FileRules.InSkippedDirectory(change.Path, rules)) continue;
-                if (!FileRules.IsTestPath(change.Path, rules.TestRule) && rules.TestRule == TestFileRule.Paper) continue;
-
-                var text = source.ReadText(commit.Sha, change.Path, out var skipped);
-                if (text is null) { if (skipped is not null) skips.Add(input.RepoId, skipped); continue; }
-                if (!FileRules.IsTestFile(change.Path, text, rules.TestRule)) continue;
-
-                IReadOnlyList<EvolutionAssertion> asserts;
-                parsed++;
-                try { asserts = EvolutionTaskExtractor.Extract(text); }
-                catch (PySyntaxError e)
-                {
-                    // A broken intermediate version: keep the old cache so the next good version is compared with the last good one.
-                    skips.Add(input.RepoId, new SkippedFile(change.Path, SkipReason.SyntaxError, $"{commit.Sha[..Math.Min(8, commit.Sha.Length)]} line {e.Line}: {e.Message}"));
-                    continue;
-                }
-                var before = cache.GetValueOrDefault(change.Path) ?? [];
-                var prefixesBefore = new HashSet<string>(before.Select(k => k[..k.LastIndexOf('\u001f')]), StringComparer.Ordinal);
-                var now = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var a in asserts)
-                {
-                    var key = Key(a);
-                    now.Add(key);
-                    if (!before.Contains(key)) found.Add((a, change.Path, prefixesBefore.Contains(key[..key.LastIndexOf('\u001f')])));
-                }
-                cache[change.Path] = now;
-            }
+            var found = ledger.Scan(source, commit, rules, skipped => skips.Add(input.RepoId, skipped));
             if (found.Count == 0) continue;
 
             int index = commits.Count;
@@ -76,7 +45,7 @@ public static class EvolutionTrackBuilder
                     RepoId = input.RepoId, Prefix = a.Prefix, Target = a.Target, AssertionType = a.AssertionType,
                     Difficulty = Difficulty.Classify(a.Target), TestFile = file, TestFunction = a.TestFunction, TestClass = a.TestClass,
                     LineNo = a.LineNo, ColOffset = a.ColOffset, CommitSha = commit.Sha, CommitIndex = index, Track = "evolution",
-                    AssertionEventId = Normalise.Id(input.RepoId, commit.Sha, file, Key(a)),
+                    AssertionEventId = Normalise.Id(input.RepoId, commit.Sha, file, AssertionLedger.Key(a)),
                     TaskKind = genome is null ? "unknown" : TaskKindLabeler.Label(genome, commit.Index, a.Target),
                 });
         }
@@ -87,11 +56,8 @@ public static class EvolutionTrackBuilder
         {
             RepoId = input.RepoId, SnapshotSha = source.Head.Sha, Provenance = input.Provenance, Tasks = tasks.Count,
         };
-        return new EvolutionRepoResult(repo, commits, tasks, walked, parsed);
+        return new EvolutionRepoResult(repo, commits, tasks, walked, ledger.Parsed);
     }
-
-    private static string Key(EvolutionAssertion a) =>
-        a.AssertionType + "\u001f" + Normalise.Whitespace(a.Prefix) + "\u001f" + Normalise.Whitespace(a.Target);
 
     /// <summary>
     /// Splits repositories cross-repo (stratified by task count) and assigns every task its file: smart-capped training

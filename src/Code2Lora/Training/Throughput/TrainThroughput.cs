@@ -69,7 +69,7 @@ public static class TrainThroughput
     private static TrainThroughputResult MeasureTorchSharp(TrainThroughputSettings s, string modelDir, long[] tokens, string precision, Device device, Provenance provenance)
     {
         var load = MachineLoad.Now();
-        ResetPeakRss();
+        PeakRss.Reset();
         using var model = new DecoderLM(s.Model, device);
         var weights = CheckpointFiles.LoadDirectory(modelDir, device);
         try { StateDictLoader.Load(model, weights); }
@@ -99,25 +99,8 @@ public static class TrainThroughput
         var seconds = clock.Elapsed.TotalSeconds;
         var version = $"TorchSharp {typeof(torch).Assembly.GetName().Version} · LibTorch backend {BuildInfo.TorchBackend}";
         return new TrainThroughputResult("TorchSharp", version, "scaled_dot_product_attention", precision, s.EffectiveThreads, s.BatchSize, s.SequenceLength,
-            s.WarmupSteps, s.TimedSteps, seconds / s.TimedSteps * 1000.0, (double)tokens.Length * s.TimedSteps / seconds, PeakRssMb(),
+            s.WarmupSteps, s.TimedSteps, seconds / s.TimedSteps * 1000.0, (double)tokens.Length * s.TimedSteps / seconds, PeakRss.MiB(),
             losses[0], losses[^1], s.Model.Describe(), DecoderLM.CountParameters(s.Model), s.TrimmedHeap, load,
             provenance.Command, provenance.GitSha, provenance.Machine, DateTime.UtcNow);
-    }
-
-    // Writing "5" to clear_refs resets VmHWM (Linux ≥ 4.0), so each run reports its own peak, not the process's.
-    private static void ResetPeakRss()
-    {
-        try { File.WriteAllText("/proc/self/clear_refs", "5"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* not Linux: the peak is process-wide */ }
-    }
-
-    private static double PeakRssMb()
-    {
-        const string status = "/proc/self/status";
-        if (File.Exists(status))
-            foreach (var line in File.ReadLines(status))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
-        return Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 }

@@ -66,20 +66,39 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         var y = F.linear(x, weight, bias);
         if (weights is null || IsMerged) return y;
-        using var scope = torch.NewDisposeScope();
-        var (a, b) = (weights.A, weights.B);
-        var input = detachInput ? x.detach() : x;
+        // Greedy decoding runs thousands of one-token steps where the count of native calls, not FLOPs, sets the pace: every
+        // call below is skipped when it would be a no-op (detach outside autograd, casts to the same dtype), and no dispose scope.
         var deltaType = deltaInFp32 ? ScalarType.Float32 : x.dtype;
-        (input, a, b) = (input.to(deltaType), a.to(deltaType), b.to(deltaType));
-        Tensor delta;
-        if (!weights.IsBatched) delta = F.linear(F.linear(input, a), b);
-        else
+        var owned = new List<Tensor>(6);
+        try
         {
-            if (x.dim() != 3 || x.shape[0] != a.shape[0])
-                throw new ArgumentException($"{Path}: per-example LoRA weights are for a batch of {a.shape[0]}, but the input is [{string.Join(",", x.shape)}] (expected [{a.shape[0]},T,{InFeatures}]).");
-            delta = torch.bmm(torch.bmm(input, a.transpose(1, 2)), b.transpose(1, 2));
+            var input = detachInput && x.requires_grad ? Own(owned, x.detach()) : x;
+            if (input.dtype != deltaType) input = Own(owned, input.to(deltaType));
+            var (a, b) = (weights.A, weights.B);
+            if (a.dtype != deltaType) a = Own(owned, a.to(deltaType));
+            if (b.dtype != deltaType) b = Own(owned, b.to(deltaType));
+            Tensor delta;
+            if (!weights.IsBatched) delta = Own(owned, F.linear(Own(owned, F.linear(input, a)), b));
+            else
+            {
+                if (x.dim() != 3 || x.shape[0] != a.shape[0])
+                    throw new ArgumentException($"{Path}: per-example LoRA weights are for a batch of {a.shape[0]}, but the input is [{string.Join(",", x.shape)}] (expected [{a.shape[0]},T,{InFeatures}]).");
+                var down = Own(owned, torch.bmm(input, Own(owned, a.transpose(1, 2))));
+                delta = Own(owned, torch.bmm(down, Own(owned, b.transpose(1, 2))));
+            }
+            // y is the fresh output of linear, which autograd does not keep, so the delta goes in place (cast to y's dtype once).
+            return y.add_(delta, scaling);
         }
-        return (y + (delta * scaling).to(y.dtype)).MoveToOuterDisposeScope();
+        finally
+        {
+            foreach (var t in owned) t.Dispose();
+        }
+    }
+
+    private static Tensor Own(List<Tensor> owned, Tensor t)
+    {
+        owned.Add(t);
+        return t;
     }
 
     /// <summary>Folds (α/r)·B A into the base weight (computed in fp32, added in the weight's dtype); the forward then skips the delta.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Code2Lora.Adapters;
 using Code2Lora.Bench;
@@ -124,7 +125,8 @@ public sealed class TrainedBaselinesTests(BaselineBench bench) : IClassFixture<B
         var notes = new List<string>();
         var summary = await StaticEvaluation.RunAsync(Experiment, bench.Contexts, results, "test", note: notes.Add);
         Assert.Equal(["pretrained", "fft", "per-repo-lora", "t2l"], summary.Methods.Keys);
-        Assert.Equal(["single-lora: not trained, skipped (run: c2l train slora --preset smoke).",
+        Assert.Equal(["rag, drc, fft-rag: no repository inputs given, skipped.",
+            "single-lora: not trained, skipped (run: c2l train slora --preset smoke).",
             "code2lora-static: not trained, skipped (run: c2l train static --preset smoke)."], notes);
         var perRepo = summary.Methods["per-repo-lora"];
         Assert.Equal((null, null, 0, 4), (perRepo.CrEm, perRepo.CrEs, perRepo.NCr, perRepo.NIr));
@@ -133,6 +135,12 @@ public sealed class TrainedBaselinesTests(BaselineBench bench) : IClassFixture<B
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(results, "summary.json")))!["methods"]!["per-repo-lora"]!.AsObject();
         Assert.True(json.ContainsKey("cr_em") && json["cr_em"] is null);            // written as null, not left out
         Assert.Contains("| per-repo-lora | — | — |", File.ReadAllText(Path.Combine(results, "summary.md")));
+
+        // A second evaluation decodes nothing: the same weights, settings and tasks reuse the saved predictions.
+        notes.Clear();
+        var again = await StaticEvaluation.RunAsync(Experiment, bench.Contexts, results, "test", note: notes.Add);
+        Assert.Equal(["pretrained", "fft", "per-repo-lora", "t2l"], notes.Where(n => n.EndsWith("predictions reused (same weights, settings and tasks).")).Select(n => n.Split(':')[0]));
+        Assert.Equal(JsonSerializer.Serialize(summary.Methods), JsonSerializer.Serialize(again.Methods));
     }
 
     [Fact]

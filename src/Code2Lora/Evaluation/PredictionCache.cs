@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Code2Lora.Bench;
+using Code2Lora.Models;
+using Code2Lora.Models.Tokenization;
 using Code2Lora.Runtime;
 
 namespace Code2Lora.Evaluation;
@@ -71,6 +73,19 @@ public sealed class PredictionCache(string predictionsDir)
         if (File.Exists(saved)) File.Delete(saved);
         foreach (var (split, preds) in rows) await ParquetTable.WriteAsync(Path.Combine(dir, split + ".parquet"), preds.ToList());
         AtomicFile.WriteText(saved, fingerprint + "\n");
+    }
+
+    /// <summary>The method's predictions on <paramref name="splits"/>: the saved ones when <paramref name="identity"/>, the settings and
+    /// the tasks are unchanged, else decoded now and saved. Reused is true when nothing was decoded.</summary>
+    public async Task<(IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> Rows, bool Reused)> RunAsync(ICompletionMethod method, string identity,
+        DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
+        IProgress<(string Split, int Done, int Total)>? progress = null)
+    {
+        var fingerprint = Fingerprint(method.Name + "\n" + identity, settings, splits);
+        if (await TryLoadAsync(method.Name, fingerprint, splits.Keys) is { } saved) return (saved, true);
+        var rows = MethodEvaluator.Run(method, model, tokenizer, splits, settings, progress);
+        await SaveAsync(method.Name, fingerprint, rows);
+        return (rows, false);
     }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16]).ToLowerInvariant();

@@ -92,15 +92,9 @@ public static class StaticEvaluation
         {
             var m = model ?? lm;
             var chosen = splits.Where(kv => only is null || only.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
-            var fingerprint = PredictionCache.Fingerprint(method.Name + "\n" + identity, with ?? settings, chosen);
-            var rows = await cache.TryLoadAsync(method.Name, fingerprint, chosen.Keys);
-            if (rows is not null) note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
-            else
-            {
-                rows = MethodEvaluator.Run(method, m.Model, m.Tokenizer, chosen, with ?? settings,
-                    progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
-                await cache.SaveAsync(method.Name, fingerprint, rows);
-            }
+            var (rows, reused) = await cache.RunAsync(method, identity, m.Model, m.Tokenizer, chosen, with ?? settings,
+                progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
+            if (reused) note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
             scored[method.Name] = rows;
         }
         void Skip(string method, string verb) => note?.Invoke($"{method}: not trained, skipped (run: c2l train {verb} --preset {c.Name}).");
@@ -170,6 +164,11 @@ public static class StaticEvaluation
             similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4));
             FigureExport.Save(StaticFigures.Similarity(sim, centred: false), resultsDir, "adapter-cosine");
             FigureExport.Save(StaticFigures.Similarity(sim, centred: true), resultsDir, "adapter-cosine-centred");
+            if (states.Count >= 3)
+            {
+                var splitOf = experiment.Bench.StaticRepos.ToDictionary(r => r.RepoId, r => r.Split);
+                FigureExport.Save(StaticFigures.AdapterMap(sim, r => splitOf[r]), resultsDir, "adapter-tsne");
+            }
             foreach (var split in Splits)
                 conditioning.Add(ConditioningLoss.Measure(split, slots, head, contexts,
                     CompletionExamples.Build(splits[split], lm.Tokenizer, c.MaxTokens), trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
@@ -193,7 +192,7 @@ public static class StaticEvaluation
     /// <summary>The paired comparisons of the summary (a − b, EM points), for each pair whose two methods were scored, on each split
     /// both were scored on (per-repo LoRA: IR-test only).</summary>
     /// <summary>The files that define a model directory's predictions (weights, config, tokenizer).</summary>
-    private static string[] ModelFiles(string dir) =>
+    internal static string[] ModelFiles(string dir) =>
         [.. Directory.EnumerateFiles(dir, "*.safetensors").Order(StringComparer.Ordinal), Path.Combine(dir, "config.json"), Path.Combine(dir, "tokenizer.json")];
 
     internal static List<Comparison> Compare(IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, int seed)

@@ -20,4 +20,18 @@ public static class EvoFigures
         return BenchReport.Titled(CS.Chart.Combine(lines), $"Evolution track ({summary.Config.Name}): CR-test EM along the history",
             "normalised commit position (decile centre, %)", "EM (%)");
     }
+
+    /// <summary>Cosine of the GRU context and of the adapter to the previous commit's, and of the adapter to the first commit's,
+    /// along one repository's kept commits.</summary>
+    public static GenericChart Trajectory(Hyper.AdapterTrajectory t)
+    {
+        var x = Enumerable.Range(0, t.Shas.Count).Select(i => (double)i).ToArray();
+        var lines = new[]
+        {
+            CS.Chart.Line<double, double, string>(x: x, y: t.ContextToPrevious, Name: "context vs previous commit"),
+            CS.Chart.Line<double, double, string>(x: x, y: t.AdapterToPrevious, Name: "adapter vs previous commit"),
+            CS.Chart.Line<double, double, string>(x: x, y: t.AdapterToFirst, Name: "adapter vs first commit"),
+        };
+        return BenchReport.Titled(CS.Chart.Combine(lines), $"{t.RepoId}: how Evo's state and adapter move per kept commit", "kept commit", "cosine");
+    }
 }

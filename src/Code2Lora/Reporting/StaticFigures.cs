@@ -34,4 +34,18 @@ public static class StaticFigures
         return BenchReport.Titled(chart, centred ? $"Mean-centred cosine between generated adapters (mean off-diagonal {s.MeanCentred:F3})"
             : $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
     }
+
+    /// <summary>t-SNE of the mean-centred adapters (distance 2 − 2·cosine), one colour per group (e.g. train / CR-test repository):
+    /// repositories whose adapters differ in the same way land together.</summary>
+    public static GenericChart AdapterMap(AdapterSimilarity s, Func<string, string> groupOf, TsneConfig? config = null)
+    {
+        var n = s.Repos.Count;
+        var dist = new double[n, n];
+        for (var i = 0; i < n; i++) for (var j = 0; j < n; j++) dist[i, j] = Math.Max(0, 2 - 2 * s.Centred[i, j]);
+        var y = Tsne.EmbedDistances(dist, config);
+        var points = Enumerable.Range(0, n).GroupBy(i => groupOf(s.Repos[i])).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+            CS.Chart.Point<double, double, string>(x: g.Select(i => y[i, 0]).ToArray(), y: g.Select(i => y[i, 1]).ToArray(), Name: g.Key,
+                MultiText: g.Select(i => s.Repos[i].Split('/')[^1]).ToArray()));
+        return BenchReport.Titled(CS.Chart.Combine(points), "t-SNE of the mean-centred generated adapters (hover: repository)", "t-SNE 1", "t-SNE 2");
+    }
 }

@@ -40,6 +40,20 @@ public sealed record MethodSummary(
     }
 }
 
+/// <summary>One display row of a summary (notebook tables): EM with its CI as text, "—" where a split does not apply.</summary>
+public sealed record SummaryRow(string Method, string CrEm, string IrEm, string CrEs, string IrEs, double ExtraTokens)
+{
+    /// <summary>The methods, then the ablations, of <paramref name="methods"/>.</summary>
+    public static IReadOnlyList<SummaryRow> Of(IEnumerable<KeyValuePair<string, MethodSummary>> methods) => methods.Select(kv => new SummaryRow(kv.Key,
+        kv.Value.CrEm is { } cr ? FormattableString.Invariant($"{cr:F1} [{kv.Value.CrEmCi![0]:F1}, {kv.Value.CrEmCi[1]:F1}]") : "—",
+        FormattableString.Invariant($"{kv.Value.IrEm:F1} [{kv.Value.IrEmCi[0]:F1}, {kv.Value.IrEmCi[1]:F1}]"),
+        kv.Value.CrEs is { } es ? es.ToString("F3", CultureInfo.InvariantCulture) : "—", kv.Value.IrEs.ToString("F3", CultureInfo.InvariantCulture),
+        kv.Value.ExtraTokens)).ToList();
+
+    /// <summary>Every method and ablation of a static summary.</summary>
+    public static IReadOnlyList<SummaryRow> Of(StaticSummary summary) => Of(summary.Methods.Concat(summary.Ablations));
+}
+
 /// <summary>A paired-bootstrap comparison of two methods on the same tasks (EM points, a − b).</summary>
 public sealed record Comparison(
     [property: JsonPropertyName("a")] string A, [property: JsonPropertyName("b")] string B, [property: JsonPropertyName("split")] string Split,

@@ -48,4 +48,19 @@ public static class StaticFigures
                 MultiText: g.Select(i => s.Repos[i].Split('/')[^1]).ToArray()));
         return BenchReport.Titled(CS.Chart.Combine(points), "t-SNE of the mean-centred generated adapters (hover: repository)", "t-SNE 1", "t-SNE 2");
     }
+
+    /// <summary>Per variant of the conditioning study: how much target loss another repository's vector costs (nats/token;
+    /// 95 % CI in the hover text). Zero means the adapter carries nothing of the repository.</summary>
+    public static GenericChart ConditioningGap(ConditioningStudyResult study)
+    {
+        var splits = study.Rows.SelectMany(r => r.Loss.Select(l => l.Split)).Distinct().ToList();
+        var bars = splits.Select(split =>
+        {
+            var rows = study.Rows.Select(r => (r.Variant, Loss: r.Loss.Single(l => l.Split == split))).ToList();
+            return CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Loss.ShuffledMinusOwn).ToArray(), Keys: rows.Select(r => r.Variant).ToArray(),
+                Name: split, MultiText: rows.Select(r => $"[{r.Loss.ShuffledMinusOwnCi[0]:F4}, {r.Loss.ShuffledMinusOwnCi[1]:F4}]").ToArray());
+        });
+        return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector ({study.Preset}); 95 % CI in labels",
+            "variant", "target loss, other − own (nats/token)");
+    }
 }

@@ -62,17 +62,39 @@ internal static class EvoCommand
         {
             var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
             var store = await VectorsAsync(experiment, repos, ct);
-            var name = experiment.Config.Name;
-            var statics = await StaticExperiment.OpenAsync(StaticExperimentConfig.Get(name) with { BaseModel = experiment.Config.BaseModel },
-                Path.Combine(RepoPaths.Work, "bench-" + name), Path.Combine(RepoPaths.Work, "static-" + name));
-            var results = Path.Combine(RepoPaths.Results, "evo", name);
-            var summary = await ProgressView.RunAsync(progress => Task.Run(() => EvoEvaluation.RunAsync(experiment, store, results, BenchCommand.CommandLine(), statics, null,
-                new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
-            Console.WriteLine(EvoEvaluation.Markdown(summary));
-            AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
+            await EvaluateAsync(experiment, store, ct);
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The evolution experiment of a preset for `c2l reproduce`: vectors, Evo, its single LoRA and the evaluation, each a timed stage.</summary>
+    internal static async Task RunAllAsync(string presetName, StageTimings timings, CancellationToken ct)
+    {
+        var (experiment, repos) = await OpenAsync(presetName, null);
+        var store = await timings.TimeAsync("evo: vectors", () => VectorsAsync(experiment, repos, ct));
+        var evo = await timings.TimeAsync("evo: train evo", () => ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainEvo(experiment.LoadBase(), store,
+            new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct))));
+        if (!evo.Completed) throw new InvalidOperationException($"evo training stopped at step {evo.Step}; run the same command to resume.");
+        var statics = StaticExperimentConfig.Get(experiment.Config.Name);
+        var slora = await timings.TimeAsync("evo: train single LoRA", () => ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainSingleLora(experiment.LoadBase(),
+            statics.SingleLoraEpochs, statics.SingleLoraTraining,
+            new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo-slora", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct))));
+        if (!slora.Completed) throw new InvalidOperationException($"evo-slora training stopped at step {slora.Step}; run the same command to resume.");
+        await timings.TimeAsync("evo: evaluate", () => EvaluateAsync(experiment, store, ct));
+    }
+
+    /// <summary>Evaluates every available evolution-track method with progress bars and prints the Table 3 analog.</summary>
+    private static async Task EvaluateAsync(EvoExperiment experiment, EmbeddingStore store, CancellationToken ct)
+    {
+        var name = experiment.Config.Name;
+        var statics = await StaticExperiment.OpenAsync(StaticExperimentConfig.Get(name) with { BaseModel = experiment.Config.BaseModel },
+            Path.Combine(RepoPaths.Work, "bench-" + name), Path.Combine(RepoPaths.Work, "static-" + name));
+        var results = Path.Combine(RepoPaths.Results, "evo", name);
+        var summary = await ProgressView.RunAsync(progress => Task.Run(() => EvoEvaluation.RunAsync(experiment, store, results, BenchCommand.CommandLine(), statics, null,
+            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
+        Console.WriteLine(EvoEvaluation.Markdown(summary));
+        AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
     private static async Task<(EvoExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel)

@@ -11,19 +11,26 @@ internal static class ReproduceCommand
     public static Command Create()
     {
         var preset = BenchCommand.PresetOption();
-        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, then the static experiment (vectors, Code2LoRA-Static, single LoRA, evaluation).") { preset };
-        cmd.SetAction(async (r, ct) =>
+        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation); stage timings go to results/reproduce/<preset>/timings.json.") { preset };
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             NativeHeap.UseTrimmedHeap();
             var p = Presets.Get(r.GetValue(preset)!);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             var benchDir = Path.Combine(RepoPaths.Work, "bench-" + p.Name);
-            await BenchCommand.BuildAsync(p, benchDir, [], BenchCommand.CommandLine(), ct);
-            await BenchCommand.ReportAsync(benchDir, Path.Combine(RepoPaths.Results, "bench-stats", p.Name), BenchCommand.CommandLine());
-            if (p.Name != "paper") await TrainCommand.RunAllAsync(p.Name, ct);     // the paper preset needs a downloaded base model and a GPU
-            AnsiConsole.MarkupLine($"[bold green]reproduce[/] preset {p.Name} done in {clock.Elapsed.TotalMinutes:F1} min");
+            var timingsFile = Path.Combine(RepoPaths.Results, "reproduce", p.Name, "timings.json");
+            var timings = new StageTimings(timingsFile, BenchCommand.CommandLine());
+            await timings.TimeAsync("benchmark: build", () => BenchCommand.BuildAsync(p, benchDir, [], BenchCommand.CommandLine(), ct));
+            await timings.TimeAsync("benchmark: report", () => BenchCommand.ReportAsync(benchDir, Path.Combine(RepoPaths.Results, "bench-stats", p.Name), BenchCommand.CommandLine()));
+            if (p.Name != "paper")      // the paper preset needs a downloaded base model and a GPU
+            {
+                await TrainCommand.RunAllAsync(p.Name, timings, ct);
+                await EvoCommand.RunAllAsync(p.Name, timings, ct);
+            }
+            var total = timings.Stages.Sum(s => s.Seconds);
+            AnsiConsole.MarkupLine($"[bold green]reproduce[/] preset {p.Name} done in {total / 60:F1} min; stage timings → {Markup.Escape(timingsFile)}");
+            foreach (var stage in timings.Stages) AnsiConsole.MarkupLine($"  {Markup.Escape(stage.Stage),-34} {stage.Seconds,8:F1} s");
             return 0;
-        });
+        }));
         return cmd;
     }
 }

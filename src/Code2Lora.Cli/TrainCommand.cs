@@ -75,18 +75,20 @@ internal static class TrainCommand
         return cmd;
     }
 
-    /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its output).</summary>
-    internal static async Task RunAllAsync(string presetName, CancellationToken ct)
+    /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its
+    /// output), each a timed stage of <paramref name="timings"/>.</summary>
+    internal static async Task RunAllAsync(string presetName, StageTimings timings, CancellationToken ct)
     {
         var (experiment, repos) = await OpenAsync(presetName, null);
-        var contexts = await ContextsAsync(experiment, repos, experiment.LoadBase(), ct);
+        var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadBase(), ct));
         foreach (var name in new[] { "static", "slora", "fft", "t2l" })
         {
-            var result = await TrainAsync(name, TrainerFor(name, experiment, contexts, ct));
+            var result = await timings.TimeAsync($"static: train {name}", () => TrainAsync(name, TrainerFor(name, experiment, contexts, ct)));
             if (!result.Completed) throw new InvalidOperationException($"{name} training stopped at step {result.Step}; run the same command to resume.");
         }
-        if (!(await TrainPerRepoAsync(experiment, ct)).Completed) throw new InvalidOperationException("plora training stopped part-way; run the same command to resume.");
-        await EvaluateAsync(experiment, contexts, repos, ct);
+        if (!(await timings.TimeAsync("static: train plora", () => TrainPerRepoAsync(experiment, ct))).Completed)
+            throw new InvalidOperationException("plora training stopped part-way; run the same command to resume.");
+        await timings.TimeAsync("static: evaluate", () => EvaluateAsync(experiment, contexts, repos, ct));
     }
 
     private static Command Method(string name, string description)

@@ -14,7 +14,7 @@ namespace Code2Lora.Experiments;
 public static class RagSweepRun
 {
     /// <summary>Grid of the tiny preset, scaled from the paper's (512/256-token chunks, k 3/5/10) to the tiny LM's 512-token window.</summary>
-    public static readonly IReadOnlyList<(int ChunkTokens, int K)> Tiny = [(128, 3), (128, 5), (128, 10), (64, 5), (64, 10)];
+    public static readonly IReadOnlyList<(int ChunkTokens, int K)> Tiny = [(128, 3), (128, 5), (128, 10), (64, 5)];
 
     /// <summary>Scores every (chunk tokens, k) of <paramref name="grid"/>; rows are named rag-{tokens}-k{k} (and fft-rag-… with FFT).</summary>
     public static async Task<IReadOnlyDictionary<string, MethodSummary>> RunAsync(StaticExperiment experiment, IReadOnlyList<RepoInput> repos,

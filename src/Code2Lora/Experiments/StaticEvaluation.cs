@@ -102,7 +102,8 @@ public static class StaticEvaluation
         string Files(params string[] paths) => PredictionCache.HashFiles(paths);
 
         // identity: what, beyond the settings and tasks, decides the method's predictions (weights, vectors, context config).
-        async Task Evaluate(ICompletionMethod method, string identity, LoadedModel? model = null, IReadOnlyList<string>? only = null, CompletionSettings? with = null)
+        // Returns true when the predictions were reused (nothing decoded).
+        async Task<bool> Evaluate(ICompletionMethod method, string identity, LoadedModel? model = null, IReadOnlyList<string>? only = null, CompletionSettings? with = null)
         {
             var m = model ?? lm;
             var chosen = splits.Where(kv => only is null || only.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -110,6 +111,13 @@ public static class StaticEvaluation
                 progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
             if (reused) note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
             scored[method.Name] = rows;
+            return reused;
+        }
+        // Coverage counts the provider's calls: decoding makes one per task; reused predictions made none, so count them here.
+        ContextCoverage CoverageOf(IContextProvider provider, bool reused)
+        {
+            if (reused) foreach (var task in splits.Values.SelectMany(v => v)) provider.ContextFor(task);
+            return provider.Coverage.Snapshot();
         }
         void Skip(string method, string verb) => note?.Invoke($"{method}: not trained, skipped (run: c2l train {verb} --preset {c.Name}).");
 
@@ -123,11 +131,9 @@ public static class StaticEvaluation
             rag = await RagContext.CreateAsync(repos, lm.Tokenizer, c.Rag, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.BatchSize),
                 Path.Combine(experiment.BenchDirectory, "rag"));
             await rag.PrepareAsync(all, progress is null ? null : new SyncProgress<(string Phase, int Done, int Total)>(p => progress.Report((p.Phase, "all", p.Done, p.Total))));
-            await Evaluate(ContextMethod.OnBase(rag, "rag", slots), $"{baseId} rag={rag.IndexId} {JsonSerializer.Serialize(c.Rag)}", with: contextSettings);
-            coverage["rag"] = rag.Coverage;
+            coverage["rag"] = CoverageOf(rag, await Evaluate(ContextMethod.OnBase(rag, "rag", slots), $"{baseId} rag={rag.IndexId} {JsonSerializer.Serialize(c.Rag)}", with: contextSettings));
             var drc = new DrcContext(repos, lm.Tokenizer, c.Drc);
-            await Evaluate(ContextMethod.OnBase(drc, "drc", slots), $"{baseId} drc={JsonSerializer.Serialize(c.Drc)}", with: contextSettings);
-            coverage["drc"] = drc.Coverage;
+            coverage["drc"] = CoverageOf(drc, await Evaluate(ContextMethod.OnBase(drc, "drc", slots), $"{baseId} drc={JsonSerializer.Serialize(c.Drc)}", with: contextSettings));
         }
         if (Directory.Exists(experiment.SingleLoraDirectory))
             await Evaluate(new FixedAdapterMethod("single-lora", slots, PeftAdapterFiles.Load(experiment.SingleLoraDirectory, lm.Config, lm.Model.Device, c.Lora)),

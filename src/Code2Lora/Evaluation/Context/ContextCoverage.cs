@@ -32,6 +32,14 @@ public sealed class ContextCoverage
         reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
     }
 
+    /// <summary>A copy that later calls on the provider do not change.</summary>
+    public ContextCoverage Snapshot()
+    {
+        var copy = new ContextCoverage { Tasks = Tasks, WithContext = WithContext };
+        foreach (var (reason, n) in reasons) copy.reasons[reason] = n;
+        return copy;
+    }
+
     /// <summary>"12/20 tasks (60.0 %); no-used-definitions 5, repo-missing 3".</summary>
     public override string ToString() =>
         FormattableString.Invariant($"{WithContext}/{Tasks} tasks ({100 * Fraction:F1} %)")

@@ -34,6 +34,10 @@ public sealed record RagConfig
     /// <summary>Between retrieved chunks, and between the last chunk and the prefix (the authors join with three newlines).</summary>
     public string Separator { get; init; } = "\n\n\n";
 
+    /// <summary>Write the best chunk last, next to the prefix (the paper writes it first). Prompts are cut on the left, so with a short
+    /// prompt cap the least relevant chunk is the one cut; with the paper's 16k-token cap nothing is cut and the order barely matters.</summary>
+    public bool MostRelevantLast { get; init; } = true;
+
     /// <summary>The query is the prefix's last this many characters, then its first ChunkTokens tokens (the authors' prefix[-2000:], truncated to 512).</summary>
     public int QueryChars { get; init; } = 2000;
 

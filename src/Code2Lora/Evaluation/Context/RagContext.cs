@@ -143,7 +143,8 @@ public sealed class RagContext : IContextProvider
             return null;
         }
         Coverage.Found();
-        return string.Concat(top.Select(t => t.Chunk.Text + Config.Separator));
+        var ordered = Config.MostRelevantLast ? top.AsEnumerable().Reverse() : top;
+        return string.Concat(ordered.Select(t => t.Chunk.Text + Config.Separator));
     }
 
     private async Task<(RepoIndex? Index, string? Reason)> IndexAsync(string repoId, string sha)

@@ -183,4 +183,12 @@ internal static class BenchCommand
     }
 
     internal static string CommandLine() => "c2l " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1));
+
+    /// <summary>The preset's benchmark folder, built first when it has no manifest yet (the experiments' commands need it).</summary>
+    internal static async Task<string> EnsureBuiltAsync(Preset p)
+    {
+        var benchDir = Path.Combine(RepoPaths.Work, "bench-" + p.Name);
+        if (!File.Exists(Path.Combine(benchDir, "manifest.json"))) await BuildAsync(p, benchDir, [], CommandLine(), CancellationToken.None);
+        return benchDir;
+    }
 }

@@ -169,8 +169,7 @@ internal static class TrainCommand
         var p = Presets.Get(presetName);
         var config = StaticExperimentConfig.Get(p.Name);
         if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
-        var benchDir = Path.Combine(RepoPaths.Work, "bench-" + p.Name);
-        if (!File.Exists(Path.Combine(benchDir, "manifest.json"))) await BenchCommand.BuildAsync(p, benchDir, [], BenchCommand.CommandLine(), CancellationToken.None);
+        var benchDir = await BenchCommand.EnsureBuiltAsync(p);
         var experiment = await StaticExperiment.OpenAsync(config, benchDir, Path.Combine(RepoPaths.Work, "static-" + p.Name));
         return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));
     }

@@ -7,11 +7,17 @@ using static TorchSharp.torch;
 
 namespace Code2Lora.Experiments;
 
-/// <summary>results/bench/adapters.json: what a generated adapter costs once a repository is encoded.</summary>
+/// <summary>results/bench/adapters.json: what a generated adapter costs once a repository is encoded, against what a trained
+/// per-repo LoRA costs (its training seconds, from per-repo-lora/timings.json, and the in-repo EM each reaches, from summary.json).</summary>
 public sealed record AdapterSpeedResult(
     int Repositories, double GenerateMsMedian, double GenerateMsP90, long HeadParameters,
     int Batch, int Tokens, double ForwardMsBase, double ForwardMsGenerated, double ForwardMsMerged, double OverheadPercent,
-    int Threads, string Device, Provenance Provenance);
+    int Threads, string Device, PerRepoLoraCost? PerRepoLora, Provenance Provenance);
+
+/// <summary>Training cost of the per-repo LoRAs (seconds per repository, summed over resumes) and the IR-test EM of per-repo LoRA and
+/// of Code2LoRA-Static (null before <c>c2l eval</c>): the time a trained adapter needs for the quality a generated one gets in milliseconds.</summary>
+public sealed record PerRepoLoraCost(int Repositories, double SecondsMedian, double SecondsP90, double SecondsTotal, int StepsTotal,
+    double? IrEmPerRepoLora, double? IrEmStatic);
 
 /// <summary>Times adapter generation per repository (head forward, batch 1, after encoding) and the forward overhead of an
 /// installed per-example adapter against the bare base and a merged adapter.</summary>
@@ -64,7 +70,24 @@ public static class AdapterSpeed
         slots.Clear();
         return new AdapterSpeedResult(states.Count, Math.Round(Percentile(generate, 0.5), 2), Math.Round(Percentile(generate, 0.9), 2),
             head.parameters().Sum(p => p.numel()), batch, tokens, Math.Round(baseMs, 1), Math.Round(generatedMs, 1), Math.Round(mergedMs, 1),
-            Math.Round(100 * (generatedMs - baseMs) / baseMs, 1), torch.get_num_threads(), device.ToString(), Provenance.Capture(command));
+            Math.Round(100 * (generatedMs - baseMs) / baseMs, 1), torch.get_num_threads(), device.ToString(), PerRepoCost(experiment), Provenance.Capture(command));
+    }
+
+    /// <summary>The per-repo LoRA training cost and the IR EM it and Static reach, from the files the training and evaluation wrote.</summary>
+    public static PerRepoLoraCost? PerRepoCost(StaticExperiment experiment)
+    {
+        var timings = PerRepoLoraFiles.ReadTimings(experiment.PerRepoLoraTimingsFile);
+        if (timings.Count == 0) return null;
+        var seconds = timings.Values.Select(t => t.Seconds).Order().ToList();
+        double? irEm(string method)
+        {
+            var path = Path.Combine(Config.RepoPaths.Results, "static", experiment.Config.Name, "summary.json");
+            if (!File.Exists(path)) return null;
+            var methods = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["methods"];
+            return methods?[method]?["ir_em"]?.GetValue<double>();
+        }
+        return new PerRepoLoraCost(timings.Count, Math.Round(Percentile(seconds, 0.5), 1), Math.Round(Percentile(seconds, 0.9), 1),
+            Math.Round(seconds.Sum(), 1), timings.Values.Sum(t => t.Steps), irEm("per-repo-lora"), irEm("code2lora-static"));
     }
 
     private static double Percentile(List<double> sorted, double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];

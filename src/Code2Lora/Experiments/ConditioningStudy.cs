@@ -99,14 +99,13 @@ public static class ConditioningStudy
         }
         var own = Run(GeneratedAdapterMethod.Own(contexts), "own");
         var shuffled = Run(GeneratedAdapterMethod.Shuffled(contexts, all, c.Seed), "shuffled");
-        static double[] Em(IEnumerable<PredictionRow> rows) => rows.Select(r => r.ExactMatch ? 100.0 : 0.0).ToArray();
-        var gaps = Splits.ToDictionary(s => s, s => Bootstrap.Paired(Em(own[s]), Em(shuffled[s]), seed: c.Seed));
+        var gaps = Splits.ToDictionary(s => s, s => Bootstrap.Paired(SummaryTables.Em(own[s]), SummaryTables.Em(shuffled[s]), seed: c.Seed));
 
         var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
         var sim = AdapterSimilarity.Measure(head, contexts, states, lm.Model.Device);
         slots.Clear();
         return new ConditioningRow(variant.Name, variant.Description, loss,
-            Splits.ToDictionary(s => s, s => Math.Round(Em(own[s]).Average(), 2)), Splits.ToDictionary(s => s, s => Math.Round(Em(shuffled[s]).Average(), 2)),
+            Splits.ToDictionary(s => s, s => Math.Round(SummaryTables.Em(own[s]).Average(), 2)), Splits.ToDictionary(s => s, s => Math.Round(SummaryTables.Em(shuffled[s]).Average(), 2)),
             gaps.ToDictionary(kv => kv.Key, kv => new[] { Math.Round(kv.Value.Low, 2), Math.Round(kv.Value.High, 2) }),
             Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4), Math.Round(trainSeconds, 1), valLoss);
     }

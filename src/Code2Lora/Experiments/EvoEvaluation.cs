@@ -165,7 +165,7 @@ public static class EvoEvaluation
             if (!scored.ContainsKey(a) || !scored.ContainsKey(b)) continue;
             foreach (var split in Splits)
             {
-                var d = Bootstrap.Paired(Em(scored[a][split]), Em(scored[b][split]), seed: seed);
+                var d = Bootstrap.Paired(SummaryTables.Em(scored[a][split]), SummaryTables.Em(scored[b][split]), seed: seed);
                 comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
             }
         }
@@ -199,8 +199,6 @@ public static class EvoEvaluation
         return Enumerable.Range(0, 10).Select(i => counts[i] == 0 ? (double?)null : Math.Round(sums[i] / counts[i], 2)).ToArray();
     }
 
-    private static double[] Em(IReadOnlyList<PredictionRow> rows) => rows.OrderBy(r => r.TaskIndex).Select(r => r.ExactMatch ? 100.0 : 0.0).ToArray();
-
     /// <summary>The Table 3–style markdown of a summary.</summary>
     public static string Markdown(EvoSummary s)
     {
@@ -208,23 +206,9 @@ public static class EvoEvaluation
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"# Evolution track ({s.Config.Name} preset): exact match (%) with 95 % bootstrap CIs");
         sb.AppendLine();
-        void Table(string title, IReadOnlyDictionary<string, MethodSummary> rows)
-        {
-            sb.AppendLine(inv, $"| {title} | CR EM | CR ES | IR EM | IR ES |");
-            sb.AppendLine("|---|---|---|---|---|");
-            foreach (var (name, m) in rows)
-                sb.AppendLine(inv, $"| {name} | {m.CrEm:F1} [{m.CrEmCi[0]:F1}, {m.CrEmCi[1]:F1}] | {m.CrEs:F3} | {m.IrEm:F1} [{m.IrEmCi[0]:F1}, {m.IrEmCi[1]:F1}] | {m.IrEs:F3} |");
-            sb.AppendLine();
-        }
-        Table("method", s.Methods);
-        if (s.Ablations.Count > 0) Table("ablation (Code2LoRA-Evo weights)", s.Ablations);
-        if (s.Comparisons.Count > 0)
-        {
-            sb.AppendLine("| paired difference (EM points) | split | a − b | 95 % CI |");
-            sb.AppendLine("|---|---|---|---|");
-            foreach (var d in s.Comparisons) sb.AppendLine(inv, $"| {d.A} − {d.B} | {d.Split} | {d.EmDiff:+0.0;-0.0;0.0} | [{d.EmDiffCi[0]:F1}, {d.EmDiffCi[1]:F1}] |");
-            sb.AppendLine();
-        }
+        SummaryTables.Methods(sb, "method", s.Methods, extraTokens: false);
+        if (s.Ablations.Count > 0) SummaryTables.Methods(sb, "ablation (Code2LoRA-Evo weights)", s.Ablations, extraTokens: false);
+        SummaryTables.Comparisons(sb, s.Comparisons);
         var kinds = s.ByTaskKind.Values.SelectMany(v => v.Values).SelectMany(v => v.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         if (kinds.Count > 0)
         {

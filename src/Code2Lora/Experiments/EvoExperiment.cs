@@ -44,12 +44,7 @@ public sealed class EvoExperiment
     public string EvoDirectory => Path.Combine(RunDirectory, "code2lora-evo");
 
     /// <summary>Loads the frozen base model (a fresh copy).</summary>
-    public LoadedModel LoadBase(Device? device = null)
-    {
-        var loaded = ModelDirectory.Load(Path.Combine(RepoPaths.Data, Config.BaseModel), device);
-        loaded.Model.eval();
-        return loaded;
-    }
+    public LoadedModel LoadBase(Device? device = null) => FrozenBase.Load(Config.BaseModel, device);
 
     /// <summary>Embeds what the benchmark needs (diffs, every kept commit's state, static snapshots) and opens the store.</summary>
     public async Task<EmbeddingStore> VectorsAsync(IReadOnlyList<RepoInput> repos, LoadedModel encoder, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)

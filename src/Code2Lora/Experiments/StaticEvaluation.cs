@@ -227,14 +227,12 @@ public static class StaticEvaluation
             foreach (var split in Splits)
             {
                 if (!sa.TryGetValue(split, out var ra) || !sb.TryGetValue(split, out var rb)) continue;
-                var d = Bootstrap.Paired(Em(ra), Em(rb), seed: seed);
+                var d = Bootstrap.Paired(SummaryTables.Em(ra), SummaryTables.Em(rb), seed: seed);
                 comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
             }
         }
         return comparisons;
     }
-
-    private static double[] Em(IReadOnlyList<PredictionRow> rows) => rows.OrderBy(r => r.TaskIndex).Select(r => r.ExactMatch ? 100.0 : 0.0).ToArray();
 
     /// <summary>The Table 2–style markdown of a summary.</summary>
     public static string Markdown(StaticSummary s)
@@ -243,27 +241,9 @@ public static class StaticEvaluation
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"# Static track ({s.Config.Name} preset): exact match (%) with 95 % bootstrap CIs");
         sb.AppendLine();
-        void Table(string title, IReadOnlyDictionary<string, MethodSummary> rows)
-        {
-            sb.AppendLine(inv, $"| {title} | CR EM | CR ES | IR EM | IR ES | extra prompt tokens |");
-            sb.AppendLine("|---|---|---|---|---|---|");
-            foreach (var (name, m) in rows)
-            {
-                var crEm = m.CrEm is { } em && m.CrEmCi is { } ci ? string.Create(inv, $"{em:F1} [{ci[0]:F1}, {ci[1]:F1}]") : "—";
-                var crEs = m.CrEs is { } es ? es.ToString("F3", inv) : "—";
-                sb.AppendLine(inv, $"| {name} | {crEm} | {crEs} | {m.IrEm:F1} [{m.IrEmCi[0]:F1}, {m.IrEmCi[1]:F1}] | {m.IrEs:F3} | {m.ExtraTokens:F0} |");
-            }
-            sb.AppendLine();
-        }
-        Table("method", s.Methods);
-        if (s.Ablations.Count > 0) Table("conditioning ablation (Code2LoRA-Static head)", s.Ablations);
-        if (s.Comparisons.Count > 0)
-        {
-            sb.AppendLine("| paired difference (EM points) | split | a − b | 95 % CI |");
-            sb.AppendLine("|---|---|---|---|");
-            foreach (var d in s.Comparisons) sb.AppendLine(inv, $"| {d.A} − {d.B} | {d.Split} | {d.EmDiff:+0.0;-0.0;0.0} | [{d.EmDiffCi[0]:F1}, {d.EmDiffCi[1]:F1}] |");
-            sb.AppendLine();
-        }
+        SummaryTables.Methods(sb, "method", s.Methods, extraTokens: true);
+        if (s.Ablations.Count > 0) SummaryTables.Methods(sb, "conditioning ablation (Code2LoRA-Static head)", s.Ablations, extraTokens: true);
+        SummaryTables.Comparisons(sb, s.Comparisons);
         if (s.AdapterSimilarity is { } sim)
         {
             sb.AppendLine(inv, $"Generated adapters of the {sim.Repos} repositories: mean pairwise cosine {sim.MeanCosine:F3} (1.0 would be one shared adapter), {sim.MeanCentredCosine:F3} after removing the mean adapter.");

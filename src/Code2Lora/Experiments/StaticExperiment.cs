@@ -63,12 +63,7 @@ public sealed class StaticExperiment
     public string SingleLoraDirectory => Path.Combine(RunDirectory, "single-lora");
 
     /// <summary>Loads the frozen base model (a fresh copy: each method installs its own LoRA slots).</summary>
-    public LoadedModel LoadBase(Device? device = null)
-    {
-        var loaded = ModelDirectory.Load(Path.Combine(RepoPaths.Data, Config.BaseModel), device);
-        loaded.Model.eval();
-        return loaded;
-    }
+    public LoadedModel LoadBase(Device? device = null) => FrozenBase.Load(Config.BaseModel, device);
 
     /// <summary>Embeds the static repositories' states with the base model (incremental) and returns the vectors.</summary>
     public async Task<RepoContexts> ContextsAsync(IReadOnlyList<RepoInput> repos, LoadedModel encoder, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)

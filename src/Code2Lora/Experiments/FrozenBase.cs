@@ -1,0 +1,18 @@
+using Code2Lora.Config;
+using Code2Lora.Models;
+using static TorchSharp.torch;
+
+namespace Code2Lora.Experiments;
+
+/// <summary>The frozen base model every experiment adapts.</summary>
+public static class FrozenBase
+{
+    /// <summary>Loads a fresh copy of <paramref name="baseModel"/> (a directory relative to data/, or absolute) in eval mode; each
+    /// method installs its own LoRA slots on its own copy.</summary>
+    public static LoadedModel Load(string baseModel, Device? device = null)
+    {
+        var loaded = ModelDirectory.Load(Path.Combine(RepoPaths.Data, baseModel), device);
+        loaded.Model.eval();
+        return loaded;
+    }
+}

@@ -62,7 +62,7 @@ internal static class EvoCommand
         {
             var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
             var store = await VectorsAsync(experiment, repos, ct);
-            await EvaluateAsync(experiment, store, ct);
+            await EvaluateAsync(experiment, store, repos, ct);
             return 0;
         }));
         return cmd;
@@ -81,18 +81,18 @@ internal static class EvoCommand
             statics.SingleLoraEpochs, statics.SingleLoraTraining,
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo-slora", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct))));
         if (!slora.Completed) throw new InvalidOperationException($"evo-slora training stopped at step {slora.Step}; run the same command to resume.");
-        await timings.TimeAsync("evo: evaluate", () => EvaluateAsync(experiment, store, ct));
+        await timings.TimeAsync("evo: evaluate", () => EvaluateAsync(experiment, store, repos, ct));
     }
 
     /// <summary>Evaluates every available evolution-track method with progress bars and prints the Table 3 analog.</summary>
-    private static async Task EvaluateAsync(EvoExperiment experiment, EmbeddingStore store, CancellationToken ct)
+    private static async Task EvaluateAsync(EvoExperiment experiment, EmbeddingStore store, IReadOnlyList<RepoInput> repos, CancellationToken ct)
     {
         var name = experiment.Config.Name;
         var statics = await StaticExperiment.OpenAsync(StaticExperimentConfig.Get(name) with { BaseModel = experiment.Config.BaseModel },
             Path.Combine(RepoPaths.Work, "bench-" + name), Path.Combine(RepoPaths.Work, "static-" + name));
         var results = Path.Combine(RepoPaths.Results, "evo", name);
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => EvoEvaluation.RunAsync(experiment, store, results, BenchCommand.CommandLine(), statics, null,
-            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
+            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))), repos), ct));
         Console.WriteLine(EvoEvaluation.Markdown(summary));
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }

@@ -6,6 +6,7 @@ using Code2Lora.Adapters;
 using Code2Lora.Bench;
 using Code2Lora.Encoders;
 using Code2Lora.Evaluation;
+using Code2Lora.Evaluation.Context;
 using Code2Lora.Evaluation.Methods;
 using Code2Lora.Hyper;
 using Code2Lora.Reporting;
@@ -57,10 +58,11 @@ public static class EvoEvaluation
     });
 
     /// <summary>Runs every available method: pretrained; single-lora and code2lora-static / -anchor when <paramref name="statics"/>
-    /// has them trained; code2lora-evo and its ablations when Evo is trained; plus <paramref name="extraMethods"/> (e.g. RAG).</summary>
+    /// has them trained; code2lora-evo and its ablations when Evo is trained; RAG over each scored commit's snapshot when the benchmark's
+    /// <paramref name="repos"/> are given; plus <paramref name="extraMethods"/>.</summary>
     public static async Task<EvoSummary> RunAsync(EvoExperiment experiment, EmbeddingStore store, string resultsDir, string command,
         StaticExperiment? statics = null, IReadOnlyList<ICompletionMethod>? extraMethods = null,
-        IProgress<(string Method, string Split, int Done, int Total)>? progress = null)
+        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, IReadOnlyList<RepoInput>? repos = null)
     {
         var c = experiment.Config;
         var splits = ScoredTasks(experiment);
@@ -72,9 +74,9 @@ public static class EvoEvaluation
         var scored = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>>();
         var notes = new List<string>();
 
-        async Task Evaluate(ICompletionMethod method)
+        async Task Evaluate(ICompletionMethod method, CompletionSettings? with = null)
         {
-            var rows = MethodEvaluator.Run(method, lm.Model, lm.Tokenizer, splits, settings,
+            var rows = MethodEvaluator.Run(method, lm.Model, lm.Tokenizer, splits, with ?? settings,
                 progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
             foreach (var (split, preds) in rows)
                 await ParquetTable.WriteAsync(Path.Combine(resultsDir, "predictions", method.Name, split + ".parquet"), preds.ToList());
@@ -83,6 +85,15 @@ public static class EvoEvaluation
 
         await Evaluate(new BaseModelMethod("pretrained", slots));
         foreach (var method in extraMethods ?? []) await Evaluate(method);
+        if (repos is not null)
+        {
+            // One index per scored commit's snapshot: the repository as it was when the assertion was written.
+            var rag = await RagContext.CreateAsync(repos, lm.Tokenizer, c.Rag, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.BatchSize),
+                Path.Combine(experiment.BenchDirectory, "rag"));
+            await rag.PrepareAsync(splits.Values.SelectMany(v => v));
+            await Evaluate(ContextMethod.OnBase(rag, "rag", slots), settings with { MaxInputTokens = c.ContextPromptTokens });
+            notes.Add($"rag: context found for {rag.Coverage}.");
+        }
 
         if (Directory.Exists(experiment.SingleLoraDirectory))
         {

@@ -18,7 +18,8 @@ namespace Code2Lora.Experiments;
 /// histories, and (in <see cref="EvoEvaluation"/>) every method on CR-test and IR-test commits.</summary>
 public sealed class EvoExperiment
 {
-    private readonly string _benchDir;
+    /// <summary>The benchmark folder.</summary>
+    public string BenchDirectory { get; }
 
     /// <summary>The configuration.</summary>
     public EvoExperimentConfig Config { get; }
@@ -30,7 +31,7 @@ public sealed class EvoExperiment
     public BenchData Bench { get; }
 
     private EvoExperiment(EvoExperimentConfig config, string benchDir, string runDirectory, BenchData bench) =>
-        (Config, _benchDir, RunDirectory, Bench) = (config, benchDir, runDirectory, bench);
+        (Config, BenchDirectory, RunDirectory, Bench) = (config, benchDir, runDirectory, bench);
 
     /// <summary>Opens an experiment over the benchmark in <paramref name="benchDir"/>; a benchmark without an evolution track is refused.</summary>
     public static async Task<EvoExperiment> OpenAsync(EvoExperimentConfig config, string benchDir, string runDirectory)
@@ -49,8 +50,8 @@ public sealed class EvoExperiment
     /// <summary>Embeds what the benchmark needs (diffs, every kept commit's state, static snapshots) and opens the store.</summary>
     public async Task<EmbeddingStore> VectorsAsync(IReadOnlyList<RepoInput> repos, LoadedModel encoder, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)
     {
-        var summary = await EmbeddingPipeline.RunAsync(_benchDir, repos, encoder.Model, encoder.Tokenizer, Config.Encoder, progress, cancel);
-        return await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(_benchDir), summary.EncoderId);
+        var summary = await EmbeddingPipeline.RunAsync(BenchDirectory, repos, encoder.Model, encoder.Tokenizer, Config.Encoder, progress, cancel);
+        return await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), summary.EncoderId);
     }
 
     /// <summary>Every evolution repository's history from <paramref name="store"/>.</summary>

@@ -1,3 +1,4 @@
+using Code2Lora.Evaluation.Context;
 using Code2Lora.Adapters;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
@@ -33,6 +34,10 @@ public sealed record EvoExperimentConfig
     public int BatchSize { get; init; } = 8;
     /// <summary>Tasks per update (≤ 8) and truncated-BPTT window (16), paper-notes §1.6.</summary>
     public EvoWalkSettings Walk { get; init; } = new();
+    /// <summary>RAG baseline on each scored commit's snapshot (the static preset's chunking: see StaticExperimentConfig.Rag).</summary>
+    public RagConfig Rag { get; init; } = StaticExperimentConfig.Tiny.Rag;
+    /// <summary>Prompt cap of the RAG row, room for the context beside the prefix.</summary>
+    public int ContextPromptTokens { get; init; } = StaticExperimentConfig.Tiny.ContextPromptTokens;
     /// <summary>Passes over the training repositories' histories.</summary>
     public double Epochs { get; init; } = 1;
     /// <summary>Optimiser settings (Steps is derived from the epochs; the paper: lr 5e-5 at G = 2048, clip 1.0, warmup 0.03, cosine).</summary>
@@ -56,6 +61,7 @@ public sealed record EvoExperimentConfig
         HeadHidden = 32, GruHidden = 32, MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, ValidationExamples = 8, EvalTasksPerSplit = 24,
         Walk = new EvoWalkSettings { MaxTasksPerUpdate = 4 },
         Training = Tiny.Training with { CheckpointEvery = 4, EvalEvery = 4 },
+        Rag = StaticExperimentConfig.Smoke.Rag, ContextPromptTokens = StaticExperimentConfig.Smoke.ContextPromptTokens,
     };
 
     /// <summary>Presets by name.</summary>

@@ -59,8 +59,11 @@ public class RagChunkingTests
         // c.py shares "load", "image" and "img"; b.py "image" and "img"; a.py only "load".
         var top = rag.Retrieve(repo.Task("img = loadImage(img)\nassert img == "), out _);
         Assert.Equal("c.py", top[0].Chunk.Path);
-        Assert.Equal(string.Concat(top.Select(t => t.Chunk.Text + "\n\n\n")), context);
+        // Best chunk last, next to the prefix (a left cut drops the least relevant); the paper's order on request.
+        Assert.Equal(string.Concat(top.AsEnumerable().Reverse().Select(t => t.Chunk.Text + "\n\n\n")), context);
         Assert.True(top[0].Score >= top[1].Score);
+        var paperOrder = await RagContext.CreateAsync([repo.Input], Bytes, rag.Config with { MostRelevantLast = false });
+        Assert.Equal(string.Concat(top.Select(t => t.Chunk.Text + "\n\n\n")), paperOrder.ContextFor(repo.Task("img = loadImage(img)\nassert img == ")));
 
         Assert.Null(rag.ContextFor(new QnaRow { RepoId = "owner/elsewhere", CommitSha = repo.Sha, Prefix = "x" }));
         Assert.Null(rag.ContextFor(new QnaRow { RepoId = "owner/lex", CommitSha = new string('0', 40), Prefix = "x" }));
@@ -139,7 +142,7 @@ public class DenseRagTests
         Assert.True(top[0].Score > top[1].Score);
         Assert.Equal((1, 0, 4, 1), (first.IndicesBuilt, first.IndicesFromCache, first.ChunksEmbedded, first.QueriesEmbedded));
         var context = first.ContextFor(task);
-        Assert.StartsWith(prefix + "\n\n\n", context);
+        Assert.EndsWith(prefix + "\n\n\n", context);          // the best chunk sits last, next to the prefix
 
         var fresh = new Code2Lora.Encoders.ChunkEmbedder(model, Bytes, batchSize: 4);
         var second = await RagContext.CreateAsync([repo.Input], Bytes, config, fresh, cacheDir);

@@ -75,6 +75,7 @@ public static class ConditioningStudy
         var result = new ConditioningStudyResult(preset.Name, rows, first is null ? double.NaN : InputCosine(first, contexts), command, provenance);
         AtomicFile.WriteText(Path.Combine(resultsDir, "study.json"), JsonSerializer.Serialize(result, Provenance.Json));
         AtomicFile.WriteText(Path.Combine(resultsDir, "study.md"), Markdown(result));
+        Reporting.FigureExport.Save(Reporting.StaticFigures.ConditioningGap(result), resultsDir, "loss-gap");
         return result;
     }
 

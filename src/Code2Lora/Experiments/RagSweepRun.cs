@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Code2Lora.Adapters;
 using Code2Lora.Bench;
 using Code2Lora.Encoders;
@@ -27,9 +26,9 @@ public static class RagSweepRun
         var slots = LoraSlots.Install(lm.Model, c.Lora);
         var settings = new CompletionSettings { MaxInputTokens = c.ContextPromptTokens, MaxNewTokens = c.MaxNewTokens, BatchSize = c.BatchSize };
         var cache = new PredictionCache(Path.Combine(resultsDir, "predictions"));
-        var baseId = "base=" + PredictionCache.HashFiles(StaticEvaluation.ModelFiles(lm.Directory));
+        var baseId = StaticEvaluation.ModelIdentity("base", lm.Directory);
         var fft = File.Exists(Path.Combine(experiment.FftDirectory, "config.json")) ? experiment.LoadFullFineTune(lm.Model.Device) : null;
-        var fftId = fft is null ? null : "fft=" + PredictionCache.HashFiles(StaticEvaluation.ModelFiles(experiment.FftDirectory));
+        var fftId = fft is null ? null : StaticEvaluation.ModelIdentity("fft", experiment.FftDirectory);
         var all = splits.Values.SelectMany(v => v).ToList();
         var rows = new Dictionary<string, MethodSummary>();
         foreach (var (name, config) in RagSweep.Configs(grid, c.Rag))
@@ -37,7 +36,7 @@ public static class RagSweepRun
             var rag = await RagContext.CreateAsync(repos, lm.Tokenizer, config, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.BatchSize),
                 Path.Combine(experiment.BenchDirectory, "rag"));
             await rag.PrepareAsync(all);
-            var ragId = $"rag={rag.IndexId} {JsonSerializer.Serialize(config)}";
+            var ragId = StaticEvaluation.RagIdentity(rag);
             // The preset's own RAG setting is the main table's "rag" row: reuse its predictions rather than decode it twice.
             var main = config == c.Rag;
             async Task Score(ICompletionMethod method, string identity, Models.LoadedModel model, string row)

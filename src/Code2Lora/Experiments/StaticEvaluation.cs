@@ -98,7 +98,7 @@ public static class StaticEvaluation
         var contextSettings = settings with { MaxInputTokens = c.ContextPromptTokens };
 
         var cache = new PredictionCache(Path.Combine(resultsDir, "predictions"));
-        var baseId = "base=" + PredictionCache.HashFiles(ModelFiles(lm.Directory));
+        var baseId = ModelIdentity("base", lm.Directory);
         string Files(params string[] paths) => PredictionCache.HashFiles(paths);
 
         // identity: what, beyond the settings and tasks, decides the method's predictions (weights, vectors, context config).
@@ -131,7 +131,7 @@ public static class StaticEvaluation
             rag = await RagContext.CreateAsync(repos, lm.Tokenizer, c.Rag, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.BatchSize),
                 Path.Combine(experiment.BenchDirectory, "rag"));
             await rag.PrepareAsync(all, progress is null ? null : new SyncProgress<(string Phase, int Done, int Total)>(p => progress.Report((p.Phase, "all", p.Done, p.Total))));
-            coverage["rag"] = CoverageOf(rag, await Evaluate(ContextMethod.OnBase(rag, "rag", slots), $"{baseId} rag={rag.IndexId} {JsonSerializer.Serialize(c.Rag)}", with: contextSettings));
+            coverage["rag"] = CoverageOf(rag, await Evaluate(ContextMethod.OnBase(rag, "rag", slots), $"{baseId} {RagIdentity(rag)}", with: contextSettings));
             var drc = new DrcContext(repos, lm.Tokenizer, c.Drc);
             coverage["drc"] = CoverageOf(drc, await Evaluate(ContextMethod.OnBase(drc, "drc", slots), $"{baseId} drc={JsonSerializer.Serialize(c.Drc)}", with: contextSettings));
         }
@@ -142,11 +142,11 @@ public static class StaticEvaluation
         if (File.Exists(Path.Combine(experiment.FftDirectory, ModelDirectory.ConfigFileName)))
         {
             var fft = experiment.LoadFullFineTune(lm.Model.Device);
-            var fftId = "fft=" + PredictionCache.HashFiles(ModelFiles(experiment.FftDirectory));
+            var fftId = ModelIdentity("fft", experiment.FftDirectory);
             using (fft.Model)
             {
                 await Evaluate(new BaseModelMethod("fft"), fftId, fft);
-                if (rag is not null) await Evaluate(ContextMethod.WithContext(new BaseModelMethod("fft"), rag, "fft-rag"), $"{fftId} rag={rag.IndexId} {JsonSerializer.Serialize(c.Rag)}", fft, with: contextSettings);
+                if (rag is not null) await Evaluate(ContextMethod.WithContext(new BaseModelMethod("fft"), rag, "fft-rag"), $"{fftId} {RagIdentity(rag)}", fft, with: contextSettings);
             }
         }
         else Skip("fft", "fft");
@@ -211,8 +211,15 @@ public static class StaticEvaluation
 
     /// <summary>The paired comparisons of the summary (a − b, EM points), for each pair whose two methods were scored, on each split
     /// both were scored on (per-repo LoRA: IR-test only).</summary>
+    /// <summary>The prediction-cache identity of a model directory ("base=…", "fft=…"): a hash of the files that define its predictions.
+    /// The RAG sweep builds the same strings, so its rows reuse this evaluation's rag and fft-rag predictions.</summary>
+    internal static string ModelIdentity(string kind, string dir) => kind + "=" + PredictionCache.HashFiles(ModelFiles(dir));
+
+    /// <summary>The prediction-cache identity of a RAG provider: its chunk index and settings.</summary>
+    internal static string RagIdentity(RagContext rag) => $"rag={rag.IndexId} {JsonSerializer.Serialize(rag.Config)}";
+
     /// <summary>The files that define a model directory's predictions (weights, config, tokenizer).</summary>
-    internal static string[] ModelFiles(string dir) =>
+    private static string[] ModelFiles(string dir) =>
         [.. Directory.EnumerateFiles(dir, "*.safetensors").Order(StringComparer.Ordinal), Path.Combine(dir, "config.json"), Path.Combine(dir, "tokenizer.json")];
 
     internal static List<Comparison> Compare(IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, int seed)

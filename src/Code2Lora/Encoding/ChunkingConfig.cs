@@ -24,6 +24,10 @@ public sealed record ChunkingConfig
     /// </summary>
     public int? RetokenizeMaxLength { get; init; } = 2048;
 
+    /// <summary>At most this many windows per text, the first ones (null: all). Not in the paper: on a CPU it bounds what a
+    /// repository's longest files cost (the start of a file holds its imports, signatures and docstrings).</summary>
+    public int? MaxWindows { get; init; }
+
     /// <summary>Throws a readable error for settings that cannot form windows.</summary>
     public ChunkingConfig Validate()
     {
@@ -34,6 +38,8 @@ public sealed record ChunkingConfig
             throw new ArgumentException($"chunking: min_window_tokens must be in [1, window_tokens={WindowTokens}], got {MinWindowTokens}.");
         if (RetokenizeMaxLength is <= 0)
             throw new ArgumentException($"chunking: retokenize_max_length must be positive when set, got {RetokenizeMaxLength}.");
+        if (MaxWindows is <= 0)
+            throw new ArgumentException($"chunking: max_windows must be positive when set, got {MaxWindows}.");
         return this;
     }
 }

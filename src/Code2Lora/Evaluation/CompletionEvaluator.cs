@@ -8,6 +8,9 @@ public sealed record CompletionSettings
 {
     /// <summary>Prompt length cap in tokens; the prompt is cut on the left so the end of the prefix is always kept.</summary>
     public int MaxInputTokens { get; init; } = 4096;
+    /// <summary>When set, the prefix alone is first cut on the left to this many tokens, so a method that adds context sees the
+    /// same prefix as one that does not (the context then fills what is left of <see cref="MaxInputTokens"/>).</summary>
+    public int? MaxPrefixTokens { get; init; }
     /// <summary>Greedy decoding stops after this many new tokens (static track 128, evolution drivers 64).</summary>
     public int MaxNewTokens { get; init; } = 128;
     /// <summary>Prompts decoded together (left-padded); sorted by length first to waste little padding.</summary>
@@ -65,11 +68,13 @@ public static class CompletionEvaluator
         return results;
     }
 
-    /// <summary>The prompt ids of a task: [BOS] + context + prefix, cut on the left to the cap (the prefix's end survives).</summary>
+    /// <summary>The prompt ids of a task: [BOS] + context + prefix (the prefix first cut to <see cref="CompletionSettings.MaxPrefixTokens"/>),
+    /// cut on the left to the cap (the prefix's end survives).</summary>
     public static (int[] Ids, int ExtraTokens, bool Truncated) BuildPrompt(ITextTokenizer tokenizer, CompletionTask task, CompletionSettings settings)
     {
         var context = string.IsNullOrEmpty(task.Context) ? [] : tokenizer.Encode(task.Context);
         var prefix = tokenizer.Encode(task.Prefix);
+        if (settings.MaxPrefixTokens is int keep && prefix.Length > keep) prefix = prefix[^keep..];
         var room = settings.MaxInputTokens - (settings.PrependBos ? 1 : 0);
         var body = context.Concat(prefix).ToArray();
         var truncated = body.Length > room;

@@ -92,7 +92,7 @@ public static class ConditioningStudy
         var loss = Splits.Select(s => ConditioningLoss.Measure(s, slots, head, contexts, CompletionExamples.Build(splits[s], lm.Tokenizer, c.MaxTokens),
             trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed)).ToList();
 
-        var settings = new CompletionSettings { MaxInputTokens = c.MaxTokens, MaxNewTokens = c.MaxNewTokens, BatchSize = c.BatchSize };
+        var settings = c.Decoding;
         IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> Run(Func<QnaRow, float[]> pick, string name)
         {
             using var method = new GeneratedAdapterMethod(name, slots, head, pick);

@@ -70,7 +70,7 @@ public static class EvoEvaluation
         var lm = experiment.LoadBase();
         var device = lm.Model.Device;
         var slots = LoraSlots.Install(lm.Model, c.Lora);
-        var settings = new CompletionSettings { MaxInputTokens = c.MaxTokens, MaxNewTokens = c.MaxNewTokens, BatchSize = c.BatchSize };
+        var settings = c.Decoding;
         var scored = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>>();
         var notes = new List<string>();
 
@@ -88,10 +88,10 @@ public static class EvoEvaluation
         if (repos is not null)
         {
             // One index per scored commit's snapshot: the repository as it was when the assertion was written.
-            var rag = await RagContext.CreateAsync(repos, lm.Tokenizer, c.Rag, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.BatchSize),
+            var rag = await RagContext.CreateAsync(repos, lm.Tokenizer, c.Rag, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.EvalBatchSize),
                 Path.Combine(experiment.BenchDirectory, "rag"));
             await rag.PrepareAsync(splits.Values.SelectMany(v => v));
-            await Evaluate(ContextMethod.OnBase(rag, "rag", slots), settings with { MaxInputTokens = c.ContextPromptTokens });
+            await Evaluate(ContextMethod.OnBase(rag, "rag", slots), c.ContextDecoding);
             notes.Add($"rag: context found for {rag.Coverage}.");
         }
 

@@ -1,3 +1,4 @@
+using Code2Lora.Evaluation;
 using Code2Lora.Evaluation.Context;
 using Code2Lora.Adapters;
 using Code2Lora.Encoders;
@@ -27,11 +28,13 @@ public sealed record EvoExperimentConfig
     /// <summary>Per-step GRU input: diff (the paper), repo_state or concat.</summary>
     public string PerStepInput { get; init; } = CommitGruConfig.Diff;
     /// <summary>Tokens of a training sequence and of an evaluation prompt (cut on the left).</summary>
-    public int MaxTokens { get; init; } = 384;
+    public int MaxTokens { get; init; } = StaticExperimentConfig.Tiny.MaxTokens;
     /// <summary>Greedy decoding budget per task.</summary>
     public int MaxNewTokens { get; init; } = 48;
-    /// <summary>Prompts per decoding batch and examples per validation micro-batch.</summary>
+    /// <summary>Examples per validation micro-batch (and per single-LoRA training batch).</summary>
     public int BatchSize { get; init; } = 8;
+    /// <summary>Prompts per decoding batch and windows per embedding batch (inference only).</summary>
+    public int EvalBatchSize { get; init; } = StaticExperimentConfig.Tiny.EvalBatchSize;
     /// <summary>Tasks per update (≤ 8) and truncated-BPTT window (16), paper-notes §1.6.</summary>
     public EvoWalkSettings Walk { get; init; } = new();
     /// <summary>RAG baseline on each scored commit's snapshot (the static preset's chunking: see StaticExperimentConfig.Rag).</summary>
@@ -46,8 +49,8 @@ public sealed record EvoExperimentConfig
     public int ValidationExamples { get; init; } = 64;
     /// <summary>Scored tasks per (repository, commit): the first ones, at most this many (the paper: 8).</summary>
     public int EvalTasksPerCommit { get; init; } = 8;
-    /// <summary>Evaluate at most this many tasks per split (0 = all), a seeded sample.</summary>
-    public int EvalTasksPerSplit { get; init; }
+    /// <summary>Evaluate at most this many tasks per split (0 = all), a seeded sample (tiny: 256; eight methods are decoded).</summary>
+    public int EvalTasksPerSplit { get; init; } = 256;
     /// <summary>Seed of initialisation, walk order and samples.</summary>
     public int Seed { get; init; } = 3407;
 
@@ -58,7 +61,7 @@ public sealed record EvoExperimentConfig
     public static EvoExperimentConfig Smoke { get; } = new()
     {
         Name = "smoke", Encoder = StaticExperimentConfig.Smoke.Encoder with { StateAtEveryCommit = true }, Lora = StaticExperimentConfig.Smoke.Lora,
-        HeadHidden = 32, GruHidden = 32, MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, ValidationExamples = 8, EvalTasksPerSplit = 24,
+        HeadHidden = 32, GruHidden = 32, MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, EvalBatchSize = 4, ValidationExamples = 8, EvalTasksPerSplit = 24,
         Walk = new EvoWalkSettings { MaxTasksPerUpdate = 4 },
         Training = Tiny.Training with { CheckpointEvery = 4, EvalEvery = 4 },
         Rag = StaticExperimentConfig.Smoke.Rag, ContextPromptTokens = StaticExperimentConfig.Smoke.ContextPromptTokens,
@@ -71,6 +74,12 @@ public sealed record EvoExperimentConfig
         "smoke" => Smoke,
         _ => throw new ArgumentException($"no evo-experiment preset '{name}' (smoke, tiny)."),
     };
+
+    /// <summary>Decoding settings of the methods without context: prompts cut to <see cref="MaxTokens"/>.</summary>
+    public CompletionSettings Decoding => new() { MaxInputTokens = MaxTokens, MaxNewTokens = MaxNewTokens, BatchSize = EvalBatchSize };
+
+    /// <summary>Decoding settings of the RAG row: the same prefix as <see cref="Decoding"/>, the context before it.</summary>
+    public CompletionSettings ContextDecoding => Decoding with { MaxInputTokens = ContextPromptTokens, MaxPrefixTokens = MaxTokens - 1 };
 
     /// <summary>The GRU for vectors of width <paramref name="vectorDim"/> (diffs and states share the encoder's width).</summary>
     public CommitGruConfig Gru(int vectorDim) => new() { DiffDim = vectorDim, StateDim = vectorDim, HiddenDim = GruHidden, PerStepInput = PerStepInput };

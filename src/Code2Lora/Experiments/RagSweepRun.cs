@@ -24,7 +24,7 @@ public static class RagSweepRun
             s => experiment.Sample(experiment.Bench.StaticTasks.Where(t => t.Split == s).ToList(), c.EvalTasksPerSplit, "eval/" + s));
         var lm = experiment.LoadBase();
         var slots = LoraSlots.Install(lm.Model, c.Lora);
-        var settings = new CompletionSettings { MaxInputTokens = c.ContextPromptTokens, MaxNewTokens = c.MaxNewTokens, BatchSize = c.BatchSize };
+        var settings = c.ContextDecoding;
         var cache = new PredictionCache(Path.Combine(resultsDir, "predictions"));
         var baseId = StaticEvaluation.ModelIdentity("base", lm.Directory);
         var fft = File.Exists(Path.Combine(experiment.FftDirectory, "config.json")) ? experiment.LoadFullFineTune(lm.Model.Device) : null;
@@ -33,7 +33,7 @@ public static class RagSweepRun
         var rows = new Dictionary<string, MethodSummary>();
         foreach (var (name, config) in RagSweep.Configs(grid, c.Rag))
         {
-            var rag = await RagContext.CreateAsync(repos, lm.Tokenizer, config, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.BatchSize),
+            var rag = await RagContext.CreateAsync(repos, lm.Tokenizer, config, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.EvalBatchSize),
                 Path.Combine(experiment.BenchDirectory, "rag"));
             await rag.PrepareAsync(all);
             var ragId = StaticEvaluation.RagIdentity(rag);

@@ -92,10 +92,10 @@ public static class StaticEvaluation
         var splits = Splits.ToDictionary(s => s, s => experiment.Sample(experiment.Bench.StaticTasks.Where(t => t.Split == s).ToList(), c.EvalTasksPerSplit, "eval/" + s));
         var lm = experiment.LoadBase();
         var slots = LoraSlots.Install(lm.Model, c.Lora);
-        var settings = new CompletionSettings { MaxInputTokens = c.MaxTokens, MaxNewTokens = c.MaxNewTokens, BatchSize = c.BatchSize };
+        var settings = c.Decoding;
         var scored = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>>();
 
-        var contextSettings = settings with { MaxInputTokens = c.ContextPromptTokens };
+        var contextSettings = c.ContextDecoding;
 
         var cache = new PredictionCache(Path.Combine(resultsDir, "predictions"));
         var baseId = ModelIdentity("base", lm.Directory);
@@ -128,7 +128,7 @@ public static class StaticEvaluation
         else
         {
             var all = splits.Values.SelectMany(v => v).ToList();
-            rag = await RagContext.CreateAsync(repos, lm.Tokenizer, c.Rag, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.BatchSize),
+            rag = await RagContext.CreateAsync(repos, lm.Tokenizer, c.Rag, new ChunkEmbedder(lm.Model, lm.Tokenizer, c.EvalBatchSize),
                 Path.Combine(experiment.BenchDirectory, "rag"));
             await rag.PrepareAsync(all, progress is null ? null : new SyncProgress<(string Phase, int Done, int Total)>(p => progress.Report((p.Phase, "all", p.Done, p.Total))));
             coverage["rag"] = CoverageOf(rag, await Evaluate(ContextMethod.OnBase(rag, "rag", slots), $"{baseId} {RagIdentity(rag)}", with: contextSettings));

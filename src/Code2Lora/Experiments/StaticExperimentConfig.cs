@@ -1,5 +1,6 @@
 using Code2Lora.Adapters;
 using Code2Lora.Encoders;
+using Code2Lora.Evaluation;
 using Code2Lora.Evaluation.Context;
 using Code2Lora.Hyper;
 using Code2Lora.Training;
@@ -21,29 +22,36 @@ public sealed record StaticExperimentConfig
         {
             // The paper's released vectors include test files, which hold the very assertions being scored; ours do not.
             Files = RepoStateRecipe.Tiny.Files with { ExcludeTests = true },
-            Chunking = RepoStateRecipe.Tiny.Chunking with { WindowTokens = 256, OverlapTokens = 32, RetokenizeMaxLength = 256 },
+            // The first 4 windows of a file (≤ 1,024 tokens): the 5 M tokens of the Debian packages would cost ~16 min on 2 cores.
+            Chunking = RepoStateRecipe.Tiny.Chunking with { WindowTokens = 256, OverlapTokens = 32, RetokenizeMaxLength = 256, MaxWindows = 4 },
         },
     };
     /// <summary>LoRA rank, α and targets of every adapter (α/r = 2 as in the paper).</summary>
     public LoraConfig Lora { get; init; } = new() { Rank = 8, Alpha = 16 };
     /// <summary>Hypernetwork trunk width H (the paper: 512 for Table 2, 1024 for the release).</summary>
     public int HeadHidden { get; init; } = 256;
-    /// <summary>Not in the paper: z-score the repository vectors with the training repositories' statistics inside the head.</summary>
-    public bool StandardizeContexts { get; init; }
+    /// <summary>Not in the paper: z-score the repository vectors with the training repositories' statistics inside the head. On in
+    /// the tiny preset: the raw vectors share most of their direction and the paper's head then collapses to one adapter
+    /// (results/conditioning/tiny/study.md; <c>c2l study conditioning</c> trains both).</summary>
+    public bool StandardizeContexts { get; init; } = true;
     /// <summary>Not in the paper: one generated pair per layer (a learned layer embedding) instead of one shared by all layers.</summary>
     public bool PerLayerHead { get; init; }
     /// <summary>Tokens of a training sequence ([BOS] + prefix + target + [EOS], cut on the left) and of an evaluation prompt.</summary>
-    public int MaxTokens { get; init; } = 384;
+    public int MaxTokens { get; init; } = 256;
     /// <summary>Greedy decoding budget per task.</summary>
     public int MaxNewTokens { get; init; } = 48;
-    /// <summary>Examples per micro-batch (training) and prompts per decoding batch.</summary>
+    /// <summary>Examples per micro-batch (training and held-out losses).</summary>
     public int BatchSize { get; init; } = 8;
-    /// <summary>Use at most this many training tasks (0 = all), a seeded sample.</summary>
-    public int MaxTrainExamples { get; init; }
+    /// <summary>Prompts per decoding batch and windows per embedding batch (inference only, so larger than training's).</summary>
+    public int EvalBatchSize { get; init; } = 32;
+    /// <summary>Use at most this many training tasks (0 = all), a seeded sample (tiny: 2,048 of 3,090, so that every stage of
+    /// <c>c2l reproduce</c> fits in 30 minutes on 2 cores).</summary>
+    public int MaxTrainExamples { get; init; } = 2048;
     /// <summary>CR-val examples whose loss is logged during training.</summary>
     public int ValidationExamples { get; init; } = 64;
-    /// <summary>Evaluate at most this many tasks per split (0 = all), a seeded sample.</summary>
-    public int EvalTasksPerSplit { get; init; }
+    /// <summary>Evaluate at most this many tasks per split (0 = all), a seeded sample (tiny: 256 of 512 CR / 386 IR; twelve
+    /// methods are decoded).</summary>
+    public int EvalTasksPerSplit { get; init; } = 256;
     /// <summary>Passes over the training tasks, Code2LoRA-Static.</summary>
     public double StaticEpochs { get; init; } = 1;
     /// <summary>Optimiser settings of Code2LoRA-Static (Steps is derived from the epochs).</summary>
@@ -55,8 +63,9 @@ public sealed record StaticExperimentConfig
     /// <summary>Passes over one repository's training tasks, per-repo LoRA (Table 9: 3). One repository has a few dozen tasks here,
     /// so a single pass would be two or three optimizer steps; the paper's 3 epochs are kept.</summary>
     public double PerRepoLoraEpochs { get; init; } = 3;
-    /// <summary>Train each per-repo LoRA on at most this many of its repository's training tasks (0 = all), a seeded sample.</summary>
-    public int PerRepoMaxExamples { get; init; }
+    /// <summary>Train each per-repo LoRA on at most this many of its repository's training tasks (0 = all), a seeded sample
+    /// (tiny: 16, six steps per repository over 44 repositories).</summary>
+    public int PerRepoMaxExamples { get; init; } = 16;
     /// <summary>Optimiser settings of every per-repo LoRA (Table 9: lr 2e-4, warmup 0.1, wd 0.01). The paper's pLoRA lr is 4× its
     /// sLoRA lr (2e-4 vs 5e-5) because each adapter sees few steps; the tiny single LoRA runs at 1e-3, so pLoRA gets 2e-3 (2×,
     /// not 4×: our per-repo batches are 8 examples against the paper's 16, so they are noisier).</summary>
@@ -74,12 +83,13 @@ public sealed record StaticExperimentConfig
     /// <summary>Optimiser settings of the Text2LoRA-style head (those of Code2LoRA-Static: same data, same budget).</summary>
     public TrainingConfig Text2LoraTraining { get; init; } = new() { Steps = 1, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, MaxGradNorm = 5.0, CheckpointEvery = 50, EvalEvery = 100 };
     /// <summary>RAG baseline (paper: 512-token chunks, overlap 64, ≤ 300 per repository, k = 3, dense cosine with the encoder). The tiny
-    /// LM was pretrained on 512-token windows, so its chunks are 128 tokens (overlap 16): three of them fit beside a prefix.</summary>
-    public RagConfig Rag { get; init; } = new() { ChunkTokens = 128, Overlap = 16, MaxChunksPerRepo = 300, K = 3 };
+    /// LM was pretrained on 512-token windows, so its chunks are 128 tokens (overlap 16): three of them fit beside a prefix. ≤ 100 chunks per repository (paper 300) keep the dense index to about two minutes of
+    /// embedding on 2 cores.</summary>
+    public RagConfig Rag { get; init; } = new() { ChunkTokens = 128, Overlap = 16, MaxChunksPerRepo = 100, K = 3 };
     /// <summary>Dependency-resolved context baseline (paper: definitions the prefix uses, under 4,096 tokens; here 256).</summary>
     public DrcConfig Drc { get; init; } = new() { MaxTokens = 256 };
-    /// <summary>Prompt cap of the context methods (RAG, DRC, FFT + RAG): room for the context beside a prefix that the other methods
-    /// see cut to <see cref="MaxTokens"/>; the tiny LM's pretraining window.</summary>
+    /// <summary>Prompt cap of the context methods (RAG, DRC, FFT + RAG): the prefix is cut as for every method (to
+    /// <see cref="MaxTokens"/>) and the context fills the rest; the tiny LM's pretraining window.</summary>
     public int ContextPromptTokens { get; init; } = 512;
     /// <summary>Seed of initialisation, data order and samples.</summary>
     public int Seed { get; init; } = 3407;
@@ -90,7 +100,7 @@ public sealed record StaticExperimentConfig
     /// <summary>Seconds-long run for tests and CI notebooks.</summary>
     public static StaticExperimentConfig Smoke { get; } = new()
     {
-        Name = "smoke", MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, MaxTrainExamples = 32, ValidationExamples = 8, EvalTasksPerSplit = 12,
+        Name = "smoke", MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, EvalBatchSize = 4, MaxTrainExamples = 32, ValidationExamples = 8, EvalTasksPerSplit = 12,
         HeadHidden = 32, Lora = new LoraConfig { Rank = 2, Alpha = 4 },
         StaticTraining = Tiny.StaticTraining with { CheckpointEvery = 4, EvalEvery = 4 },
         SingleLoraTraining = Tiny.SingleLoraTraining with { CheckpointEvery = 4, EvalEvery = 4 },
@@ -108,6 +118,12 @@ public sealed record StaticExperimentConfig
         "smoke" => Smoke,
         _ => throw new ArgumentException($"no static-experiment preset '{name}' (smoke, tiny)."),
     };
+
+    /// <summary>Decoding settings of the methods without context: prompts cut to <see cref="MaxTokens"/>.</summary>
+    public CompletionSettings Decoding => new() { MaxInputTokens = MaxTokens, MaxNewTokens = MaxNewTokens, BatchSize = EvalBatchSize };
+
+    /// <summary>Decoding settings of the context methods: the same prefix as <see cref="Decoding"/>, the context before it.</summary>
+    public CompletionSettings ContextDecoding => Decoding with { MaxInputTokens = ContextPromptTokens, MaxPrefixTokens = MaxTokens - 1 };
 
     /// <summary>The head's configuration for contexts of width <paramref name="inputDim"/>.</summary>
     public Code2LoraHeadConfig Head(int inputDim) => new()

@@ -27,7 +27,7 @@ public sealed record ConditioningLoss(
         var device = slots.Model.Device;
         var shuffledOf = GeneratedAdapterMethod.Shuffled(contexts, shufflePool, seed);
         double[] Losses(Action<IReadOnlyList<CompletionExample>> prepare) =>
-            CompletionBatches.RowLosses(examples, batchSize, padId, device, prepare, (ids, mask) => slots.Model.Forward(ids, mask))
+            CompletionBatches.RowLosses(examples, batchSize, padId, prepare, slots.Model)
                 .Select(r => r.Tokens == 0 ? 0 : r.Sum / r.Tokens).ToArray();
         void Generate(IReadOnlyList<CompletionExample> chunk, Func<CompletionExample, float[]> pick)
         {

@@ -35,8 +35,7 @@ public static class Generation
         for (var step = 0; step < maxNewTokens; step++)
         {
             using var scope = torch.NewDisposeScope();
-            var logits = model.Forward(input, stepMask, cache);
-            var last = logits[TensorIndex.Colon, -1].to(ScalarType.Float32);
+            var last = model.ForwardLast(input, stepMask, cache).to(ScalarType.Float32);
             if (banned is not null && banned.numel() > 0) last.index_fill_(1, banned, float.NegativeInfinity);
             var next = last.argmax(-1).cpu().data<long>().ToArray();
             for (var b = 0; b < next.Length; b++)

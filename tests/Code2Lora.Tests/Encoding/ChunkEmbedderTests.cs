@@ -21,6 +21,10 @@ public class ChunkEmbedderTests
         Assert.Empty(ChunkWindows.Split(3, Small with { MinWindowTokens = 4 }));
         Assert.Empty(ChunkWindows.Split(0, Small));
         Assert.Throws<ArgumentException>(() => ChunkWindows.Split(10, Small with { OverlapTokens = 4 }));
+        // A window cap keeps the first windows; a cap above the count changes nothing.
+        Assert.Equal([new(0, 4), new TokenWindow(3, 4)], ChunkWindows.Split(10, Small with { MaxWindows = 2 }));
+        Assert.Equal(3, ChunkWindows.Split(10, Small with { MaxWindows = 5 }).Count);
+        Assert.Contains("max_windows", Assert.Throws<ArgumentException>(() => ChunkWindows.Split(10, Small with { MaxWindows = 0 })).Message);
     }
 
     [Fact]

@@ -53,6 +53,12 @@ public class CompletionEvaluatorTests
         Assert.Equal(13, contextTokens);
         Assert.Equal(256, withContext[0]);
         Assert.Equal("# File: a.py\nxy", Tokenizer.Decode(withContext));
+
+        // A prefix cap makes a context method see the prefix that the same task gets without context.
+        var capped = new CompletionSettings { MaxInputTokens = 16, MaxPrefixTokens = 3 };
+        var (same, added, _) = CompletionEvaluator.BuildPrompt(Tokenizer, new CompletionTask("abcdefghij", "k", Context: "ctx "), capped);
+        Assert.Equal("ctx hij", Tokenizer.Decode(same));
+        Assert.Equal(4, added);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class TrainedBaselinesTests(BaselineBench bench) : IClassFixture<B
         var slots = LoraSlots.Install(lm.Model, BaselineBench.Config.Lora);
         var alphaTrain = Experiment.Bench.StaticTasks.Where(t => t.RepoId == "org/alpha" && t.Split == SplitNames.Train).ToList();
         var examples = CompletionExamples.Build(alphaTrain, lm.Tokenizer, BaselineBench.Config.MaxTokens);
-        double Loss() => CompletionBatches.MeanLoss(examples, 4, 0, lm.Model.Device, _ => { }, (ids, mask) => lm.Model.Forward(ids, mask));
+        double Loss() => CompletionBatches.MeanLoss(examples, 4, 0, _ => { }, lm.Model);
         var before = Loss();
         using (var alpha = PeftAdapterFiles.Load(Experiment.PerRepoLoraDirectory("org/alpha"), lm.Config, lm.Model.Device, BaselineBench.Config.Lora))
         {

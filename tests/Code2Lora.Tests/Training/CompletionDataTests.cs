@@ -1,3 +1,4 @@
+using Code2Lora.Models;
 using Code2Lora.Tests.Evaluation;
 using Code2Lora.Training.Data;
 using TorchSharp;
@@ -57,5 +58,33 @@ public class CompletionDataTests
         var expected = -(logp[0, 5].item<float>() + logp[1, 2].item<float>());
         Assert.Equal(2, tokens);
         Assert.Equal(expected, sum.item<float>(), 5);
+    }
+
+    [Fact]
+    public void Loss_at_labelled_positions_equals_the_loss_over_full_logits_and_its_gradient()
+    {
+        torch.manual_seed(5);
+        using var model = new DecoderLM(ModelConfigs.Get("tiny-qwen2"));
+        using var batch = SequenceBatch.Collate([
+            LabelledSequence.ForCompletion(Tokenizer, "def f(x):", " return x", maxTokens: 24),
+            LabelledSequence.ForCompletion(Tokenizer, "a = 1", "b", maxTokens: 24)], padId: Eos);
+
+        var (full, fullTokens) = LanguageModelLoss.TokenSum(model.Forward(batch.Ids, batch.Mask), batch.Labels);
+        full.backward();
+        var fullGrad = model.parameters().First().grad!.clone();
+        model.zero_grad();
+        var (picked, pickedTokens) = LanguageModelLoss.TokenSum(model, batch.Ids, batch.Mask, batch.Labels);
+        picked.backward();
+
+        Assert.Equal(fullTokens, pickedTokens);
+        Assert.Equal(10 + 2, pickedTokens);   // " return x" and "b" as bytes, each with its EOS
+        Assert.Equal(full.item<float>(), picked.item<float>(), 3);
+        Assert.True(fullGrad.allclose(model.parameters().First().grad!, rtol: 1e-4, atol: 1e-6));
+
+        using var noGrad = torch.no_grad();
+        var rows = LanguageModelLoss.PerRow(model, batch.Ids, batch.Mask, batch.Labels);
+        var fullRows = LanguageModelLoss.PerRow(model.Forward(batch.Ids, batch.Mask), batch.Labels);
+        Assert.Equal(fullRows.Select(r => r.Tokens), rows.Select(r => r.Tokens));
+        for (var i = 0; i < rows.Length; i++) Assert.Equal(fullRows[i].Sum, rows[i].Sum, 3);
     }
 }

@@ -1,3 +1,4 @@
+using Code2Lora.Models;
 using Code2Lora.Training.Completion;
 using Code2Lora.Training.Data;
 using TorchSharp;
@@ -39,19 +40,19 @@ public sealed class CompletionBatches
     }
 
     /// <summary>Mean target-token loss over <paramref name="examples"/>, with <paramref name="prepare"/> called before each
-    /// batch (to install that batch's adapters) and <paramref name="forward"/> giving logits for (ids, mask).</summary>
-    public static double MeanLoss(IReadOnlyList<CompletionExample> examples, int batchSize, int padId, Device device,
-        Action<IReadOnlyList<CompletionExample>> prepare, Func<Tensor, Tensor, Tensor> forward)
+    /// batch (to install that batch's adapters) and <paramref name="model"/> scoring it.</summary>
+    public static double MeanLoss(IReadOnlyList<CompletionExample> examples, int batchSize, int padId,
+        Action<IReadOnlyList<CompletionExample>> prepare, DecoderLM model)
     {
-        var rows = RowLosses(examples, batchSize, padId, device, prepare, forward);
+        var rows = RowLosses(examples, batchSize, padId, prepare, model);
         var tokens = rows.Sum(r => r.Tokens);
         return tokens == 0 ? double.NaN : rows.Sum(r => r.Sum) / tokens;
     }
 
     /// <summary>Summed target-token loss and target-token count of every example, in example order (same batching as
     /// <see cref="MeanLoss"/>), for paired per-example comparisons.</summary>
-    public static (double Sum, long Tokens)[] RowLosses(IReadOnlyList<CompletionExample> examples, int batchSize, int padId, Device device,
-        Action<IReadOnlyList<CompletionExample>> prepare, Func<Tensor, Tensor, Tensor> forward)
+    public static (double Sum, long Tokens)[] RowLosses(IReadOnlyList<CompletionExample> examples, int batchSize, int padId,
+        Action<IReadOnlyList<CompletionExample>> prepare, DecoderLM model)
     {
         var result = new List<(double, long)>(examples.Count);
         using var noGrad = torch.no_grad();
@@ -59,8 +60,8 @@ public sealed class CompletionBatches
         {
             using var scope = torch.NewDisposeScope();
             prepare(chunk);
-            using var batch = SequenceBatch.Collate(chunk.Select(e => e.Sequence).ToList(), padId, device);
-            result.AddRange(LanguageModelLoss.PerRow(forward(batch.Ids, batch.Mask), batch.Labels));
+            using var batch = SequenceBatch.Collate(chunk.Select(e => e.Sequence).ToList(), padId, model.Device);
+            result.AddRange(LanguageModelLoss.PerRow(model, batch.Ids, batch.Mask, batch.Labels));
         }
         return result.ToArray();
     }

@@ -82,7 +82,7 @@ public sealed class EvoRecipe : ITrainingRecipe
             adapter.A.ToDictionary(kv => kv.Key, kv => kv.Value.expand([k, .. kv.Value.shape[1..]])),
             adapter.B.ToDictionary(kv => kv.Key, kv => kv.Value.expand([k, .. kv.Value.shape[1..]]))));
         using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _settings.PadId, _slots.Model.Device);
-        var (sum, tokens) = LanguageModelLoss.TokenSum(_slots.Model.Forward(batch.Ids, batch.Mask), batch.Labels);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(_slots.Model, batch.Ids, batch.Mask, batch.Labels);
         return (sum / tokens, tokens);
     }
 
@@ -120,14 +120,14 @@ public sealed class EvoRecipe : ITrainingRecipe
     {
         if (_validation.Count == 0) return new Dictionary<string, double>();
         var contexts = Contexts(_gru, _validationRepos, _slots.Model.Device);
-        var loss = CompletionBatches.MeanLoss(_validation, _settings.EvalBatchSize, _settings.PadId, _slots.Model.Device,
+        var loss = CompletionBatches.MeanLoss(_validation, _settings.EvalBatchSize, _settings.PadId,
             chunk =>
             {
                 var flat = chunk.SelectMany(e => contexts[(e.RepoId, e.CommitSha)]).ToArray();
                 using var ctx = torch.tensor(flat, [chunk.Count, _head.Config.InputDim], device: _slots.Model.Device);
                 _slots.Use(_head.forward(ctx));
             },
-            (ids, mask) => _slots.Model.Forward(ids, mask));
+            _slots.Model);
         _slots.Clear();
         return new Dictionary<string, double> { ["val_loss"] = loss };
     }

@@ -31,7 +31,7 @@ public sealed class FullFineTuneRecipe : ITrainingRecipe
     {
         var examples = _batches.At(step, micro);
         using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _batches.PadId, _model.Device);
-        var (sum, tokens) = LanguageModelLoss.TokenSum(_model.Forward(batch.Ids, batch.Mask), batch.Labels);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(_model, batch.Ids, batch.Mask, batch.Labels);
         return (sum / tokens, tokens);
     }
 
@@ -39,7 +39,6 @@ public sealed class FullFineTuneRecipe : ITrainingRecipe
     public IReadOnlyDictionary<string, double> Evaluate(int step) => _validation.Count == 0 ? new Dictionary<string, double>()
         : new Dictionary<string, double>
         {
-            ["val_loss"] = CompletionBatches.MeanLoss(_validation, _batches.BatchSize, _batches.PadId, _model.Device, _ => { },
-                (ids, mask) => _model.Forward(ids, mask)),
+            ["val_loss"] = CompletionBatches.MeanLoss(_validation, _batches.BatchSize, _batches.PadId, _ => { }, _model),
         };
 }

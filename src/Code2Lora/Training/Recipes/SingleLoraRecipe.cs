@@ -31,7 +31,7 @@ public sealed class SingleLoraRecipe : ITrainingRecipe
     {
         var examples = _batches.At(step, micro);
         using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _batches.PadId, _slots.Model.Device);
-        var (sum, tokens) = LanguageModelLoss.TokenSum(_slots.Model.Forward(batch.Ids, batch.Mask), batch.Labels);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(_slots.Model, batch.Ids, batch.Mask, batch.Labels);
         return (sum / tokens, tokens);
     }
 
@@ -39,7 +39,6 @@ public sealed class SingleLoraRecipe : ITrainingRecipe
     public IReadOnlyDictionary<string, double> Evaluate(int step) => _validation.Count == 0 ? new Dictionary<string, double>()
         : new Dictionary<string, double>
         {
-            ["val_loss"] = CompletionBatches.MeanLoss(_validation, _batches.BatchSize, _batches.PadId, _slots.Model.Device, _ => { },
-                (ids, mask) => _slots.Model.Forward(ids, mask)),
+            ["val_loss"] = CompletionBatches.MeanLoss(_validation, _batches.BatchSize, _batches.PadId, _ => { }, _slots.Model),
         };
 }

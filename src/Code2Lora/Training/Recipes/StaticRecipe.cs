@@ -38,7 +38,7 @@ public sealed class StaticRecipe : ITrainingRecipe
         var adapter = Generate(examples);
         _slots.Use(adapter);
         using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _batches.PadId, model.Device);
-        var (sum, tokens) = LanguageModelLoss.TokenSum(model.Forward(batch.Ids, batch.Mask), batch.Labels);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(model, batch.Ids, batch.Mask, batch.Labels);
         return (sum / tokens, tokens);
     }
 
@@ -47,8 +47,8 @@ public sealed class StaticRecipe : ITrainingRecipe
     {
         if (_validation.Count == 0) return new Dictionary<string, double>();
         _head.eval();
-        var loss = CompletionBatches.MeanLoss(_validation, _batches.BatchSize, _batches.PadId, _slots.Model.Device,
-            chunk => _slots.Use(Generate(chunk)), (ids, mask) => _slots.Model.Forward(ids, mask));
+        var loss = CompletionBatches.MeanLoss(_validation, _batches.BatchSize, _batches.PadId,
+            chunk => _slots.Use(Generate(chunk)), _slots.Model);
         _slots.Clear();
         _head.train();
         return new Dictionary<string, double> { ["val_loss"] = loss };

@@ -43,7 +43,7 @@ public static class ConditioningStudy
     /// <summary>The variants run by default: the paper's head, then the changes that target the shared component.</summary>
     public static IReadOnlyList<ConditioningVariant> Default { get; } =
     [
-        new("paper", "the paper's head: raw repository vector, one pair shared by all layers", c => c),
+        new("paper", "the paper's head: raw repository vector, one pair shared by all layers", c => c with { StandardizeContexts = false, PerLayerHead = false }),
         new("standardized", "z-scored repository vectors (training repositories' mean and std)", c => c with { StandardizeContexts = true }),
         new("standardized-per-layer", "z-scored vectors and one generated pair per layer", c => c with { StandardizeContexts = true, PerLayerHead = true }),
     ];

@@ -44,9 +44,8 @@ public sealed record StaticExperimentConfig
     public int BatchSize { get; init; } = 8;
     /// <summary>Prompts per decoding batch and windows per embedding batch (inference only, so larger than training's).</summary>
     public int EvalBatchSize { get; init; } = 32;
-    /// <summary>Use at most this many training tasks (0 = all), a seeded sample (tiny: 2,048 of 3,090, so that every stage of
-    /// <c>c2l reproduce</c> fits in 30 minutes on 2 cores).</summary>
-    public int MaxTrainExamples { get; init; } = 2048;
+    /// <summary>Use at most this many training tasks (0 = all), a seeded sample.</summary>
+    public int MaxTrainExamples { get; init; }
     /// <summary>CR-val examples whose loss is logged during training.</summary>
     public int ValidationExamples { get; init; } = 64;
     /// <summary>Evaluate at most this many tasks per split (0 = all), a seeded sample (tiny: 256 of 512 CR / 386 IR; twelve
@@ -80,8 +79,10 @@ public sealed record StaticExperimentConfig
     public Text2LoraHeadConfig Text2LoraHead { get; init; } = new() { TaskDim = 64, LayerEmbeddingDim = 16, HeadInputDim = 256 };
     /// <summary>Passes over the training tasks, Text2LoRA (the same SFT budget as Code2LoRA-Static).</summary>
     public double Text2LoraEpochs { get; init; } = 1;
-    /// <summary>Optimiser settings of the Text2LoRA-style head (those of Code2LoRA-Static: same data, same budget).</summary>
-    public TrainingConfig Text2LoraTraining { get; init; } = new() { Steps = 1, LearningRate = 1e-3, WarmupRatio = 0.03, WeightDecay = 0.01, MaxGradNorm = 5.0, CheckpointEvery = 50, EvalEvery = 100 };
+    /// <summary>Optimiser settings of the Text2LoRA-style head: half Code2LoRA-Static's learning rate and a longer warmup. At 1e-3
+    /// with 3 % warmup its trunk diverged within 20 steps on the tiny preset (loss stuck near 6, garbage completions); at 5e-4
+    /// with 10 % it learns as fast as the others.</summary>
+    public TrainingConfig Text2LoraTraining { get; init; } = new() { Steps = 1, LearningRate = 5e-4, WarmupRatio = 0.1, WeightDecay = 0.01, MaxGradNorm = 5.0, CheckpointEvery = 50, EvalEvery = 100 };
     /// <summary>RAG baseline (paper: 512-token chunks, overlap 64, ≤ 300 per repository, k = 3, dense cosine with the encoder). The tiny
     /// LM was pretrained on 512-token windows, so its chunks are 128 tokens (overlap 16): three of them fit beside a prefix. ≤ 100 chunks per repository (paper 300) keep the dense index to about two minutes of
     /// embedding on 2 cores.</summary>

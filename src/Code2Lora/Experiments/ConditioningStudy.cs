@@ -44,7 +44,7 @@ public static class ConditioningStudy
     public static IReadOnlyList<ConditioningVariant> Default { get; } =
     [
         new("paper", "the paper's head: raw repository vector, one pair shared by all layers", c => c with { StandardizeContexts = false, PerLayerHead = false }),
-        new("standardized", "z-scored repository vectors (training repositories' mean and std)", c => c with { StandardizeContexts = true }),
+        new("standardized", "z-scored repository vectors (training repositories' mean and std)", c => c with { StandardizeContexts = true, PerLayerHead = false }),
         new("standardized-per-layer", "z-scored vectors and one generated pair per layer", c => c with { StandardizeContexts = true, PerLayerHead = true }),
     ];
 

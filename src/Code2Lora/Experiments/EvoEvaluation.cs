@@ -11,6 +11,7 @@ using Code2Lora.Evaluation.Methods;
 using Code2Lora.Hyper;
 using Code2Lora.Reporting;
 using Code2Lora.Runtime;
+using Code2Lora.Training.Completion;
 
 namespace Code2Lora.Experiments;
 
@@ -31,6 +32,7 @@ public sealed record EvoSummary(
     [property: JsonPropertyName("by_task_kind")] IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, KindScore>>> ByTaskKind,
     [property: JsonPropertyName("drift")] IReadOnlyDictionary<string, double?[]> Drift,
     [property: JsonPropertyName("walk")] IReadOnlyDictionary<string, WalkSummary> Walk,
+    [property: JsonPropertyName("conditioning_loss")] IReadOnlyList<ConditioningLoss> ConditioningLoss,
     [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes,
     [property: JsonPropertyName("config")] EvoExperimentConfig Config,
     [property: JsonPropertyName("command")] string Command,
@@ -119,6 +121,7 @@ public static class EvoEvaluation
         }
 
         var walked = new Dictionary<string, WalkSummary>();
+        var conditioning = new List<ConditioningLoss>();
         if (File.Exists(Path.Combine(experiment.EvoDirectory, "evo_config.json")))
         {
             var (gru, head) = EvoFiles.Load(experiment.EvoDirectory, lm.Config, store.EncoderId, device);
@@ -126,6 +129,14 @@ public static class EvoEvaluation
             var own = Walk(gru, evaluated, device, frozen: false, inputs: null, out var steps);
             foreach (var (split, tasks) in splits) walked[split] = Summarise(tasks, histories, steps);
             using (var m = new GeneratedAdapterMethod("code2lora-evo", slots, head, t => own[(t.RepoId, t.CommitSha)])) await Evaluate(m);
+            // The static track's loss check on the GRU's contexts: another repository's state at one of its scored commits, and the
+            // mean adapter over every walked commit of the evaluated repositories.
+            var ownContexts = RepoContexts.From(own, store.EncoderId);
+            var walkedStates = own.Keys.OrderBy(k => k.Repo, StringComparer.Ordinal).ThenBy(k => k.Sha, StringComparer.Ordinal).ToList();
+            var pool = splits.Values.SelectMany(v => v).ToList();
+            foreach (var (split, tasks) in splits)
+                conditioning.Add(ConditioningLoss.Measure(split, slots, head, ownContexts, CompletionExamples.Build(tasks, lm.Tokenizer, c.MaxTokens),
+                    walkedStates, pool, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
             var frozen = Walk(gru, evaluated, device, frozen: true, inputs: null, out _);
             using (var m = new GeneratedAdapterMethod("frozen-state", slots, head, t => frozen[(t.RepoId, t.CommitSha)])) await Evaluate(m);
             var donors = HistoryWalk.ShuffledInputs(gru.Config, histories.Values.ToList(), c.Seed);
@@ -134,7 +145,7 @@ public static class EvoEvaluation
         }
         slots.Clear();
 
-        var summary = Summarise(experiment, splits, histories, scored, walked, notes, command);
+        var summary = Summarise(experiment, splits, histories, scored, walked, conditioning, notes, command);
         FigureExport.Save(EvoFigures.Drift(summary), resultsDir, "drift");
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
@@ -165,7 +176,7 @@ public static class EvoEvaluation
     }
 
     private static EvoSummary Summarise(EvoExperiment e, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, IReadOnlyDictionary<string, CommitHistory> histories,
-        Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, IReadOnlyDictionary<string, WalkSummary> walked, List<string> notes, string command)
+        Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, IReadOnlyDictionary<string, WalkSummary> walked, IReadOnlyList<ConditioningLoss> conditioning, List<string> notes, string command)
     {
         var seed = e.Config.Seed;
         var summaries = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(SplitScore.Of(Splits[0], kv.Value[Splits[0]], seed), SplitScore.Of(Splits[1], kv.Value[Splits[1]], seed)));
@@ -190,7 +201,7 @@ public static class EvoEvaluation
         var drift = scored.ToDictionary(kv => kv.Key, kv => Drift(kv.Value[SplitNames.CrTest], splits[SplitNames.CrTest], histories));
         var provenance = Provenance.Capture(command);
         return new EvoSummary(summaries.Where(kv => !AblationNames.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => AblationNames.Contains(kv.Key)).ToDictionary(),
-            comparisons, byKind, drift, walked, notes, e.Config, command, provenance.GitSha, provenance);
+            comparisons, byKind, drift, walked, conditioning, notes, e.Config, command, provenance.GitSha, provenance);
     }
 
     /// <summary>EM (%) per decile of the normalised commit position (commit position / (history length − 1)); null for an empty decile.</summary>
@@ -220,6 +231,7 @@ public static class EvoEvaluation
         SummaryTables.Methods(sb, "method", s.Methods, extraTokens: false);
         if (s.Ablations.Count > 0) SummaryTables.Methods(sb, "ablation (Code2LoRA-Evo weights)", s.Ablations, extraTokens: false);
         SummaryTables.Comparisons(sb, s.Comparisons);
+        SummaryTables.ConditioningLoss(sb, "Code2LoRA-Evo, GRU state after the walk", s.ConditioningLoss ?? []);
         var kinds = s.ByTaskKind.Values.SelectMany(v => v.Values).SelectMany(v => v.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         if (kinds.Count > 0)
         {

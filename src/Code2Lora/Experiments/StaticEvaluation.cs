@@ -259,14 +259,7 @@ public static class StaticEvaluation
         foreach (var (name, cov) in s.ContextCoverage)
             sb.AppendLine(inv, $"- {name}: context found for {cov}.");
         if (s.ContextCoverage.Count > 0) sb.AppendLine();
-        if (s.ConditioningLoss.Count > 0)
-        {
-            sb.AppendLine("| target loss (nats/token), Code2LoRA-Static head | tasks | own vector | another repository's | mean adapter | another − own [95 % CI] |");
-            sb.AppendLine("|---|---|---|---|---|---|");
-            foreach (var l in s.ConditioningLoss)
-                sb.AppendLine(inv, $"| {l.Split} | {l.Tasks} | {l.Own:F4} | {l.Shuffled:F4} | {l.MeanAdapter:F4} | {l.ShuffledMinusOwn:+0.0000;-0.0000;0.0000} [{l.ShuffledMinusOwnCi[0]:F4}, {l.ShuffledMinusOwnCi[1]:F4}] |");
-            sb.AppendLine();
-        }
+        SummaryTables.ConditioningLoss(sb, "Code2LoRA-Static head, repository vector", s.ConditioningLoss);
         var n = s.Methods.Values.FirstOrDefault();
         sb.AppendLine(inv, $"{n?.NCr} CR-test and {n?.NIr} IR-test tasks; greedy decoding, prompts cut to {s.Config.MaxTokens} tokens. Command: `{s.Command}`, git {s.GitSha}.");
         return sb.ToString();

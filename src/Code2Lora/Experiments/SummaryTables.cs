@@ -27,6 +27,18 @@ public static class SummaryTables
         sb.AppendLine();
     }
 
+    /// <summary>Appends the loss-based conditioning table (own vector, another repository's, mean adapter); nothing when empty.</summary>
+    public static void ConditioningLoss(StringBuilder sb, string head, IReadOnlyList<Hyper.ConditioningLoss> rows)
+    {
+        if (rows.Count == 0) return;
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine(inv, $"| target loss (nats/token), {head} | tasks | own | another repository's | mean adapter | another − own [95 % CI] |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var l in rows)
+            sb.AppendLine(inv, $"| {l.Split} | {l.Tasks} | {l.Own:F4} | {l.Shuffled:F4} | {l.MeanAdapter:F4} | {l.ShuffledMinusOwn:+0.0000;-0.0000;0.0000} [{l.ShuffledMinusOwnCi[0]:F4}, {l.ShuffledMinusOwnCi[1]:F4}] |");
+        sb.AppendLine();
+    }
+
     /// <summary>Appends the paired-difference table (EM points, a − b, 95 % CI); nothing when there are none.</summary>
     public static void Comparisons(StringBuilder sb, IReadOnlyList<Comparison> comparisons)
     {

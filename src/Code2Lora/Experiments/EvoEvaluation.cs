@@ -231,7 +231,7 @@ public static class EvoEvaluation
         SummaryTables.Methods(sb, "method", s.Methods, extraTokens: false);
         if (s.Ablations.Count > 0) SummaryTables.Methods(sb, "ablation (Code2LoRA-Evo weights)", s.Ablations, extraTokens: false);
         SummaryTables.Comparisons(sb, s.Comparisons);
-        SummaryTables.ConditioningLoss(sb, "Code2LoRA-Evo, GRU state after the walk", s.ConditioningLoss ?? []);
+        SummaryTables.ConditioningLoss(sb, "Code2LoRA-Evo, GRU state after the walk", s.ConditioningLoss);
         var kinds = s.ByTaskKind.Values.SelectMany(v => v.Values).SelectMany(v => v.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         if (kinds.Count > 0)
         {

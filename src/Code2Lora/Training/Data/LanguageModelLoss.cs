@@ -53,17 +53,4 @@ public static class LanguageModelLoss
         var logits = model.LogitsAt(ids, mask, at).to(ScalarType.Float32);
         return (logits, next.masked_select(keep), at.nonzero()[TensorIndex.Colon, 0]);
     }
-
-    /// <summary>Summed CE and labelled-token count of each row of the batch (fp64 on the host), for per-example losses.</summary>
-    public static (double Sum, long Tokens)[] PerRow(Tensor logits, Tensor labels)
-    {
-        using var scope = torch.NewDisposeScope();
-        var (rows, vocab) = (logits.shape[0], logits.shape[^1]);
-        var predicted = logits[TensorIndex.Colon, TensorIndex.Slice(null, -1)].reshape(-1, vocab).to(ScalarType.Float32);
-        var wanted = labels[TensorIndex.Colon, TensorIndex.Slice(1, null)];
-        var ce = F.cross_entropy(predicted, wanted.reshape(-1), ignore_index: LabelledSequence.Ignore, reduction: nn.Reduction.None)
-            .view(rows, -1).to(ScalarType.Float64).sum(1).cpu().data<double>().ToArray();
-        var counts = wanted.ne(LabelledSequence.Ignore).sum(1).cpu().data<long>().ToArray();
-        return ce.Zip(counts).ToArray();
-    }
 }

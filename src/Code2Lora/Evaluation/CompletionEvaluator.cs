@@ -22,6 +22,11 @@ public sealed record CompletionSettings
     /// <summary>End a row at its first newline when its target is one line: post-processing keeps only the first line,
     /// so scores are unchanged and decoding is much shorter.</summary>
     public bool StopAtNewlineForSingleLineTargets { get; init; } = true;
+
+    /// <summary>These settings for a method that adds context: the prompt may grow to <paramref name="contextPromptTokens"/>, while the
+    /// prefix is cut exactly as these settings cut it, so the context only fills the extra room.</summary>
+    public CompletionSettings WithContextRoom(int contextPromptTokens) =>
+        this with { MaxInputTokens = contextPromptTokens, MaxPrefixTokens = MaxInputTokens - (PrependBos ? 1 : 0) };
 }
 
 /// <summary>One task to complete: the prompt prefix, the reference target, and optional context placed before the prefix

@@ -79,7 +79,7 @@ public sealed record EvoExperimentConfig
     public CompletionSettings Decoding => new() { MaxInputTokens = MaxTokens, MaxNewTokens = MaxNewTokens, BatchSize = EvalBatchSize };
 
     /// <summary>Decoding settings of the RAG row: the same prefix as <see cref="Decoding"/>, the context before it.</summary>
-    public CompletionSettings ContextDecoding => Decoding with { MaxInputTokens = ContextPromptTokens, MaxPrefixTokens = MaxTokens - 1 };
+    public CompletionSettings ContextDecoding => Decoding.WithContextRoom(ContextPromptTokens);
 
     /// <summary>The GRU for vectors of width <paramref name="vectorDim"/> (diffs and states share the encoder's width).</summary>
     public CommitGruConfig Gru(int vectorDim) => new() { DiffDim = vectorDim, StateDim = vectorDim, HiddenDim = GruHidden, PerStepInput = PerStepInput };

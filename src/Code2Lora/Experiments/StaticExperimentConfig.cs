@@ -126,7 +126,7 @@ public sealed record StaticExperimentConfig
     public CompletionSettings Decoding => new() { MaxInputTokens = MaxTokens, MaxNewTokens = MaxNewTokens, BatchSize = EvalBatchSize };
 
     /// <summary>Decoding settings of the context methods: the same prefix as <see cref="Decoding"/>, the context before it.</summary>
-    public CompletionSettings ContextDecoding => Decoding with { MaxInputTokens = ContextPromptTokens, MaxPrefixTokens = MaxTokens - 1 };
+    public CompletionSettings ContextDecoding => Decoding.WithContextRoom(ContextPromptTokens);
 
     /// <summary>The head's configuration for contexts of width <paramref name="inputDim"/>.</summary>
     public Code2LoraHeadConfig Head(int inputDim) => new()

@@ -59,6 +59,10 @@ public class CompletionEvaluatorTests
         var (same, added, _) = CompletionEvaluator.BuildPrompt(Tokenizer, new CompletionTask("abcdefghij", "k", Context: "ctx "), capped);
         Assert.Equal("ctx hij", Tokenizer.Decode(same));
         Assert.Equal(4, added);
+        // WithContextRoom keeps the prefix of the plain settings: [BOS] + 7 prefix tokens under a cap of 8.
+        var room = new CompletionSettings { MaxInputTokens = 8 }.WithContextRoom(16);
+        Assert.Equal(7, room.MaxPrefixTokens);
+        Assert.Equal("ctx defghij", Tokenizer.Decode(CompletionEvaluator.BuildPrompt(Tokenizer, new CompletionTask("abcdefghij", "k", Context: "ctx "), room).Ids));
     }
 
     [Fact]

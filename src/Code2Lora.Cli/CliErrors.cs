@@ -1,3 +1,5 @@
+using Code2Lora.Hub;
+using Code2Lora.Models.Checkpoints;
 using Code2Lora.Training;
 using Spectre.Console;
 
@@ -12,7 +14,8 @@ internal static class CliErrors
     {
         try { return await work(); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or IOException
-                                      or KeyNotFoundException or TrainingDivergedException)
+                                      or KeyNotFoundException or TrainingDivergedException
+                                      or HubException or CheckpointException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 2;

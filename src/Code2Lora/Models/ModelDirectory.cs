@@ -1,3 +1,4 @@
+using Code2Lora.Hub;
 using Code2Lora.Models.Checkpoints;
 using Code2Lora.Models.Tokenization;
 using Code2Lora.Runtime;
@@ -14,11 +15,12 @@ public static class ModelDirectory
     /// <summary>The tokenizer file name.</summary>
     public const string TokenizerFileName = "tokenizer.json";
 
-    /// <summary>Reads the directory, checks that its parts fit together, and loads the weights strictly into a new decoder.</summary>
+    /// <summary>Reads the directory (or the cached snapshot of a Hub id, see <see cref="Resolve"/>), checks that its parts fit together,
+    /// and loads the weights strictly into a new decoder.</summary>
     /// <exception cref="CheckpointException">A file is missing or malformed, or the parts disagree; the message names the directory and the problem.</exception>
-    public static LoadedModel Load(string dir, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    public static LoadedModel Load(string dir, Device? device = null, ScalarType dtype = ScalarType.Float32, string? hubCache = null)
     {
-        if (!System.IO.Directory.Exists(dir)) throw new CheckpointException(dir, "model directory not found.");
+        dir = Resolve(dir, hubCache);
         var configPath = Path.Combine(dir, ConfigFileName);
         if (!File.Exists(configPath)) throw new CheckpointException(dir, $"{ConfigFileName} is missing.");
         ModelConfig config;
@@ -70,6 +72,21 @@ public static class ModelDirectory
         {
             foreach (var t in weights.Values) t.Dispose();
         }
+    }
+
+    /// <summary>The model directory to read: <paramref name="dirOrHubId"/> itself when it is a directory, else, for a Hub id such as
+    /// "Qwen/Qwen2.5-Coder-1.5B", its snapshot at refs/main in the huggingface_hub cache (<paramref name="hubCache"/>, by default
+    /// HF_HUB_CACHE or HF_HOME/hub), as transformers resolves it offline.</summary>
+    /// <exception cref="CheckpointException">Neither a directory nor a cached Hub model; the message gives the `c2l hub download` command.</exception>
+    public static string Resolve(string dirOrHubId, string? hubCache = null)
+    {
+        if (System.IO.Directory.Exists(dirOrHubId)) return dirOrHubId;
+        if (!HubRepo.LooksLikeNamespacedId(dirOrHubId)) throw new CheckpointException(dirOrHubId, "model directory not found.");
+        var repo = HubRepo.Create(dirOrHubId);
+        var cache = new HubCache(hubCache ?? HubSettings.FromEnvironment().CacheDirectory);
+        return cache.FindSnapshot(repo) ?? throw new CheckpointException(dirOrHubId,
+            $"model directory not found, and the Hub model {repo.Id} is not in the Hugging Face cache {cache.Root}. "
+            + $"Download it with: {new HubDownloadRequest(repo).Command(cache.Root)}");
     }
 
     /// <summary>Writes config.json, model.safetensors (with <paramref name="metadata"/> as its "__metadata__") and tokenizer.json, each atomically.</summary>

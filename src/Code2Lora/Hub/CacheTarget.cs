@@ -46,8 +46,13 @@ internal sealed class CacheTarget(HubCache cache, HubRepo repo) : IDownloadTarge
         Link(file, commit);
     }
 
-    // File.Exists and FileInfo follow symlinks, so a pointer whose blob is gone or truncated does not count as present.
-    private static bool HasSize(string path, long size) => File.Exists(path) && new FileInfo(path).Length == size;
+    // A pointer counts only when the blob it links to is there with the listed size (FileInfo.Length of a symlink is the link's own).
+    private static bool HasSize(string path, long size)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
+        return info is { Exists: true } && info.Length == size;
+    }
 
     private void Link(HubFile file, string commit)
     {

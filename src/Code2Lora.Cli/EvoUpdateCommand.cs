@@ -82,7 +82,7 @@ internal static class EvoUpdateCommand
         var p = Presets.Get(presetName);
         var config = EvoExperimentConfig.Get(p.Name);
         if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
-        var lm = ModelDirectory.Load(Path.Combine(RepoPaths.Data, config.BaseModel));
+        var lm = ModelDirectory.Load(FrozenBase.Locate(config.BaseModel));
         lm.Model.eval();
         if (untrainedDir is not null) EvoUpdateSpeed.SaveUntrained(config, lm, untrainedDir);
         return LiveAdapter.Load(config, p.Mining, lm, untrainedDir ?? modelDir ?? LiveAdapter.DefaultModelDirectory(p.Name));

@@ -46,6 +46,6 @@ public class HubCommandTests
         var message = string.Join(' ', output);
         Assert.Contains("error:", message);
         Assert.Contains("HF_HUB_OFFLINE is set", message);
-        Assert.Empty(w.Hub.Seen("hub").Where(r => r.Path.Contains("tiny-model")));
+        Assert.DoesNotContain(w.Hub.Seen("hub"), r => r.Path.Contains("tiny-model"));
     }
 }

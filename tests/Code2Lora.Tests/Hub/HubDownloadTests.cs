@@ -26,7 +26,7 @@ public class HubDownloadTests
             Assert.Equal(string.Join('/', Enumerable.Repeat("..", depth + 2)) + "/blobs/" + f.Etag, link);
             Assert.Equal(f.Content, File.ReadAllBytes(pointer));
         }
-        var blobs = Directory.GetFiles(w.Blobs(repo.Repo)).Select(Path.GetFileName).Order().ToList();
+        var blobs = Directory.GetFiles(w.Blobs(repo.Repo)).Select(p => Path.GetFileName(p)).Order().ToList();
         Assert.Equal(repo.Files.Select(f => f.Etag).Distinct().Order().ToList(), blobs);   // the two configs share one blob; nothing .incomplete
         Assert.Contains(repo.File("model.safetensors").Sha256, blobs);
 

@@ -47,8 +47,8 @@ public class HubResumeTests
 
         var snapshot = await w.Download(new HubDownloadRequest(w.Model.Repo) { Filter = new FileFilter([Weights]) }, w.Settings(retries: 2));
 
-        var ranges = w.Hub.Seen("cdn").Select(r => r.Header("Range")).ToArray();
-        Assert.Equal([null, "bytes=64000-"], ranges);
+        var ranges = w.Hub.Seen("cdn").Select(r => r.Header("Range") ?? "none").ToArray();
+        Assert.Equal(["none", "bytes=64000-"], ranges);
         Assert.Equal(w.Model.File(Weights).Content, File.ReadAllBytes(snapshot.Files[0]));
     }
 

@@ -5,11 +5,12 @@ using System.Text.RegularExpressions;
 
 namespace Code2Lora.Hub;
 
-/// <summary>A Hub response whose body is still unread, with the Hub's own headers from the first hop of a redirect chain.</summary>
+/// <summary>A Hub response whose body is still unread, with the commit the Hub named on the first hop of a redirect chain (the CDN an
+/// LFS file redirects to sets no Hub headers; sizes and checksums are checked against the tree listing, which is stricter than
+/// X-Linked-Size / X-Linked-Etag).</summary>
 /// <param name="Message">The final response (after redirects); dispose it.</param>
 /// <param name="RepoCommit">X-Repo-Commit: the commit the Hub resolved the request to.</param>
-/// <param name="LinkedSize">X-Linked-Size: the size of the LFS file a redirect points at.</param>
-internal sealed record HubResponse(HttpResponseMessage Message, string? RepoCommit, long? LinkedSize) : IDisposable
+internal sealed record HubResponse(HttpResponseMessage Message, string? RepoCommit) : IDisposable
 {
     /// <summary>Releases the connection.</summary>
     public void Dispose() => Message.Dispose();
@@ -100,7 +101,6 @@ internal sealed partial class HubHttp : IDisposable
     private async Task<HubResponse> FollowAsync(Uri uri, long rangeStart, CancellationToken ct)
     {
         string? commit = null;
-        long? linkedSize = null;
         for (var hop = 0; hop <= MaxRedirects; hop++)
         {
             var request = new HttpRequestMessage(HttpMethod.Get, uri);
@@ -121,14 +121,13 @@ internal sealed partial class HubHttp : IDisposable
                 }
             }
             commit ??= Header(response, "X-Repo-Commit");
-            linkedSize ??= long.TryParse(Header(response, "X-Linked-Size"), out var size) ? size : null;
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
                 response.Dispose();
                 uri = location.IsAbsoluteUri ? location : new Uri(uri, location);
                 continue;
             }
-            return new HubResponse(response, commit, linkedSize);
+            return new HubResponse(response, commit);
         }
         throw new HubException(HubErrorKind.Server, $"more than {MaxRedirects} redirects from {uri.GetLeftPart(UriPartial.Authority)}.");
     }

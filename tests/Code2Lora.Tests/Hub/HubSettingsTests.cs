@@ -6,7 +6,9 @@ namespace Code2Lora.Tests.Hub;
 /// <summary>huggingface_hub's environment variables, read from a dictionary (never from this machine's environment).</summary>
 public class HubSettingsTests
 {
-    private static HubSettings From(Dictionary<string, string> vars) => HubSettings.FromVariables(n => vars.GetValueOrDefault(n));
+    // Without HF_HOME or XDG_CACHE_HOME the defaults would point into this user's home; a folder that does not exist keeps it out.
+    private static HubSettings From(Dictionary<string, string> vars) =>
+        HubSettings.FromVariables(n => vars.GetValueOrDefault(n) ?? (n == "XDG_CACHE_HOME" ? "/nonexistent-c2l-test" : null));
 
     [Fact]
     public void DefaultsFollowHuggingFaceHub()

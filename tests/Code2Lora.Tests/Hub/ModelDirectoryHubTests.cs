@@ -1,4 +1,5 @@
 using Code2Lora.Config;
+using Code2Lora.Experiments;
 using Code2Lora.Hub;
 using Code2Lora.Models;
 using Code2Lora.Models.Checkpoints;
@@ -31,6 +32,13 @@ public class ModelDirectoryHubTests
 
         var path = Assert.Throws<CheckpointException>(() => ModelDirectory.Resolve(Path.Combine(dir.Path, "no", "such", "model"), dir.Path));
         Assert.EndsWith("model directory not found.", path.Message);
+    }
+
+    [Fact]
+    public void ConfigBaseModelsNameDataFoldersOrHubIds()
+    {
+        Assert.Equal(Path.Combine(RepoPaths.Data, "models/tiny-python-lm"), FrozenBase.Locate("models/tiny-python-lm"));   // configs/*/tiny.json
+        Assert.Equal("Qwen/Qwen2.5-Coder-1.5B", FrozenBase.Locate("Qwen/Qwen2.5-Coder-1.5B"));                          // configs/*/paper.json
     }
 
     [Fact]

@@ -12,7 +12,8 @@ internal static class CliErrors
     {
         try { return await work(); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or IOException
-                                      or KeyNotFoundException or TrainingDivergedException)
+                                      or KeyNotFoundException or TrainingDivergedException
+                                      or Models.Checkpoints.CheckpointException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 2;

@@ -64,15 +64,30 @@ internal static class TrainCommand
     {
         var preset = BenchCommand.PresetOption();
         var baseModel = BaseModelOption();
-        var cmd = new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<preset>/.") { preset, baseModel };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Score this authors' .pt checkpoint (a V1 or V2-static head) instead of the trained methods." };
+        var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default data/work/bench-<preset>), e.g. one written by c2l bench import." };
+        var cmd = new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<preset>/.") { preset, baseModel, checkpoint, bench };
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel), r.GetValue(bench));
             var lm = experiment.LoadBase();
-            await EvaluateAsync(experiment, await ContextsAsync(experiment, repos, lm, ct), repos, ct);
+            var contexts = await ContextsAsync(experiment, repos, lm, ct);
+            if (r.GetValue(checkpoint) is { } file) await EvaluateCheckpointAsync(experiment, Hyper.Released.ReleasedCheckpoint.Read(file), contexts, ct);
+            else await EvaluateAsync(experiment, contexts, repos, ct);
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Scores one checkpoint's head beside the pretrained base and prints the table.</summary>
+    private static async Task EvaluateCheckpointAsync(StaticExperiment experiment, Hyper.Released.ReleasedCheckpoint checkpoint, Hyper.RepoContexts contexts, CancellationToken ct)
+    {
+        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name, "checkpoint-" + Path.GetFileNameWithoutExtension(checkpoint.Path));
+        AnsiConsole.MarkupLine($"[bold]checkpoint[/] {Markup.Escape(checkpoint.Path)}: {checkpoint.Format} head, H {checkpoint.HeadConfig.HiddenDim}, rank {checkpoint.HeadConfig.Lora.Rank}");
+        var summary = await ProgressView.RunAsync(progress => Task.Run(() => CheckpointEvaluation.RunAsync(experiment, checkpoint, contexts, results, BenchCommand.CommandLine(),
+            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
+        Console.WriteLine(CheckpointEvaluation.Markdown(summary));
+        AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
     /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its
@@ -163,15 +178,16 @@ internal static class TrainCommand
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
-    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel)
+    /// <summary>The preset's experiment over its own benchmark, or over <paramref name="benchDir"/> (which has no repository inputs:
+    /// e.g. the released data, whose vectors come with it).</summary>
+    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel, string? benchDir = null)
     {
         NativeHeap.UseTrimmedHeap();
         var p = Presets.Get(presetName);
         var config = StaticExperimentConfig.Get(p.Name);
         if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
-        var benchDir = await BenchCommand.EnsureBuiltAsync(p);
-        var experiment = await StaticExperiment.OpenAsync(config, benchDir, Path.Combine(RepoPaths.Work, "static-" + p.Name));
-        return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));
+        var experiment = await StaticExperiment.OpenAsync(config, benchDir ?? await BenchCommand.EnsureBuiltAsync(p), Path.Combine(RepoPaths.Work, "static-" + p.Name));
+        return (experiment, benchDir is null ? BenchInputs.Prepare(p, RepoPaths.Work) : []);
     }
 
     internal static Task<Hyper.RepoContexts> ContextsAsync(StaticExperiment experiment, IReadOnlyList<RepoInput> repos, LoadedModel lm, CancellationToken ct) =>

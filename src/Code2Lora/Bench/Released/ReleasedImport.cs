@@ -30,8 +30,9 @@ public static class ReleasedImport
 
     /// <summary>Imports <paramref name="datasets"/> into <paramref name="benchDir"/> and records them in its manifest.</summary>
     public static async Task<ReleasedImportSummary> RunAsync(IReadOnlyList<ReleasedDataset> datasets, string benchDir, string command,
-        IProgress<BenchProgress>? progress = null, CancellationToken cancel = default)
+        IProgress<BenchProgress>? progress = null, CancellationToken cancel = default, int batchRows = BatchRows)
     {
+        if (batchRows <= 0) throw new ArgumentException($"batchRows must be positive, got {batchRows}.");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var clash = datasets.SelectMany(d => d.Tracks.Select(t => (d.Name, Track: t))).GroupBy(x => x.Track).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
@@ -42,7 +43,7 @@ public static class ReleasedImport
 
         var reports = new List<ReleasedFileReport>();
         foreach (var d in datasets)
-            reports.AddRange(await ImportAsync(d, benchDir, notes, progress, cancel));
+            reports.AddRange(await ImportAsync(d, benchDir, batchRows, notes, progress, cancel));
         var summary = new ReleasedImportSummary(benchDir, datasets, reports, notes, clock.Elapsed.TotalSeconds);
         ReleasedManifest.Write(benchDir, summary, command);
         return summary;
@@ -70,7 +71,7 @@ public static class ReleasedImport
             throw new FileNotFoundException($"{dataset.Directory} holds none of {dataset.Name}'s files ({string.Join(", ", dataset.Files.Select(f => f.RelativePath))}).");
     }
 
-    private static async Task<IReadOnlyList<ReleasedFileReport>> ImportAsync(ReleasedDataset dataset, string benchDir, List<string> notes,
+    private static async Task<IReadOnlyList<ReleasedFileReport>> ImportAsync(ReleasedDataset dataset, string benchDir, int batchRows, List<string> notes,
         IProgress<BenchProgress>? progress, CancellationToken cancel)
     {
         var encoderId = ReleasedVectors.EncoderFor(dataset.Kind);
@@ -88,7 +89,7 @@ public static class ReleasedImport
             using var file = ReleasedParquetFile.Open(path);
             var mapped = Required(f.Table).Concat(Optional(f.Table)).Where(file.Has).Distinct().ToList();
             var unmapped = file.Columns.Keys.Except(mapped).Except(DerivedFromFile).ToList();
-            var report = new FileImport(dataset, f, file, mapped, progress, cancel);
+            var report = new FileImport(dataset, f, file, mapped, batchRows, progress, cancel);
             var written = f.Table switch
             {
                 ReleasedTable.StaticRepos => report.Vectors(row => repos.Snapshot(row.RequiredString(RepoId), f.Split, store, row.Vector(Embedding))),
@@ -153,7 +154,7 @@ public static class ReleasedImport
     }
 
     /// <summary>Streams one file: rows into an output table (batched row groups) and/or vectors into the store, with progress.</summary>
-    private sealed class FileImport(ReleasedDataset dataset, ReleasedFile f, ReleasedParquetFile file, IReadOnlyList<string> columns,
+    private sealed class FileImport(ReleasedDataset dataset, ReleasedFile f, ReleasedParquetFile file, IReadOnlyList<string> columns, int batchRows,
         IProgress<BenchProgress>? progress, CancellationToken cancel)
     {
         public long Rows { get; private set; }
@@ -173,16 +174,16 @@ public static class ReleasedImport
             return null;
         }
 
-        /// <summary>Maps every row to <typeparamref name="T"/> and writes them to <paramref name="target"/> in row groups of <see cref="BatchRows"/>.</summary>
+        /// <summary>Maps every row to <typeparamref name="T"/> and writes them to <paramref name="target"/> in row groups of batchRows rows.</summary>
         public async Task<string?> RowsAsync<T>(string target, Func<ReleasedParquetFile.ReleasedRow, T> map) where T : class, new()
         {
             await using var output = new ParquetAppender<T>(target);
-            var batch = new List<T>(BatchRows);
+            var batch = new List<T>(batchRows);
             foreach (var row in file.Read(columns))
             {
                 batch.Add(map(row));
                 Tick();
-                if (batch.Count < BatchRows) continue;
+                if (batch.Count < batchRows) continue;
                 await output.AppendAsync(batch, cancel);
                 batch.Clear();
             }

@@ -110,6 +110,23 @@ public class ReleasedCheckpointTests
     }
 
     [Fact]
+    public void GruBecomesThisPackagesEvoFilesUnchanged()
+    {
+        var dir = Directory.CreateTempSubdirectory("c2l-evo-").FullName;
+        try
+        {
+            ReleasedCheckpoint.Read(Path.Combine(Fixtures, "gru.pt")).SaveAsEvo(dir, TinyLm, "released-v2");
+            var (gru, head) = EvoFiles.Load(dir, TinyLm, "released-v2");
+            using (gru) using (head)
+            {
+                AssertSameTensors(Expected("gru"), gru.state_dict(), "gru_state.");
+                AssertSameTensors(Expected("gru"), head.state_dict(), "head_state.");
+            }
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void HeadForAnotherBaseModelIsRefusedNamingTheShapes()
     {
         var ckpt = ReleasedCheckpoint.Read(Path.Combine(Fixtures, "v2_static.pt"));

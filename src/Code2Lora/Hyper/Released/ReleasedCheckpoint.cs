@@ -96,6 +96,15 @@ public sealed class ReleasedCheckpoint
         return gru;
     }
 
+    /// <summary>Writes a GRU checkpoint as this package's trained-Evo files (<see cref="EvoFiles"/>), so the Evo evaluation and live
+    /// adapters use it; <paramref name="encoderId"/> names the vectors it reads (the released ones: <c>ReleasedVectors.V2EncoderId</c>).</summary>
+    public void SaveAsEvo(string dir, ModelConfig model, string encoderId)
+    {
+        using var gru = CreateGru();
+        using var head = CreateHead(model);
+        EvoFiles.Save(dir, gru, head, encoderId);
+    }
+
     private void LoadStrict(TorchSharp.torch.nn.Module module, IReadOnlyDictionary<string, Tensor> state, string what)
     {
         try { StateDictLoader.Load(module, state, strict: true); }

@@ -62,11 +62,7 @@ public static class CheckpointEvaluation
         slots.Clear();
 
         var methods = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(SplitScore.Of(Splits[0], kv.Value[Splits[0]], c.Seed), SplitScore.Of(Splits[1], kv.Value[Splits[1]], c.Seed)));
-        var comparisons = Splits.Select(split =>
-        {
-            var d = Bootstrap.Paired(SummaryTables.Em(scored[MethodName][split]), SummaryTables.Em(scored["pretrained"][split]), seed: c.Seed);
-            return new Comparison(MethodName, "pretrained", split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]);
-        }).ToList();
+        var comparisons = Splits.Select(split => Comparison.Of(MethodName, "pretrained", split, scored[MethodName][split], scored["pretrained"][split], c.Seed)).ToList();
         var summary = new CheckpointSummary(Code2Lora.Config.RepoPaths.Relative(checkpoint.Path), checkpoint.Format.ToString(), checkpoint.HeadConfig, checkpoint.Notes,
             contexts.EncoderId, methods, comparisons, c, Provenance.Capture(command));
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));

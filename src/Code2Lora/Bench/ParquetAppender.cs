@@ -41,8 +41,8 @@ public sealed class ParquetAppender<T> : IAsyncDisposable where T : class, new()
     /// <summary>Flushes and renames the file over the target (an empty file still gets the schema, so readers see zero rows).</summary>
     public async Task CommitAsync(CancellationToken cancel = default)
     {
-        if (!any) await ParquetSerializer.SerializeAsync(Array.Empty<T>(), stream!, new ParquetOptions(), cancellationToken: cancel);
         var s = stream ?? throw new InvalidOperationException($"{Path} was already committed.");
+        if (!any) await ParquetSerializer.SerializeAsync(Array.Empty<T>(), s, new ParquetOptions(), cancellationToken: cancel);
         s.Flush(flushToDisk: true);
         await s.DisposeAsync();
         stream = null;

@@ -30,7 +30,8 @@ internal static class BenchCommand
         var repos = new Option<string[]>("--repo") { Description = "Extra repository path (git or plain directory); repeatable", AllowMultipleArgumentsPerToken = true };
         var list = new Option<string?>("--list") { Description = "File of repositories to clone (URL or owner/name per line); needs network" };
         var testRule = new Option<TestFileRule?>("--test-rule") { Description = "paper (path patterns) or code (authors' broader rule)" };
-        var cmd = new Command("build", "Mine the preset's repositories into Parquet files (both tracks) with a skip report.") { preset, output, repos, list, testRule };
+        var histories = new Option<bool>("--histories") { Description = "Also mine the shipped real histories (data/histories/manifest.tsv; bundles verified and cloned into data/work/histories)" };
+        var cmd = new Command("build", "Mine the preset's repositories into Parquet files (both tracks) with a skip report.") { preset, output, repos, list, testRule, histories };
         cmd.SetAction(async (r, ct) =>
         {
             var p = Presets.Get(r.GetValue(preset)!);
@@ -40,6 +41,9 @@ internal static class BenchCommand
             if (r.GetValue(list) is { } listFile)
                 extra.AddRange(BenchInputs.FromList(listFile, Path.Combine(RepoPaths.Work, "clones"),
                     (id, why) => AnsiConsole.MarkupLine($"[yellow]not cloned[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
+            if (r.GetValue(histories))
+                extra.AddRange(BenchInputs.FromHistories(RepoPaths.HistoryManifest, RepoPaths.HistoryBundles, RepoPaths.HistoryCache,
+                    (id, why) => AnsiConsole.MarkupLine($"[yellow]history not used[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
             await BuildAsync(p, outDir, extra, CommandLine(), ct);
             return 0;
         });

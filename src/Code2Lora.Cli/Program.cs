@@ -6,6 +6,7 @@ var root = new RootCommand("Code2Lora.NET: hypernetwork-generated LoRA adapters 
 root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(MineCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(HistoriesCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(PretrainCommand.Create());

@@ -47,10 +47,7 @@ internal sealed class GitBackend : IRepoBackend
         {
             var c = chain[i];
             commitsBySha[c.Sha] = c;
-            infos.Add(new CommitInfo(c.Sha, i, c.Committer.When, c.Message, i == 0 ? null : chain[i - 1].Sha)
-            {
-                AuthorTimestamp = c.Author.When,
-            });
+            infos.Add(new CommitInfo(c.Sha, i, c.Committer.When, c.Message, i == 0 ? null : chain[i - 1].Sha));
         }
         return infos;
     }

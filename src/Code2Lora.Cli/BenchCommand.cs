@@ -17,6 +17,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Report());
         bench.Subcommands.Add(Speed());
         bench.Subcommands.Add(CheckPython());
+        bench.Subcommands.Add(BenchHistoryCommands.TestFiles());
         bench.Subcommands.Add(TrainSpeed());
         return bench;
     }
@@ -121,24 +122,32 @@ internal static class BenchCommand
         var preset = PresetOption();
         var output = new Option<string?>("--out") { Description = "Report folder (default results/python-frontend)" };
         var python = new Option<string?>("--python") { Description = "CPython interpreter to compare with (default /usr/bin/python3, else python3)" };
-        var cmd = new Command("check-python", "Compare the C# Python front end with CPython (tokenize, ast) on every test file of the preset's Debian corpus.") { preset, output, python };
+        var histories = new Option<bool>("--histories") { Description = "Compare on every distinct test-file version of the shipped real histories instead (writes histories.md)" };
+        var cmd = new Command("check-python", "Compare the C# Python front end with CPython (tokenize, ast) on every test file of the preset's Debian corpus.") { preset, output, python, histories };
         cmd.SetAction((r, ct) =>
         {
             var p = Presets.Get(r.GetValue(preset)!);
             var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend");
-            var inputs = BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+            var onHistories = r.GetValue(histories);
+            var inputs = onHistories ? BenchHistoryCommands.Histories()
+                : BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var files = new List<string>();
-            foreach (var input in inputs)
-            {
-                using var source = RepoSource.Open(input.Path, input.RepoId);
-                files.AddRange(source.ReadSnapshot(include: f => f.EndsWith(".py")).Files
-                    .Where(f => FileRules.IsTestFile(f.Path, f.Text, p.Mining.TestRule))
-                    .Select(f => Path.Combine(input.Path, f.Path)));
-            }
+            if (onHistories) files = BenchHistoryCommands.ExportTestVersions(inputs);
+            else
+                foreach (var input in inputs)
+                {
+                    using var source = RepoSource.Open(input.Path, input.RepoId);
+                    files.AddRange(source.ReadSnapshot(include: f => f.EndsWith(".py")).Files
+                        .Where(f => FileRules.IsTestFile(f.Path, f.Text, p.Mining.TestRule))
+                        .Select(f => Path.Combine(input.Path, f.Path)));
+                }
             AnsiConsole.MarkupLine($"comparing {files.Count} test files of {inputs.Count} repositories with CPython …");
             var report = Python.PythonDifferential.Run(files, r.GetValue(python));
-            var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: test files of `{p.StaticPackages}` ({inputs.Count} packages)\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
-            Runtime.AtomicFile.WriteText(Path.Combine(outDir, "differential.md"), md);
+            var corpus = onHistories
+                ? $"every distinct test-file version (paper or code rule) of the first-parent histories of `data/histories/manifest.tsv` ({inputs.Count} repositories)"
+                : $"test files of `{p.StaticPackages}` ({inputs.Count} packages)";
+            var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: {corpus}\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
+            Runtime.AtomicFile.WriteText(Path.Combine(outDir, onHistories ? "histories.md" : "differential.md"), md);
             AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(Path.Combine(outDir, "differential.md"))}");
             return Task.FromResult(report.TokenAgreement >= 0.999 && report.FamilyAgreement >= 0.99 ? 0 : 1);
         });

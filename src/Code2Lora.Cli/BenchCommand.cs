@@ -147,8 +147,9 @@ internal static class BenchCommand
                 ? $"every distinct test-file version (paper or code rule) of the first-parent histories of `data/histories/manifest.tsv` ({inputs.Count} repositories)"
                 : $"test files of `{p.StaticPackages}` ({inputs.Count} packages)";
             var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: {corpus}\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
-            Runtime.AtomicFile.WriteText(Path.Combine(outDir, onHistories ? "histories.md" : "differential.md"), md);
-            AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(Path.Combine(outDir, "differential.md"))}");
+            var mdPath = Path.Combine(outDir, onHistories ? "histories.md" : "differential.md");
+            Runtime.AtomicFile.WriteText(mdPath, md);
+            AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(mdPath)}");
             return Task.FromResult(report.TokenAgreement >= 0.999 && report.FamilyAgreement >= 0.99 ? 0 : 1);
         });
         return cmd;

@@ -18,8 +18,9 @@ internal static class Python2Syntax
         "pass", "raise", "return", "try", "while", "with", "yield",
     ];
 
-    // Keywords that may follow a complete expression (binary operators, conditional, comprehension, alias).
-    private static readonly HashSet<string> AfterExpression = ["and", "or", "in", "is", "not", "if", "else", "for", "async", "as"];
+    // Keywords that may follow a name or a complete expression: operators, conditional, comprehension, alias, and the
+    // import of `from x import y` and the from of `raise E from e`.
+    private static readonly HashSet<string> AfterExpression = ["and", "or", "in", "is", "not", "if", "else", "for", "async", "as", "import", "from"];
 
     // Names that start a statement in newer Pythons (match/case 3.10, type 3.12) and are followed by an expression there.
     private static readonly HashSet<string> SoftKeywords = ["match", "case", "type"];

@@ -93,21 +93,54 @@ internal static class BenchCommand
     {
         var preset = PresetOption();
         var output = new Option<string?>("--out") { Description = "Result file (default results/bench/mining.json)" };
-        var cmd = new Command("speed", "Measure the builder's throughput (commits/s, files/s, tasks/s) on the forge and the Debian corpus, 1 thread and all cores.") { preset, output };
-        cmd.SetAction((r, ct) =>
+        var repos = new Option<string[]>("--repo") { Description = "A real git history to mine (repository path); repeatable", AllowMultipleArgumentsPerToken = true };
+        var set = new Option<string?>("--repos") { Description = "Real histories: a folder of repositories and/or .bundle files, or a manifest .tsv (e.g. data/histories/manifest.tsv)" };
+        var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts for the real histories", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
+        var historiesOnly = new Option<bool>("--histories-only") { Description = "Skip the preset's forge, Debian and mining-layer measurements" };
+        var cmd = new Command("speed", "Measure the builder's throughput: real histories per repository (commits/s, peak RSS), the forge and the Debian corpus.")
+            { preset, output, repos, set, threads, historiesOnly };
+        cmd.SetAction(async (r, ct) =>
         {
             var p = Presets.Get(r.GetValue(preset)!);
             var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json");
-            var inputs = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
-            var results = MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
-                p.Bench, p.Mining, CommandLine()).Append(MiningSpeed.MeasureMiningLayer(RepoPaths.Work, p.Mining, CommandLine())).ToList();
-            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(results, Runtime.Provenance.Json));
-            var table = new Table().AddColumns("corpus", "threads", "repos", "commits", "files", "tasks", "s", "commits/s", "files/s", "tasks/s");
-            foreach (var x in results)
-                table.AddRow(x.Corpus, $"{x.Threads}", $"{x.Repos}", $"{x.Commits}", $"{x.Files}", $"{x.Tasks}", $"{x.Seconds:F2}", $"{x.CommitsPerS:F0}", $"{x.FilesPerS:F0}", $"{x.TasksPerS:F0}");
-            AnsiConsole.Write(table);
+            var threadCounts = r.GetValue(threads)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
+            var cache = Path.Combine(RepoPaths.Work, "histories");
+            var histories = (r.GetValue(repos) ?? []).Concat(r.GetValue(set) is { } setPath ? [setPath] : [])
+                .SelectMany(path => HistorySet.Resolve(path, cache))
+                .Select(h => new RepoInput(h.RepoId, h.Path, h.Provenance, Static: false, Evolution: true)).ToList();
+            var real = await ProgressView.RunAsync(progress => Task.Run(() =>
+                MiningSpeed.MeasureHistories(histories, "real histories", p.Bench, p.Mining, threadCounts, progress)));
+            var corpora = new List<MiningSpeedResult>();
+            if (!r.GetValue(historiesOnly))
+            {
+                var inputs = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+                corpora.AddRange(MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
+                    p.Bench, p.Mining, CommandLine()));
+                corpora.Add(MiningSpeed.MeasureMiningLayer(RepoPaths.Work, p.Mining, CommandLine()));
+            }
+            var report = new MiningSpeedReport(real, corpora,
+                "Wall-clock figures on a machine that may be shared: compare load_average_* with the core count, and cpu_seconds with seconds.",
+                Runtime.Provenance.Capture(CommandLine()));
+            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(report, Runtime.Provenance.Json));
+            foreach (var h in real)
+            {
+                var perRepo = new Table().AddColumns("repository", "commits", "kept", "files", "tasks", "s", "cpu s", "commits/s", "peak RSS MiB");
+                foreach (var x in h.PerRepo)
+                    perRepo.AddRow(Markup.Escape(x.RepoId), $"{x.Commits}", $"{x.KeptCommits}", $"{x.FilesParsed}", $"{x.Tasks}", $"{x.Seconds:F2}", $"{x.CpuSeconds:F2}",
+                        x.Error is null ? $"{x.CommitsPerS:F0}" : "[red]failed[/]", $"{x.PeakRssMib:F0}");
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(h.Corpus)}[/], {h.Threads} thread(s): {h.Commits} commits in {h.Seconds:F1} s = [green]{h.CommitsPerS:F0} commits/s[/], max peak RSS {h.MaxPeakRssMib:F0} MiB, load {h.LoadAverageStart} → {h.LoadAverageEnd}");
+                AnsiConsole.Write(perRepo);
+                foreach (var x in h.PerRepo.Where(x => x.Error is not null)) AnsiConsole.MarkupLine($"[red]{Markup.Escape(x.RepoId)}[/]: {Markup.Escape(x.Error!)}");
+            }
+            if (corpora.Count > 0)
+            {
+                var table = new Table().AddColumns("corpus", "threads", "repos", "commits", "files", "tasks", "s", "commits/s", "files/s", "tasks/s");
+                foreach (var x in corpora)
+                    table.AddRow(x.Corpus, $"{x.Threads}", $"{x.Repos}", $"{x.Commits}", $"{x.Files}", $"{x.Tasks}", $"{x.Seconds:F2}", $"{x.CommitsPerS:F0}", $"{x.FilesPerS:F0}", $"{x.TasksPerS:F0}");
+                AnsiConsole.Write(table);
+            }
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(outPath)}");
-            return Task.FromResult(0);
+            return 0;
         });
         return cmd;
     }

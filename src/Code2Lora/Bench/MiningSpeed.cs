@@ -8,6 +8,24 @@ namespace Code2Lora.Bench;
 public sealed record MiningSpeedResult(string Corpus, int Threads, int Repos, int Commits, int Files, int Tasks, double Seconds,
     double CommitsPerS, double FilesPerS, double TasksPerS, string Command, string GitSha, string Machine);
 
+/// <summary>One repository's evolution-track mining, timed alone in the process (so its peak RSS is its own).</summary>
+/// <param name="Seconds">Wall clock; <paramref name="CpuSeconds"/> is the process's CPU time over the same span, which other
+/// processes on a shared machine inflate far less.</param>
+/// <param name="PeakRssMib">Peak resident memory of the process while this repository was mined (runtime included).</param>
+/// <param name="Error">Why the repository could not be mined (then the counts are 0).</param>
+public sealed record RepoMiningSpeed(string RepoId, int Commits, int KeptCommits, int FilesParsed, int Tasks, double Seconds,
+    double CpuSeconds, double CommitsPerS, double PeakRssMib, string? Error);
+
+/// <summary>Real histories mined one repository after another with <paramref name="Threads"/> threads each.</summary>
+/// <param name="CommitsPerS">First-parent commits walked per wall-clock second over all repositories.</param>
+/// <param name="LoadAverageStart">/proc/loadavg (1, 5, 15 minutes) before the first repository and after the last.</param>
+public sealed record HistoryMiningSpeed(string Corpus, int Threads, int Repos, int Commits, double Seconds, double CpuSeconds,
+    double CommitsPerS, double MaxPeakRssMib, string? LoadAverageStart, string? LoadAverageEnd, IReadOnlyList<RepoMiningSpeed> PerRepo);
+
+/// <summary>results/bench/mining.json: real histories per repository, and the preset's corpora (forge, Debian, mining layer).</summary>
+public sealed record MiningSpeedReport(IReadOnlyList<HistoryMiningSpeed> RealHistories, IReadOnlyList<MiningSpeedResult> Corpora,
+    string Note, Provenance Provenance);
+
 /// <summary>Measures the benchmark builder's throughput (commits, files and tasks per second) with 1 thread and with all cores.</summary>
 public static class MiningSpeed
 {
@@ -56,6 +74,57 @@ public static class MiningSpeed
         MiningBenchmark.Run(dir, rules); // warm-up
         var r = MiningBenchmark.Run(dir, rules);
         return Result("synthetic-500 (mining layer only)", 1, 1, r.Commits, r.TestFilesRead, 0, r.Seconds, Provenance.Capture(command));
+    }
+
+    /// <summary>
+    /// Mines the evolution track of each repository in turn, once per thread count, after an untimed warm-up on the
+    /// smallest one (JIT). Memory is reclaimed and the peak RSS reset before each repository, so its figure is its own.
+    /// A repository that fails (including running out of memory) is recorded with its error and the rest go on.
+    /// </summary>
+    public static IReadOnlyList<HistoryMiningSpeed> MeasureHistories(IReadOnlyList<RepoInput> repos, string corpus, BenchConfig config,
+        MiningRules rules, IReadOnlyList<int> threadCounts, IProgress<BenchProgress>? progress = null)
+    {
+        var results = new List<HistoryMiningSpeed>();
+        if (repos.Count == 0) return results;
+        var smallest = repos.MinBy(r => { using var s = RepoSource.Open(r.Path, r.RepoId, rules); return s.FirstParentHistory(config.HistoryCutoff).Count; })!;
+        MineOne(smallest, config, rules, threadCounts[0]);
+        foreach (int threads in threadCounts)
+        {
+            var loadStart = LoadAverage.Text();
+            var perRepo = new List<RepoMiningSpeed>();
+            for (int i = 0; i < repos.Count; i++)
+            {
+                progress?.Report(new BenchProgress($"mining speed, {threads} thread(s)", i, repos.Count, repos[i].RepoId));
+                perRepo.Add(MineOne(repos[i], config, rules, threads));
+            }
+            progress?.Report(new BenchProgress($"mining speed, {threads} thread(s)", repos.Count, repos.Count, null));
+            var ok = perRepo.Where(r => r.Error is null).ToList();
+            double seconds = ok.Sum(r => r.Seconds);
+            int commits = ok.Sum(r => r.Commits);
+            results.Add(new HistoryMiningSpeed(corpus, threads, ok.Count, commits, seconds, ok.Sum(r => r.CpuSeconds),
+                seconds > 0 ? commits / seconds : 0, perRepo.Max(r => r.PeakRssMib), loadStart, LoadAverage.Text(), perRepo));
+        }
+        return results;
+    }
+
+    private static RepoMiningSpeed MineOne(RepoInput input, BenchConfig config, MiningRules rules, int threads)
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        PeakRss.Reset();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var built = EvolutionTrackBuilder.BuildRepo(input, config, rules, new SkipReport());
+            double s = clock.Elapsed.TotalSeconds, cpuS = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            return new RepoMiningSpeed(input.RepoId, built.CommitsWalked, built.Commits.Count, built.FilesParsed, built.Tasks.Count, s, cpuS,
+                built.CommitsWalked / s, PeakRss.MiB(), null);
+        }
+        catch (Exception e) when (e is MiningException or OutOfMemoryException or LibGit2Sharp.LibGit2SharpException or IOException)
+        {
+            return new RepoMiningSpeed(input.RepoId, 0, 0, 0, 0, clock.Elapsed.TotalSeconds, 0, 0, PeakRss.MiB(), $"{e.GetType().Name}: {e.Message}");
+        }
     }
 
     private static (List<T> Built, double Seconds) Run<T>(IReadOnlyList<RepoInput> inputs, int threads, Func<RepoInput, T> build)

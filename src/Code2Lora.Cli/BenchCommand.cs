@@ -16,6 +16,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Build());
         bench.Subcommands.Add(Report());
         bench.Subcommands.Add(Speed());
+        bench.Subcommands.Add(CheckKeys());
         bench.Subcommands.Add(CheckPython());
         bench.Subcommands.Add(TrainSpeed());
         return bench;
@@ -141,6 +142,42 @@ internal static class BenchCommand
             }
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(outPath)}");
             return 0;
+        });
+        return cmd;
+    }
+
+    private static Command CheckKeys()
+    {
+        var output = new Option<string?>("--out") { Description = "Result file (default results/bench/key-check.json)" };
+        var repos = new Option<string[]>("--repo") { Description = "A git history to check (repository path); repeatable", AllowMultipleArgumentsPerToken = true };
+        var set = new Option<string?>("--repos") { Description = "A folder of repositories and/or .bundle files, or a manifest .tsv (e.g. data/histories/manifest.tsv)" };
+        var maxCommits = new Option<int?>("--max-commits") { Description = "Check only the first N first-parent commits of each history" };
+        var threads = new Option<int>("--threads") { Description = "Threads of the fast walk", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var cmd = new Command("check-keys", "Check that the evolution track's hashed, one-pass keys keep exactly the commits and assertions the plain definition (built, normalised prefix strings) keeps.")
+            { output, repos, set, maxCommits, threads };
+        cmd.SetAction((r, ct) =>
+        {
+            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "key-check.json");
+            var cache = Path.Combine(RepoPaths.Work, "histories");
+            var histories = (r.GetValue(repos) ?? []).Concat(r.GetValue(set) is { } setPath ? [setPath] : [])
+                .SelectMany(path => HistorySet.Resolve(path, cache)).ToList();
+            var results = new List<KeyCheckResult>();
+            foreach (var h in histories)
+            {
+                var result = KeyCheck.Run(new RepoInput(h.RepoId, h.Path, h.Provenance), new MiningRules(), r.GetValue(threads), r.GetValue(maxCommits));
+                results.Add(result);
+                AnsiConsole.MarkupLine($"{Markup.Escape(h.RepoId)}: {result.Commits} commits, {result.Versions} test-file versions, {result.NewAssertions} new assertions, " +
+                                       (result.Mismatches == 0 ? "[green]same decisions[/]" : $"[red]{result.Mismatches} commits differ[/]: {Markup.Escape(result.FirstMismatch!)}"));
+            }
+            var report = new
+            {
+                repos = results.Count, commits = results.Sum(x => x.Commits), versions = results.Sum(x => x.Versions),
+                new_assertions = results.Sum(x => x.NewAssertions), mismatches = results.Sum(x => x.Mismatches),
+                per_repo = results, provenance = Runtime.Provenance.Capture(CommandLine()),
+            };
+            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(report, Runtime.Provenance.Json));
+            AnsiConsole.MarkupLine($"wrote {Markup.Escape(outPath)}");
+            return Task.FromResult(report.mismatches == 0 ? 0 : 1);
         });
         return cmd;
     }

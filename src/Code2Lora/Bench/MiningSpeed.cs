@@ -12,8 +12,9 @@ public sealed record MiningSpeedResult(string Corpus, int Threads, int Repos, in
 /// <param name="Seconds">Wall clock; <paramref name="CpuSeconds"/> is the process's CPU time over the same span, which other
 /// processes on a shared machine inflate far less.</param>
 /// <param name="PeakRssMib">Peak resident memory of the process while this repository was mined (runtime included).</param>
+/// <param name="FilesParsed">Test-file versions compared; <paramref name="CacheHits"/> of them reused an earlier parse of the same blob.</param>
 /// <param name="Error">Why the repository could not be mined (then the counts are 0).</param>
-public sealed record RepoMiningSpeed(string RepoId, int Commits, int KeptCommits, int FilesParsed, int Tasks, double Seconds,
+public sealed record RepoMiningSpeed(string RepoId, int Commits, int KeptCommits, int FilesParsed, int CacheHits, int Tasks, double Seconds,
     double CpuSeconds, double CommitsPerS, double PeakRssMib, string? Error);
 
 /// <summary>Real histories mined one repository after another with <paramref name="Threads"/> threads each.</summary>
@@ -42,12 +43,14 @@ public static class MiningSpeed
         var threadCounts = new[] { 1, Environment.ProcessorCount }.Distinct().ToArray();
         if (historyRepos.Count > 0)
         {
-            Run(historyRepos, 1, i => EvolutionTrackBuilder.BuildRepo(i, config, rules, new SkipReport())); // warm-up
+            using var spools = new ScratchDirectory("c2l-mining-speed-");
+            EvolutionRepoResult Mine(RepoInput i) => EvolutionTrackBuilder.BuildRepo(i, config, rules, new SkipReport(), spools.For(i.RepoId));
+            Run(historyRepos, 1, Mine); // warm-up
             foreach (int threads in threadCounts)
             {
-                var (built, s) = Run(historyRepos, threads, i => EvolutionTrackBuilder.BuildRepo(i, config, rules, new SkipReport()));
+                var (built, s) = Run(historyRepos, threads, Mine);
                 results.Add(Result(historyCorpus, threads, built.Count, built.Sum(r => r.CommitsWalked), built.Sum(r => r.FilesParsed),
-                    built.Sum(r => r.Tasks.Count), s, provenance));
+                    built.Sum(r => r.Tasks), s, provenance));
             }
         }
         if (snapshotRepos.Count > 0)
@@ -86,8 +89,9 @@ public static class MiningSpeed
     {
         var results = new List<HistoryMiningSpeed>();
         if (repos.Count == 0) return results;
+        using var spools = new ScratchDirectory("c2l-mining-speed-");
         var smallest = repos.MinBy(r => { using var s = RepoSource.Open(r.Path, r.RepoId, rules); return s.FirstParentHistory(config.HistoryCutoff).Count; })!;
-        MineOne(smallest, config, rules, threadCounts[0]);
+        MineOne(smallest, config, rules, threadCounts[0], spools);
         foreach (int threads in threadCounts)
         {
             var loadStart = LoadAverage.Text();
@@ -95,7 +99,7 @@ public static class MiningSpeed
             for (int i = 0; i < repos.Count; i++)
             {
                 progress?.Report(new BenchProgress($"mining speed, {threads} thread(s)", i, repos.Count, repos[i].RepoId));
-                perRepo.Add(MineOne(repos[i], config, rules, threads));
+                perRepo.Add(MineOne(repos[i], config, rules, threads, spools));
             }
             progress?.Report(new BenchProgress($"mining speed, {threads} thread(s)", repos.Count, repos.Count, null));
             var ok = perRepo.Where(r => r.Error is null).ToList();
@@ -107,7 +111,7 @@ public static class MiningSpeed
         return results;
     }
 
-    private static RepoMiningSpeed MineOne(RepoInput input, BenchConfig config, MiningRules rules, int threads)
+    private static RepoMiningSpeed MineOne(RepoInput input, BenchConfig config, MiningRules rules, int threads, ScratchDirectory spools)
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
@@ -116,14 +120,15 @@ public static class MiningSpeed
         var clock = Stopwatch.StartNew();
         try
         {
-            var built = EvolutionTrackBuilder.BuildRepo(input, config, rules, new SkipReport());
+            var built = EvolutionTrackBuilder.BuildRepo(input, config, rules, new SkipReport(), spools.For(input.RepoId), threads);
             double s = clock.Elapsed.TotalSeconds, cpuS = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            return new RepoMiningSpeed(input.RepoId, built.CommitsWalked, built.Commits.Count, built.FilesParsed, built.Tasks.Count, s, cpuS,
+            Directory.Delete(built.SpoolDirectory, recursive: true);
+            return new RepoMiningSpeed(input.RepoId, built.CommitsWalked, built.KeptCommits, built.FilesParsed, built.CacheHits, built.Tasks, s, cpuS,
                 built.CommitsWalked / s, PeakRss.MiB(), null);
         }
         catch (Exception e) when (e is MiningException or OutOfMemoryException or LibGit2Sharp.LibGit2SharpException or IOException)
         {
-            return new RepoMiningSpeed(input.RepoId, 0, 0, 0, 0, clock.Elapsed.TotalSeconds, 0, 0, PeakRss.MiB(), $"{e.GetType().Name}: {e.Message}");
+            return new RepoMiningSpeed(input.RepoId, 0, 0, 0, 0, 0, clock.Elapsed.TotalSeconds, 0, 0, PeakRss.MiB(), $"{e.GetType().Name}: {e.Message}");
         }
     }
 
@@ -137,4 +142,18 @@ public static class MiningSpeed
 
     private static MiningSpeedResult Result(string corpus, int threads, int repos, int commits, int files, int tasks, double s, Provenance p) =>
         new(corpus, threads, repos, commits, files, tasks, s, commits / s, files / s, tasks / s, p.Command, p.GitSha, p.Machine);
+}
+
+/// <summary>A temporary folder for per-repository spools, removed with everything in it.</summary>
+internal sealed class ScratchDirectory(string prefix) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory(prefix).FullName;
+
+    /// <summary>A folder name for one repository inside the scratch folder.</summary>
+    public string For(string repoId) => Path.Combine(_root, Normalise.Id(repoId));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
 }

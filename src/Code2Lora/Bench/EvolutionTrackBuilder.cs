@@ -47,11 +47,13 @@ public static class EvolutionTrackBuilder
                 NewAssertions = found.Count, ModifiedAssertions = found.Count(f => f.Modified), AddedAssertions = found.Count(f => !f.Modified),
             };
             previousKept = commit.Sha;
-            var rows = found.Select(a => Task(input.RepoId, commit, index, a, genome)).ToList();
+            // Selection reads only target, file and function; the rest of a row (prefix, difficulty, ids) is filled in
+            // for the few rows a split can choose.
+            var rows = found.Select(a => new QnaRow { Target = a.Site.Target, TestFile = a.File, TestFunction = a.Site.TestFunction }).ToList();
             var eval = rows.Take(config.EvalTasksPerCommit).ToList();
             var train = SmartCap.Apply(rows, config);
             for (int i = 0; i < rows.Count; i++)
-                if (i < eval.Count || train.Contains(rows[i])) rows[i].Prefix = found[i].Prefix();
+                if (i < eval.Count || train.Contains(rows[i])) Fill(rows[i], input.RepoId, commit, index, found[i], genome);
             spool.Add(row, eval, train);
             tasks += rows.Count;
         }
@@ -64,15 +66,19 @@ public static class EvolutionTrackBuilder
         return new EvolutionRepoResult(repo, kept, tasks, walked, ledger.Parsed, ledger.CacheHits, spool.Directory);
     }
 
-    /// <summary>A task without its prefix (built only if a split can choose the task).</summary>
-    private static QnaRow Task(string repoId, CommitInfo commit, int index, NewAssertion a, GenomeManifest? genome) => new()
+    /// <summary>Completes a task row chosen as a candidate: its prefix (built here, the costly part), position, difficulty and ids.</summary>
+    private static void Fill(QnaRow row, string repoId, CommitInfo commit, int index, NewAssertion a, GenomeManifest? genome)
     {
-        RepoId = repoId, Target = a.Site.Target, AssertionType = a.Site.AssertionType,
-        Difficulty = Difficulty.Classify(a.Site.Target), TestFile = a.File, TestFunction = a.Site.TestFunction, TestClass = a.Site.TestClass,
-        LineNo = a.Site.LineNo, ColOffset = a.Site.ColOffset, CommitSha = commit.Sha, CommitIndex = index, Track = "evolution",
-        AssertionEventId = Normalise.Id(repoId, commit.Sha, a.File, AssertionKey.Hex(a.Key.Key)),
-        TaskKind = genome is null ? "unknown" : TaskKindLabeler.Label(genome, commit.Index, a.Site.Target),
-    };
+        row.RepoId = repoId;
+        row.Prefix = a.Prefix();
+        row.AssertionType = a.Site.AssertionType;
+        row.Difficulty = Difficulty.Classify(a.Site.Target);
+        row.TestClass = a.Site.TestClass;
+        (row.LineNo, row.ColOffset) = (a.Site.LineNo, a.Site.ColOffset);
+        (row.CommitSha, row.CommitIndex, row.Track) = (commit.Sha, index, "evolution");
+        row.AssertionEventId = Normalise.Id(repoId, commit.Sha, a.File, AssertionKey.Hex(a.Key.Key));
+        row.TaskKind = genome is null ? "unknown" : TaskKindLabeler.Label(genome, commit.Index, a.Site.Target);
+    }
 
     /// <summary>
     /// Splits repositories cross-repo (stratified by task count) and writes every chosen task to its file under

@@ -14,7 +14,7 @@ public sealed class ParquetAppender<T> : IDisposable where T : class, new()
     /// <summary>Rows per row group (ParquetTable's row group size).</summary>
     public const int RowGroupRows = 50_000;
     /// <summary>Characters per row group, so groups of long prefixes stay a few tens of MB.</summary>
-    public const long RowGroupChars = 16_000_000;
+    public const long RowGroupChars = 4_000_000;
 
     private readonly string _path, _tmp;
     private readonly Func<T, long> _size;

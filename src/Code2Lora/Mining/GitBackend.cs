@@ -123,9 +123,14 @@ internal sealed class GitBackend : IRepoBackend
                 skipped = new SkippedFile(path, SkipReason.TooLarge, $"{size} bytes > {rules.MaxFileBytes}");
                 return null;
             }
-            var bytes = new byte[size];
-            using (var stream = blob.GetContentStream()) stream.ReadExactly(bytes);
-            return SourceText.Decode(path, bytes, rules, out skipped);
+            // Pooled: test files are often larger than the large-object threshold, and a fresh array per version costs a gen-2 collection every few.
+            var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent((int)size);
+            try
+            {
+                using (var stream = blob.GetContentStream()) stream.ReadExactly(bytes, 0, (int)size);
+                return SourceText.Decode(path, bytes.AsSpan(0, (int)size), rules, out skipped);
+            }
+            finally { System.Buffers.ArrayPool<byte>.Shared.Return(bytes); }
         }
         catch (Exception e) when (e is LibGit2SharpException or IOException)
         {
@@ -139,7 +144,7 @@ internal sealed class GitBackend : IRepoBackend
         var c = Lookup(commit.Sha);
         var parent = c.Parents.FirstOrDefault();
         var options = new CompareOptions { Similarity = SimilarityOptions.Renames };
-        var changes = repo.Diff.Compare<TreeChanges>(parent?.Tree, c.Tree, options);
+        using var changes = repo.Diff.Compare<TreeChanges>(parent?.Tree, c.Tree, options);
         var list = new List<FileChange>();
         foreach (var change in changes)
         {
@@ -199,7 +204,8 @@ internal sealed class GitBackend : IRepoBackend
         // Only production files' sections are kept, so only they (with the old side of their renames, for the pairing)
         // are diffed: the tree comparison is cheap, the patches of large test files are not.
         var paths = new List<string>();
-        foreach (var change in repo.Diff.Compare<TreeChanges>(fromTree, toTree, new CompareOptions { Similarity = SimilarityOptions.Renames }))
+        using var changes = repo.Diff.Compare<TreeChanges>(fromTree, toTree, new CompareOptions { Similarity = SimilarityOptions.Renames });
+        foreach (var change in changes)
         {
             if (!FileRules.IsProductionPath(change.Path, diffRules)) continue;
             paths.Add(change.Path);

@@ -5,8 +5,8 @@ using Code2Lora.Python;
 namespace Code2Lora.Bench;
 
 /// <summary>What one repository's history contributes to the evolution track before splits; its rows wait in <see cref="SpoolDirectory"/>.</summary>
-/// <param name="Tasks">Every new or changed assertion of the kept commits (the count the cross-repo split stratifies on).</param>
-/// <param name="FilesParsed">Test-file versions compared, <paramref name="CacheHits"/> of them without a parse (their blob was parsed before).</param>
+/// <remarks><c>Tasks</c> counts every new or changed assertion of the kept commits (the count the cross-repo split stratifies on);
+/// <c>FilesParsed</c> counts the test-file versions compared, <c>CacheHits</c> of them without a parse (their blob was parsed before).</remarks>
 public sealed record EvolutionRepoResult(RepoRow Repo, int KeptCommits, int Tasks, int CommitsWalked, int FilesParsed, int CacheHits,
     string SpoolDirectory);
 

@@ -5,8 +5,8 @@ using Code2Lora.Python;
 namespace Code2Lora.Bench;
 
 /// <summary>How <see cref="AssertionLedger"/>'s decisions compared with the plain definition on one history.</summary>
-/// <param name="Versions">Test-file versions the plain definition parsed; <paramref name="NewAssertions"/> the assertions both called new.</param>
-/// <param name="Mismatches">Commits whose new assertions (file, position, target, type, added/changed) differ; <paramref name="FirstMismatch"/> describes the first.</param>
+/// <remarks><c>Versions</c>: test-file versions the plain definition parsed; <c>NewAssertions</c>: the assertions it called new;
+/// <c>Mismatches</c>: commits whose new assertions (file, position, target, type, added/changed) differ, the first described in <c>FirstMismatch</c>.</remarks>
 public sealed record KeyCheckResult(string RepoId, int Commits, int KeptCommits, int Versions, int NewAssertions, int Mismatches, string? FirstMismatch);
 
 /// <summary>

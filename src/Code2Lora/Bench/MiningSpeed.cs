@@ -9,17 +9,16 @@ public sealed record MiningSpeedResult(string Corpus, int Threads, int Repos, in
     double CommitsPerS, double FilesPerS, double TasksPerS, string Command, string GitSha, string Machine);
 
 /// <summary>One repository's evolution-track mining, timed alone in the process (so its peak RSS is its own).</summary>
-/// <param name="Seconds">Wall clock; <paramref name="CpuSeconds"/> is the process's CPU time over the same span, which other
-/// processes on a shared machine inflate far less.</param>
-/// <param name="PeakRssMib">Peak resident memory of the process while this repository was mined (runtime included).</param>
-/// <param name="FilesParsed">Test-file versions compared; <paramref name="CacheHits"/> of them reused an earlier parse of the same blob.</param>
-/// <param name="Error">Why the repository could not be mined (then the counts are 0).</param>
+/// <remarks><c>Seconds</c> is wall clock; <c>CpuSeconds</c> the process's CPU time over the same span, which other processes
+/// on a shared machine inflate far less. <c>PeakRssMib</c>: peak resident memory of the process while this repository was
+/// mined (runtime included). <c>FilesParsed</c>: test-file versions compared, <c>CacheHits</c> of them reusing an earlier
+/// parse of the same blob. <c>Error</c>: why the repository could not be mined (then the counts are 0).</remarks>
 public sealed record RepoMiningSpeed(string RepoId, int Commits, int KeptCommits, int FilesParsed, int CacheHits, int Tasks, double Seconds,
     double CpuSeconds, double CommitsPerS, double PeakRssMib, string? Error);
 
-/// <summary>Real histories mined one repository after another with <paramref name="Threads"/> threads each.</summary>
-/// <param name="CommitsPerS">First-parent commits walked per wall-clock second over all repositories.</param>
-/// <param name="LoadAverageStart">/proc/loadavg (1, 5, 15 minutes) before the first repository and after the last.</param>
+/// <summary>Real histories mined one repository after another with <c>Threads</c> threads each.</summary>
+/// <remarks><c>CommitsPerS</c>: first-parent commits walked per wall-clock second over all repositories that could be mined.
+/// <c>LoadAverageStart</c>, <c>LoadAverageEnd</c>: /proc/loadavg (1, 5, 15 minutes) before the first repository and after the last.</remarks>
 public sealed record HistoryMiningSpeed(string Corpus, int Threads, int Repos, int Commits, double Seconds, double CpuSeconds,
     double CommitsPerS, double MaxPeakRssMib, string? LoadAverageStart, string? LoadAverageEnd, IReadOnlyList<RepoMiningSpeed> PerRepo);
 

@@ -49,6 +49,7 @@ internal static class BenchCommand
     /// <summary>Prepares the inputs and builds the benchmark, printing a summary table.</summary>
     internal static async Task<BenchSummary> BuildAsync(Preset p, string outDir, IEnumerable<RepoInput> extraRepos, string command, CancellationToken ct)
     {
+        Runtime.OutputFolder.Check(outDir);
         AnsiConsole.MarkupLine($"[bold]bench build[/] preset [green]{p.Name}[/] → {Markup.Escape(outDir)}");
         var errors = new List<string>();
         var summary = await ProgressView.RunAsync(async progress =>
@@ -97,7 +98,7 @@ internal static class BenchCommand
         cmd.SetAction((r, ct) =>
         {
             var p = Presets.Get(r.GetValue(preset)!);
-            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json");
+            var outPath = Runtime.OutputFolder.CheckFileFolder(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json"));
             var inputs = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var results = MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
                 p.Bench, p.Mining, CommandLine()).Append(MiningSpeed.MeasureMiningLayer(RepoPaths.Work, p.Mining, CommandLine())).ToList();
@@ -121,7 +122,7 @@ internal static class BenchCommand
         cmd.SetAction((r, ct) =>
         {
             var p = Presets.Get(r.GetValue(preset)!);
-            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend");
+            var outDir = Runtime.OutputFolder.Check(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend"));
             var inputs = BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var files = new List<string>();
             foreach (var input in inputs)
@@ -168,7 +169,7 @@ internal static class BenchCommand
                 Precisions = r.GetValue(precision)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 CompareWithPyTorch = !r.GetValue(noPyTorch),
             };
-            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "train-throughput.json");
+            var outPath = Runtime.OutputFolder.CheckFileFolder(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "train-throughput.json"));
             AnsiConsole.MarkupLine($"[bold]train-speed[/] {Markup.Escape(p.Model.Describe())} · batch {settings.BatchSize} × {settings.SequenceLength} · {settings.EffectiveThreads} threads");
             var results = Training.Throughput.TrainThroughput.Measure(settings, CommandLine(), log: line => AnsiConsole.WriteLine(line));
             Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(results, Runtime.Provenance.Json));

@@ -28,7 +28,7 @@ internal static class EmbedCommand
                 var config = r.GetValue(recipe) switch
                 {
                     "tiny" => EncoderConfig.Tiny, "paper" => EncoderConfig.Paper, "paper-described" => EncoderConfig.PaperDescribed,
-                    var other => throw new ArgumentException($"unknown recipe '{other}' (tiny, paper, paper-described)."),
+                    var other => throw new ArgumentException($"--recipe '{other}': no such recipe; use tiny, paper or paper-described."),
                 };
                 var loaded = ModelDirectory.Load(r.GetValue(model)!, TorchRuntime.ResolveDevice(r.GetValue(device)!));
                 loaded.Model.eval();

@@ -103,6 +103,7 @@ internal static class EvoCommand
         var p = Presets.Get(presetName);
         var config = EvoExperimentConfig.Get(p.Name);
         if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
+        FrozenBase.Check(config.BaseModel);
         var benchDir = await BenchCommand.EnsureBuiltAsync(p);
         var experiment = await EvoExperiment.OpenAsync(config, benchDir, Path.Combine(RepoPaths.Work, "evo-" + p.Name));
         return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));

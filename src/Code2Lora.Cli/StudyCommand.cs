@@ -45,6 +45,6 @@ internal static class StudyCommand
         if (string.IsNullOrWhiteSpace(names)) return ConditioningStudy.Default;
         return names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n =>
             ConditioningStudy.Default.FirstOrDefault(v => v.Name == n)
-            ?? throw new ArgumentException($"no conditioning variant '{n}' ({string.Join(", ", ConditioningStudy.Default.Select(v => v.Name))}).")).ToList();
+            ?? throw new ArgumentException($"--variants '{n}': no such variant; use {string.Join(", ", ConditioningStudy.Default.Select(v => v.Name))}.")).ToList();
     }
 }

@@ -35,8 +35,10 @@ internal static class TrainCommand
         var export = new Command("export", "Generate a repository's LoRA adapter with the trained Code2LoRA-Static head, in PEFT's file layout.") { preset, repo, output, baseModel };
         export.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
+            var outDir = OutputFolder.Check(r.GetValue(output)!);
+            AdapterExport.CheckRepository(r.GetValue(repo)!);             // bad input fails before the benchmark and model load
             var (experiment, _) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
-            var result = AdapterExport.Run(experiment, r.GetValue(repo)!, r.GetValue(output)!);
+            var result = AdapterExport.Run(experiment, r.GetValue(repo)!, outDir);
             AnsiConsole.MarkupLine($"[bold green]adapter[/] for {Markup.Escape(result.RepoPath)} ({result.Files} files read, {result.SkippedFiles} skipped): "
                                    + $"encoded in {result.EncodeMilliseconds:F0} ms, generated in {result.GenerateMilliseconds:F1} ms → {Markup.Escape(result.Directory)}");
             return 0;
@@ -169,6 +171,7 @@ internal static class TrainCommand
         var p = Presets.Get(presetName);
         var config = StaticExperimentConfig.Get(p.Name);
         if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
+        FrozenBase.Check(config.BaseModel);
         var benchDir = await BenchCommand.EnsureBuiltAsync(p);
         var experiment = await StaticExperiment.OpenAsync(config, benchDir, Path.Combine(RepoPaths.Work, "static-" + p.Name));
         return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));

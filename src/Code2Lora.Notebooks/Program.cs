@@ -2,6 +2,35 @@ using Code2Lora.Notebooks;
 using Code2Lora.Runtime;
 
 // c2l-notebook: runs Polyglot notebooks headless (CI, tests, users without VS Code).  Notebooks train models,
-// so the heap fix goes in before anything allocates (stack-notes §1d).
+// so the heap fix goes in before anything allocates (stack-notes §1d).  Every failure ends as one line
+// "error: <input>: <what is wrong>; <what to do>" and exit code 2, as in c2l; --verbose adds the stack trace.
 NativeHeap.UseTrimmedHeap();
-return await RunnerCommandLine.MainAsync(args, Console.Out, Console.Error);
+if (args.Any(a => a is "-h" or "--help"))
+{
+    Console.Out.WriteLine(RunnerCommandLine.Usage);
+    return 0;
+}
+var verbose = args.Contains("--verbose") || Environment.GetEnvironmentVariable("C2L_VERBOSE") is "1" or "true";
+args = args.Where(a => a != "--verbose").ToArray();
+try
+{
+    if (args.Length > 0)
+        foreach (var (input, _) in RunnerCommandLine.Parse(args).Jobs)   // usage errors and unreadable notebooks, before any cell runs
+            NotebookDocument.Load(input);
+    return await RunnerCommandLine.MainAsync(args, Console.Out, Console.Error);
+}
+catch (Exception e)
+{
+    var inner = FailureMessage.Unwrap(e);
+    var fix = inner switch
+    {
+        ArgumentException => "; see: c2l-notebook --help",
+        InvalidDataException => "; pass a Jupyter notebook (nbformat 4, as VS Code Polyglot Notebooks saves it)",
+        _ => "",
+    };
+    var message = FailureMessage.Describe(inner);
+    Console.Out.Flush();
+    Console.Error.WriteLine("error: " + (message.Contains("; ", StringComparison.Ordinal) ? message : message.TrimEnd('.') + fix));
+    if (verbose) Console.Error.WriteLine(inner);
+    return 2;
+}

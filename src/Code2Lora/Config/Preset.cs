@@ -55,5 +55,5 @@ public static class Presets
 
     /// <summary>Looks a preset up by name, with a message listing the known ones.</summary>
     public static Preset Get(string name) => All.TryGetValue(name, out var p) ? p
-        : throw new ArgumentException($"unknown preset '{name}'; known presets: {string.Join(", ", All.Keys)}");
+        : throw new ArgumentException($"preset '{name}': no such preset; use one of: {string.Join(", ", All.Keys)}.");
 }

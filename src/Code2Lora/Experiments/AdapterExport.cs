@@ -17,11 +17,21 @@ public sealed record AdapterExportResult(string Directory, string RepoPath, stri
 /// encode its current code, run the head once, write adapter_model.safetensors + adapter_config.json.</summary>
 public static class AdapterExport
 {
+    /// <summary>Fails, naming <paramref name="repoPath"/>, when it is no repository to adapt to: missing, unreadable, a git
+    /// repository without commits, or a folder without a single file.</summary>
+    public static void CheckRepository(string repoPath)
+    {
+        if (!Directory.Exists(repoPath)) throw new DirectoryNotFoundException($"{repoPath}: no such folder; pass a git work tree or a plain directory of code.");
+        using var source = RepoSource.Open(repoPath);
+        if (source.IsPlainDirectory && !Directory.EnumerateFiles(repoPath, "*", SearchOption.AllDirectories).Any())
+            throw new InvalidOperationException($"{repoPath}: the folder is empty; pass the folder that holds the repository's code.");
+    }
+
     /// <summary>Exports the adapter of the repository at <paramref name="repoPath"/> (HEAD, or the directory as it is) into <paramref name="outDir"/>.</summary>
     public static AdapterExportResult Run(StaticExperiment experiment, string repoPath, string outDir)
     {
         var c = experiment.Config;
-        if (!Directory.Exists(repoPath)) throw new DirectoryNotFoundException($"{repoPath} does not exist.");
+        CheckRepository(repoPath);
         var lm = experiment.LoadBase();
         var embedder = new ChunkEmbedder(lm.Model, lm.Tokenizer);
         var encoderId = EncoderId.Compute(embedder, c.Encoder);

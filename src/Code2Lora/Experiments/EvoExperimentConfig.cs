@@ -72,7 +72,7 @@ public sealed record EvoExperimentConfig
     {
         "tiny" => Tiny,
         "smoke" => Smoke,
-        _ => throw new ArgumentException($"no evo-experiment preset '{name}' (smoke, tiny)."),
+        _ => throw new ArgumentException($"preset '{name}': the evolution experiment has no settings for it; use --preset smoke or tiny."),
     };
 
     /// <summary>Decoding settings of the methods without context: prompts cut to <see cref="MaxTokens"/>.</summary>

@@ -119,7 +119,7 @@ public sealed record StaticExperimentConfig
     {
         "tiny" => Tiny,
         "smoke" => Smoke,
-        _ => throw new ArgumentException($"no static-experiment preset '{name}' (smoke, tiny)."),
+        _ => throw new ArgumentException($"preset '{name}': the static experiment has no settings for it; use --preset smoke or tiny."),
     };
 
     /// <summary>Decoding settings of the methods without context: prompts cut to <see cref="MaxTokens"/>.</summary>

@@ -18,21 +18,8 @@ public static class ModelDirectory
     /// <exception cref="CheckpointException">A file is missing or malformed, or the parts disagree; the message names the directory and the problem.</exception>
     public static LoadedModel Load(string dir, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        if (!System.IO.Directory.Exists(dir)) throw new CheckpointException(dir, "model directory not found.");
-        var configPath = Path.Combine(dir, ConfigFileName);
-        if (!File.Exists(configPath)) throw new CheckpointException(dir, $"{ConfigFileName} is missing.");
-        ModelConfig config;
-        try
-        {
-            config = ModelConfig.FromJson(configPath);
-        }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
-        {
-            throw new CheckpointException(configPath, $"config is not usable: {e.Message}", e);
-        }
-
+        var config = ReadConfig(dir);
         var tokenizerPath = Path.Combine(dir, TokenizerFileName);
-        if (!File.Exists(tokenizerPath)) throw new CheckpointException(dir, $"{TokenizerFileName} is missing.");
         ByteLevelBpeTokenizer tokenizer;
         try
         {
@@ -69,6 +56,34 @@ public static class ModelDirectory
         finally
         {
             foreach (var t in weights.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Checks a model directory without reading any weights: config.json is usable, tokenizer.json is there, and every
+    /// weights file's header is whole. Commands call it before long work that ends in <see cref="Load"/>.</summary>
+    /// <exception cref="CheckpointException">As <see cref="Load"/> would throw it for a missing or damaged part.</exception>
+    public static ModelConfig Check(string dir)
+    {
+        var config = ReadConfig(dir);
+        CheckpointFiles.CheckDirectory(dir);
+        return config;
+    }
+
+    /// <summary>config.json of <paramref name="dir"/>, after checking that the directory, its config and its tokenizer file exist.</summary>
+    private static ModelConfig ReadConfig(string dir)
+    {
+        if (!System.IO.Directory.Exists(dir)) throw new CheckpointException(dir, "model directory not found.");
+        var configPath = Path.Combine(dir, ConfigFileName);
+        if (!File.Exists(configPath)) throw new CheckpointException(dir, $"{ConfigFileName} is missing: not a model directory.");
+        if (!File.Exists(Path.Combine(dir, TokenizerFileName))) throw new CheckpointException(dir, $"{TokenizerFileName} is missing.");
+        try
+        {
+            return ModelConfig.FromJson(configPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException or FormatException or OverflowException
+                                      or System.Text.Json.JsonException)
+        {
+            throw new CheckpointException(configPath, $"config is not usable: {e.Message}", e);
         }
     }
 

@@ -129,6 +129,7 @@ public static class BenchReport
     public static async Task<IReadOnlyList<string>> WriteAsync(string benchDir, string outDir, string command, bool png = true)
     {
         var data = await BenchData.LoadAsync(benchDir);
+        OutputFolder.Check(outDir);
         var written = new List<string>();
         var md = new StringBuilder();
         md.AppendLine("# RepoPeftBench statistics").AppendLine();

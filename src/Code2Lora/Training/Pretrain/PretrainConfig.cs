@@ -84,6 +84,6 @@ public sealed record PretrainConfig
     {
         "tiny" => Tiny,
         "smoke" => Smoke,
-        _ => throw new ArgumentException($"no pretraining preset '{name}' (tiny, smoke); the paper's base model is downloaded, not pretrained."),
+        _ => throw new ArgumentException($"preset '{name}': pretraining has no settings for it (the paper's base model is downloaded, not pretrained); use --preset tiny or smoke."),
     };
 }

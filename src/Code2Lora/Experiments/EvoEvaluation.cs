@@ -66,6 +66,7 @@ public static class EvoEvaluation
         StaticExperiment? statics = null, IReadOnlyList<ICompletionMethod>? extraMethods = null,
         IProgress<(string Method, string Split, int Done, int Total)>? progress = null, IReadOnlyList<RepoInput>? repos = null)
     {
+        using var held = RunLock.Acquire(resultsDir, "evaluation");     // its prediction caches and tables are rewritten below
         var c = experiment.Config;
         var splits = ScoredTasks(experiment);
         var histories = experiment.Histories(store).ToDictionary(h => h.RepoId);

@@ -159,7 +159,7 @@ public sealed class LiveAdapter
         var stateDir = Path.GetFullPath(stateDirectory ?? DefaultStateDirectory(repo.Info.Path, Config.Name));
         var outDir = Path.GetFullPath(adapterDirectory ?? Path.Combine(stateDir, "adapter"));
         Directory.CreateDirectory(stateDir);
-        using var held = Lock(stateDir);
+        using var held = RunLock.Acquire(stateDir, "evo update");
 
         var (loaded, rebuild) = LoadState(stateDir);
         var pending = new List<Commit>();
@@ -347,12 +347,5 @@ public sealed class LiveAdapter
     }
 
     // One update per state folder at a time; the OS releases the lock when the process dies, so a killed update never blocks the next.
-    private static FileStream Lock(string stateDir)
-    {
-        var path = Path.Combine(stateDir, "update.lock");
-        try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-        catch (IOException e) { throw new IOException($"another update holds {path}; wait for it to finish ({e.Message})", e); }
-    }
-
     private static string Short(string sha) => sha[..Math.Min(12, sha.Length)];
 }

@@ -87,7 +87,7 @@ internal static class BenchCommand
     internal static async Task ReportAsync(string benchDir, string outDir, string command)
     {
         var files = await BenchReport.WriteAsync(benchDir, outDir, command);
-        AnsiConsole.MarkupLine($"[bold]report[/] {files.Count} files in {Markup.Escape(outDir)}");
+        AnsiConsole.MarkupLine($"[bold]report[/] {Counts.Of(files.Count, "file")} in {Markup.Escape(outDir)}");
     }
 
     private static Command Speed()
@@ -132,7 +132,7 @@ internal static class BenchCommand
                     .Where(f => FileRules.IsTestFile(f.Path, f.Text, p.Mining.TestRule))
                     .Select(f => Path.Combine(input.Path, f.Path)));
             }
-            AnsiConsole.MarkupLine($"comparing {files.Count} test files of {inputs.Count} repositories with CPython …");
+            AnsiConsole.MarkupLine($"comparing {Counts.Of(files.Count, "test file")} of {Counts.Of(inputs.Count, "repository")} with CPython …");
             var report = Python.PythonDifferential.Run(files, r.GetValue(python));
             var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: test files of `{p.StaticPackages}` ({inputs.Count} packages)\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
             Runtime.AtomicFile.WriteText(Path.Combine(outDir, "differential.md"), md);

@@ -36,8 +36,8 @@ internal static class EmbedCommand
                 AnsiConsole.MarkupLine($"[bold]embed[/] {Markup.Escape(benchDir)} with {Markup.Escape(loaded.Directory)} ({Markup.Escape(loaded.Config.Describe())}), recipe {r.GetValue(recipe)}");
                 var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, repos, loaded.Model, loaded.Tokenizer, config,
                     new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress(e.Phase, e.Done, e.Total, e.Current))), ct));
-                AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {summary.Wanted} vectors wanted, {summary.AlreadyStored} already stored, "
-                                       + $"{summary.StatesEmbedded} states + {summary.DiffsEmbedded} diffs embedded ({summary.EmptyStates} empty states), "
+                AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {Reporting.Counts.Of(summary.Wanted, "vector")} wanted, {summary.AlreadyStored} already stored, "
+                                       + $"{Reporting.Counts.Of(summary.StatesEmbedded, "state")} + {Reporting.Counts.Of(summary.DiffsEmbedded, "diff")} embedded ({summary.EmptyStates} empty), "
                                        + $"{summary.ForwardPasses} forward passes, {summary.Seconds:F1} s → {Markup.Escape(summary.StorePath)}");
                 return 0;
         }));

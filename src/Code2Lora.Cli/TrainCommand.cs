@@ -39,7 +39,7 @@ internal static class TrainCommand
             AdapterExport.CheckRepository(r.GetValue(repo)!);             // bad input fails before the benchmark and model load
             var (experiment, _) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
             var result = AdapterExport.Run(experiment, r.GetValue(repo)!, outDir);
-            AnsiConsole.MarkupLine($"[bold green]adapter[/] for {Markup.Escape(result.RepoPath)} ({result.Files} files read, {result.SkippedFiles} skipped): "
+            AnsiConsole.MarkupLine($"[bold green]adapter[/] for {Markup.Escape(result.RepoPath)} ({Reporting.Counts.Of(result.Files, "file")} read, {result.SkippedFiles} skipped): "
                                    + $"encoded in {result.EncodeMilliseconds:F0} ms, generated in {result.GenerateMilliseconds:F1} ms → {Markup.Escape(result.Directory)}");
             return 0;
         }));
@@ -123,9 +123,9 @@ internal static class TrainCommand
             var result = await TrainPerRepoAsync(experiment, ct);
             var seconds = result.Timings.Values.Select(t => t.Seconds).ToList();
             AnsiConsole.MarkupLine(result.Completed
-                ? $"[bold green]plora[/] {result.Repos} repositories: {result.Trained} trained now, {result.Skipped} already done; "
+                ? $"[bold green]plora[/] {Reporting.Counts.Of(result.Repos, "repository")}: {result.Trained} trained now, {result.Skipped} already done; "
                   + $"training time median {(seconds.Count == 0 ? 0 : seconds.Order().ElementAt(seconds.Count / 2)):F1} s per repository → {Markup.Escape(experiment.PerRepoLoraTimingsFile)}"
-                : $"[yellow]stopped[/] after {result.Trained + result.Skipped} of {result.Repos} repositories; run the same command to resume.");
+                : $"[yellow]stopped[/] after {result.Trained + result.Skipped} of {Reporting.Counts.Of(result.Repos, "repository")}; run the same command to resume.");
             return 0;
         }));
         return cmd;

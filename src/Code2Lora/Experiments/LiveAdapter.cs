@@ -247,19 +247,19 @@ public sealed class LiveAdapter
         double headMs = 0;
         var exported = false;
         string message;
-        var news = $"{pending.Count} new commit{(pending.Count == 1 ? "" : "s")}, {steps} kept";
+        var news = $"{Reporting.Counts.Of(pending.Count, "new commit")}, {steps} kept";
         if (h is null)
         {
             RemoveExport(outDir);
             message = $"{news}: no kept commit yet (none adds or changes an assertion in a test file), so there is no adapter to export.";
         }
         else if (IsExported(outDir, state))
-            message = $"{news}: the adapter in {outDir} is up to date ({state.KeptCommits} kept commits).";
+            message = $"{news}: the adapter in {outDir} is up to date ({Reporting.Counts.Of(state.KeptCommits, "kept commit")}).";
         else
         {
             headMs = Export(outDir, full, state, h);
             exported = true;
-            message = $"{news}: adapter after {state.KeptCommits} kept commits → {outDir}";
+            message = $"{news}: adapter after {Reporting.Counts.Of(state.KeptCommits, "kept commit")} → {outDir}";
         }
         if (rebuild is not null) message = rebuild + ". " + message;
         return new LiveUpdateResult(full, stateDir, outDir, tip.Sha, rebuild, pending.Count, steps, diffEncodings, stateEncodings, steps,
@@ -311,7 +311,7 @@ public sealed class LiveAdapter
         using (torch.NewDisposeScope())
             foreach (var a in adapter.A.Values) a.sum().item<float>();     // wait for asynchronous devices before reading the clock
         var headMs = clock.Elapsed.TotalMilliseconds;
-        PeftAdapterFiles.Save(outDir, adapter, _head.Config.Lora, _base.Config, Config.BaseModel);
+        PeftAdapterFiles.Save(outDir, adapter, _head.Config.Lora, _base.Config, _base.NameOrPath);
         var provenance = new
         {
             repo = repoPath, head_sha = state.LastSeenSha, commits_walked = state.CommitsWalked, kept_commits = state.KeptCommits,

@@ -69,6 +69,26 @@ public static class ModelDirectory
         return config;
     }
 
+    /// <summary>How adapters trained on the model in <paramref name="dir"/> name it: the Hugging Face Hub id that config.json records
+    /// as "_name_or_path" (as transformers writes it for a downloaded model) when it is one, else the directory's full path, so
+    /// PEFT and vLLM can find the base either way.</summary>
+    public static string NameOrPath(string dir)
+    {
+        var full = Path.GetFullPath(dir);
+        try
+        {
+            var recorded = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(full, ConfigFileName)))?["_name_or_path"];
+            if (recorded is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var id) && IsHubId(id)) return id;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException) { }
+        return full;
+    }
+
+    /// <summary>"owner/name" of the Hub (letters, digits, '-', '_', '.'), not a relative path such as "models/tiny-python-lm" that exists here.</summary>
+    private static bool IsHubId(string id) =>
+        System.Text.RegularExpressions.Regex.IsMatch(id, @"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$") && !id.Contains("..", StringComparison.Ordinal)
+        && !System.IO.Directory.Exists(id);
+
     /// <summary>config.json of <paramref name="dir"/>, after checking that the directory, its config and its tokenizer file exist.</summary>
     private static ModelConfig ReadConfig(string dir)
     {

@@ -18,6 +18,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Speed());
         bench.Subcommands.Add(CheckPython());
         bench.Subcommands.Add(TrainSpeed());
+        bench.Subcommands.Add(BenchContentionCommand.Create());
         return bench;
     }
 

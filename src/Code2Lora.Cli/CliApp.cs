@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Code2Lora.Cli;
 
-/// <summary>Runs the verb tree: options every verb shares (--verbose), the console set up for a terminal or a log,
+/// <summary>Runs the verb tree: options every verb shares (--verbose, --threads), LibTorch's threads set to sleep rather than spin while they wait, the console set up for a terminal or a log,
 /// and every failure — a parse error, an exception of any verb — through <see cref="CliErrors"/>.</summary>
 internal static class CliApp
 {
@@ -14,8 +14,16 @@ internal static class CliApp
     /// <summary>Parses <paramref name="args"/> against <paramref name="root"/> and invokes the chosen verb; returns the exit code.</summary>
     public static async Task<int> InvokeAsync(RootCommand root, string[] args)
     {
+        TorchRuntime.UsePassiveThreadWait();           // before anything loads LibTorch
         var verbose = new Option<bool>("--verbose") { Description = "Print the stack trace of an error.", Recursive = true };
+        var threads = new Option<int?>("--threads")
+        {
+            Description = $"LibTorch threads (default: one per core, as the committed results were made; also {TorchRuntime.ThreadsVariable}). "
+                          + "Fewer threads share a busy machine better; results may differ in the last bits.",
+            Recursive = true,
+        };
         root.Options.Add(verbose);
+        root.Options.Add(threads);
         UseConsole();
         var parse = root.Parse(args);
         CliErrors.Verbose = parse.GetValue(verbose) || Environment.GetEnvironmentVariable("C2L_VERBOSE") is "1" or "true";
@@ -30,6 +38,8 @@ internal static class CliApp
         }
         try
         {
+            if (TorchRuntime.RequestedThreads(parse.GetValue(threads)) is { } n) TorchRuntime.SetThreads(n);
+            if (TorchVerbs.Contains(VerbPath(parse.CommandResult).FirstOrDefault() ?? "") && MachineLoad.BusyNote() is { } note) Console.Error.WriteLine(note);
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e)
@@ -37,6 +47,9 @@ internal static class CliApp
             return CliErrors.Report(e);
         }
     }
+
+    /// <summary>Verbs whose time depends on free cores (the busy-machine note is printed for them).</summary>
+    private static readonly HashSet<string> TorchVerbs = ["train", "eval", "pretrain", "reproduce", "study", "embed", "adapter", "evo"];
 
     private static IEnumerable<string> VerbPath(System.CommandLine.Parsing.CommandResult result)
     {

@@ -148,8 +148,8 @@ public static class EvoEvaluation
 
         var summary = Summarise(experiment, splits, histories, scored, walked, conditioning, notes, command);
         FigureExport.Save(EvoFigures.Drift(summary), resultsDir, "drift");
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
+        ResultFile.WriteJson(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json), summary.Provenance);
+        ResultFile.WriteMarkdown(Path.Combine(resultsDir, "summary.md"), Markdown(summary), summary.Provenance);
         return summary;
     }
 

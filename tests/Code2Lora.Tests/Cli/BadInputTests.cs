@@ -3,7 +3,7 @@ namespace Code2Lora.Tests.Cli;
 /// <summary>Every verb of c2l and c2l-notebook, handed bad input, ends with one line "error: &lt;file or input&gt;: &lt;what is
 /// wrong&gt;; &lt;what to do&gt;", exit code 2 and no stack trace. The verbs run in this process; each fails before any long work
 /// (a benchmark build, a model load, a training), which is part of what is tested.</summary>
-[Collection(CliCollection.Name)]
+[Collection("Torch")]   // in-process runs swap the console and load models: never alongside the other torch and notebook tests
 public sealed class BadInputTests(BadInputs inputs) : IClassFixture<BadInputs>
 {
     private static readonly string[] ModelCases = ["{trunc-model}", "{random-model}", "{nongit}", "{missing}"];

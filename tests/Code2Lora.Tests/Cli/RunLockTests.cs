@@ -6,7 +6,7 @@ using LibGit2Sharp;
 namespace Code2Lora.Tests.Cli;
 
 /// <summary>One run folder, one process: a second process gets an error naming the holder; a dead holder's record is taken over.</summary>
-[Collection(CliCollection.Name)]
+[Collection("Torch")]   // in-process runs swap the console and load models: never alongside the other torch and notebook tests
 public sealed class RunLockTests(BadInputs inputs) : IClassFixture<BadInputs>
 {
     private string Folder() => inputs.Scratch("lock-" + Guid.NewGuid().ToString("N")[..8]);

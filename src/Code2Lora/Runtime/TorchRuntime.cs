@@ -13,6 +13,9 @@ public static class TorchRuntime
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int SetEnv(string name, string value, int overwrite);
 
+    [DllImport("libc", EntryPoint = "unsetenv")]
+    private static extern int UnsetEnv(string name);
+
     /// <summary>Lets LibTorch's OpenMP threads sleep while they wait at a barrier instead of spinning (OMP_WAIT_POLICY=PASSIVE), unless
     /// the environment already sets a policy; an empty OMP_WAIT_POLICY keeps libgomp's own default. Call before the first torch call:
     /// libgomp reads its environment once, when LibTorch loads it. Returns whether the policy was set here.</summary>
@@ -22,7 +25,16 @@ public static class TorchRuntime
     /// measures solo and concurrent trainings). The setting changes when threads wait, not what they compute.</remarks>
     public static bool UsePassiveThreadWait()
     {
-        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return false;
+        switch (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"))
+        {
+            case "":
+                // Empty asks for libgomp's default, which an empty value would not give (libgomp rejects it with a warning).
+                Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", null);
+                try { if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS()) UnsetEnv("OMP_WAIT_POLICY"); }
+                catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+                return false;
+            case not null: return false;
+        }
         Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE");      // child processes (the benchmark's, CPython's)
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return true;
         // .NET keeps its own copy of the environment; native libraries read the C one.

@@ -30,7 +30,7 @@ internal sealed class GitBackend : IRepoBackend
         {
             var head = repo.Head?.CanonicalName ?? "HEAD";
             repo.Dispose();
-            throw new MiningException($"{root}: git repository without commits ({head} is unborn), nothing to mine; commit something first or pass another folder.");
+            throw new MiningException($"{root}: git repository with no commits ({head} is unborn), nothing to mine; commit something first or pass another folder.");
         }
         return new GitBackend(repo, root, rules);
     }

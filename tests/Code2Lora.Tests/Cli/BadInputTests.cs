@@ -18,7 +18,10 @@ public sealed class BadInputTests(BadInputs inputs) : IClassFixture<BadInputs>
         var cases = new TheoryData<string[], string>
         {
             { ["bench", "build", "--preset", "huge"], "huge" },
-            { ["bench", "build", "--preset", ""], "preset ''" },
+            { ["bench", "build", "--preset", ""], "--config" },
+            { ["bench", "build", "--config", "{missing}/bench.json"], "{missing}/bench.json" },
+            { ["train", "static", "--config", "{random-config}"], "{random-config}" },
+            { ["train", "static", "--preset", "smoke", "--set", "no_such_key=1"], "no_such_key" },
             { ["bench", "build", "--preset", "smoke", "--repo", "{missing}"], "{missing}" },
             { ["bench", "build", "--preset", "smoke", "--out", "{unwritable}"], "{unwritable}" },
             { ["bench", "report", "--bench", "{missing}"], "{missing}" },
@@ -34,7 +37,7 @@ public sealed class BadInputTests(BadInputs inputs) : IClassFixture<BadInputs>
             { ["embed", "--preset", "smoke", "--bench", "{manifest-bench}", "--recipe", "nosuch"], "nosuch" },
             { ["train", "static", "--preset", "huge"], "huge" },
             { ["train", "static", "--preset", "smoke", "--no-such-option"], "--no-such-option" },
-            { ["eval", "--preset", "paper"], "paper" },
+            { ["eval", "--config", "{missing}/static.json"], "{missing}/static.json" },
             { ["pretrain", "--preset", "huge"], "huge" },
             { ["pretrain", "--preset", "smoke", "--out", "{unwritable}"], "{unwritable}" },
             { ["adapter", "export", "--preset", "smoke", "--repo", "{missing}", "--out", "{scratch}"], "{missing}" },

@@ -6,7 +6,7 @@ namespace Code2Lora.Runtime;
 /// <see cref="StepFraction"/> of its total (at most one per <see cref="MinimumGap"/>) or <see cref="Interval"/> has passed since its last line (so a stalled phase still shows
 /// it is alive), each with the rate and the time left at that rate, and a last line when the phase is done.</summary>
 /// <remarks>Lines look like <c>12:04:31 train static: 120/387 (31 %) · 2.1/s · ETA 2m07s · loss 3.210</c>. A timer checks every
-/// second for phases that have gone quiet; <see cref="Report"/> and <see cref="Tick"/> take the time as an argument for tests.</remarks>
+/// second for phases that have gone quiet; <see cref="Report(string, int, int, string, DateTime)"/> and <see cref="Tick"/> take the time as an argument for tests.</remarks>
 public sealed class ProgressLog : IDisposable
 {
     private sealed class Phase

@@ -116,7 +116,7 @@ public sealed class RunLock : IDisposable
         return new RunLock(full, stream, me, previous);
     }
 
-    /// <summary>The recorded holder of <paramref name="folder"/>'s lock, or null when there is none or it cannot be read.</summary>
+    /// <summary>The recorded holder of a folder's lock (given the folder or its holder file), or null when there is none or it cannot be read.</summary>
     public static RunLockHolder? ReadHolder(string folderOrHolderFile)
     {
         var path = Directory.Exists(folderOrHolderFile) ? Path.Combine(folderOrHolderFile, HolderFileName) : folderOrHolderFile;

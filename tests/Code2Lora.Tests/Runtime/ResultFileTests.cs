@@ -50,45 +50,45 @@ public sealed class ResultFileTests : IDisposable
     }
 
     [Fact]
-    public void PredictionsDecodedAgainToTheSameRowsKeepTheCommittedFingerprint()
+    public async Task PredictionsDecodedAgainToTheSameRowsKeepTheCommittedFingerprint()
     {
         var cache = new PredictionCache(_dir);
         var rows = new Dictionary<string, IReadOnlyList<PredictionRow>>
         {
             ["cr_test"] = [new PredictionRow { Method = "fft", Split = "cr_test", RepoId = "r", TaskIndex = 0, Target = " 1", Prediction = " 1", ExactMatch = true }],
         };
-        cache.SaveAsync("fft", "committed-weights", rows).GetAwaiter().GetResult();
+        await cache.SaveAsync("fft", "committed-weights", rows);
         var committed = Path.Combine(_dir, "fft", "fingerprint.txt");
         var parquet = File.ReadAllBytes(Path.Combine(_dir, "fft", "cr_test.parquet"));
 
         // Weights from another CPU (another fingerprint), same predictions: nothing committed changes; both fingerprints now hit.
-        cache.SaveAsync("fft", "this-machines-weights", rows).GetAwaiter().GetResult();
+        await cache.SaveAsync("fft", "this-machines-weights", rows);
         Assert.Equal("committed-weights", File.ReadAllText(committed).Trim());
         Assert.Equal(parquet, File.ReadAllBytes(Path.Combine(_dir, "fft", "cr_test.parquet")));
-        Assert.NotNull(cache.TryLoadAsync("fft", "this-machines-weights", ["cr_test"]).GetAwaiter().GetResult());
-        Assert.NotNull(cache.TryLoadAsync("fft", "committed-weights", ["cr_test"]).GetAwaiter().GetResult());
-        Assert.Null(cache.TryLoadAsync("fft", "other-weights", ["cr_test"]).GetAwaiter().GetResult());
+        Assert.NotNull(await cache.TryLoadAsync("fft", "this-machines-weights", ["cr_test"]));
+        Assert.NotNull(await cache.TryLoadAsync("fft", "committed-weights", ["cr_test"]));
+        Assert.Null(await cache.TryLoadAsync("fft", "other-weights", ["cr_test"]));
 
         // Different predictions replace the files and the committed fingerprint, and drop the local one.
         rows["cr_test"][0].Prediction = " 2";
-        cache.SaveAsync("fft", "changed-weights", rows).GetAwaiter().GetResult();
+        await cache.SaveAsync("fft", "changed-weights", rows);
         Assert.Equal("changed-weights", File.ReadAllText(committed).Trim());
         Assert.False(File.Exists(Path.Combine(_dir, "fft", "fingerprint.run.txt")));
     }
 
     [Fact]
-    public void ReproduceTimingsGoToTheSidecarUnlessRecorded()
+    public async Task ReproduceTimingsGoToTheSidecarUnlessRecorded()
     {
         var path = Path.Combine(_dir, "timings.json");
         var run = new StageTimings(path, "c2l reproduce --preset tiny");
-        run.TimeAsync("stage", () => Task.CompletedTask).GetAwaiter().GetResult();
+        await run.TimeAsync("stage", () => Task.CompletedTask);
         Assert.False(File.Exists(path));
         var written = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "timings.run.json")))!;
         Assert.Equal("stage", written["stages"]![0]!["stage"]!.GetValue<string>());
         Assert.NotNull(written["provenance"]!["machine"]);
 
         var recorded = new StageTimings(path, "c2l reproduce --preset tiny --record-timings", record: true);
-        recorded.TimeAsync("stage", () => Task.CompletedTask).GetAwaiter().GetResult();
+        await recorded.TimeAsync("stage", () => Task.CompletedTask);
         Assert.True(File.Exists(path));
     }
 }

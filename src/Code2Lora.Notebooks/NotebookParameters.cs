@@ -34,14 +34,16 @@ public static class NotebookParameters
             ? list.OfType<string>().ToList()
             : [];
 
-    /// <summary>Inserts the override cell after the parameters cell; throws <see cref="ArgumentException"/> for unknown names.</summary>
-    public static void Inject(InteractiveDocument notebook, IReadOnlyDictionary<string, string> values)
+    /// <summary>Inserts the override cell after the parameters cell; throws <see cref="ArgumentException"/> for names the
+    /// parameters cell does not declare.  A notebook without a parameters cell runs unchanged (as papermill does, so one
+    /// command line can run a folder of notebooks); the returned note says so.</summary>
+    public static string? Inject(InteractiveDocument notebook, IReadOnlyDictionary<string, string> values)
     {
-        if (values.Count == 0) return;
+        if (values.Count == 0) return null;
         var cells = notebook.Elements;
         int at = cells.ToList().FindIndex(c => !CellKernel.IsMarkdown(c) && Tags(c).Contains(ParametersTag));
         if (at < 0)
-            throw new ArgumentException($"parameters {string.Join(", ", values.Keys)} were given but the notebook has no cell tagged \"{ParametersTag}\".");
+            return $"no cell is tagged \"{ParametersTag}\", so {string.Join(", ", values.Keys)} {(values.Count == 1 ? "was" : "were")} not injected";
         var declared = Declarations(cells[at].Contents);
         var unknown = values.Keys.Where(k => !declared.ContainsKey(k)).ToList();
         if (unknown.Count > 0)
@@ -51,6 +53,7 @@ public static class NotebookParameters
         var source = "// Parameters injected by c2l-notebook\n" +
                      string.Join("\n", values.Select(kv => $"{kv.Key} = {Literal(kv.Value, declared[kv.Key])};"));
         cells.Insert(at + 1, InjectedCell(source));
+        return null;
     }
 
     /// <summary>Top-level variables of a parameters cell and their declared type (for <c>var</c>, the type of the literal).</summary>

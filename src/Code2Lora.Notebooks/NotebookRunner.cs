@@ -29,7 +29,7 @@ public sealed class NotebookRunner
         {
             notebook = NotebookFile.Read(options.InputPath);
             NotebookParameters.RemoveInjected(notebook);
-            NotebookParameters.Inject(notebook, options.Parameters);
+            if (NotebookParameters.Inject(notebook, options.Parameters) is { } note) options.Progress?.WriteLine($"  note: {note}");
             NotebookFile.EnsureCellIds(notebook);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)

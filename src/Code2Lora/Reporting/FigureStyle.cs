@@ -39,20 +39,26 @@ public static class FigureStyle
             ["layout"] = new JsonObject
             {
                 ["font"] = new JsonObject { ["family"] = FontFamily, ["size"] = FontSize, ["color"] = "#222222" },
-                ["title"] = new JsonObject { ["x"] = 0.0, ["xref"] = "paper", ["font"] = new JsonObject { ["size"] = FontSize + 3 } },
+                ["title"] = new JsonObject { ["x"] = 0.0, ["xref"] = "paper", ["y"] = 0.97, ["yanchor"] = "top", ["font"] = new JsonObject { ["size"] = FontSize + 3 } },
                 ["colorway"] = new JsonArray(Palette.Select(c => (JsonNode?)c).ToArray()),
                 ["colorscale"] = new JsonObject { ["sequential"] = ContinuousScale, ["diverging"] = "RdBu" },
                 ["paper_bgcolor"] = "#FFFFFF",
                 ["plot_bgcolor"] = "#FFFFFF",
                 ["xaxis"] = Axis(),
                 ["yaxis"] = Axis(),
-                ["legend"] = new JsonObject { ["bgcolor"] = "rgba(255,255,255,0.8)", ["borderwidth"] = 0 },
-                ["margin"] = new JsonObject { ["l"] = 70, ["r"] = 30, ["t"] = 60, ["b"] = 60 },
+                // A horizontal legend above the plot keeps the full width for the data (long method names would take a third of it).
+                ["legend"] = new JsonObject { ["orientation"] = "h", ["x"] = 0.0, ["xanchor"] = "left", ["y"] = 1.0, ["yanchor"] = "bottom", ["bgcolor"] = "rgba(255,255,255,0)" },
+                ["margin"] = new JsonObject { ["l"] = 70, ["r"] = 30, ["t"] = 100, ["b"] = 60 },
                 ["hoverlabel"] = new JsonObject { ["font"] = new JsonObject { ["family"] = FontFamily } },
             },
             ["data"] = new JsonObject
             {
-                ["bar"] = new JsonArray(new JsonObject { ["error_y"] = new JsonObject { ["color"] = "#222222", ["thickness"] = 1.5, ["width"] = 4 } }),
+                ["bar"] = new JsonArray(new JsonObject
+                {
+                    ["error_y"] = new JsonObject { ["color"] = "#222222", ["thickness"] = 1.5, ["width"] = 4 },
+                    ["textfont"] = new JsonObject { ["size"] = FontSize - 1 },
+                    ["constraintext"] = "none",
+                }),
                 ["heatmap"] = new JsonArray(new JsonObject { ["colorscale"] = ContinuousScale }),
             },
         };

@@ -16,7 +16,7 @@ public static class Tables
         sb.Append("| ").Append(string.Join(" | ", cols.Select(c => Escape(c.Name)))).AppendLine(" |");
         sb.Append('|').Append(string.Join("|", cols.Select(c => IsNumeric(c) ? "---:" : "---"))).AppendLine("|");
         for (long r = 0; r < Math.Min(df.Rows.Count, maxRows); r++)
-            sb.Append("| ").Append(string.Join(" | ", cols.Select(c => Escape(Format(c[r], digits))))).AppendLine(" |");
+            sb.Append("| ").Append(string.Join(" | ", cols.Select(c => Escape(Format(c[r], "F" + digits))))).AppendLine(" |");
         if (df.Rows.Count > maxRows) sb.AppendLine($"\n({df.Rows.Count - maxRows} more rows)");
         return sb.ToString();
     }
@@ -34,7 +34,7 @@ public static class Tables
         {
             sb.Append("<tr>");
             foreach (var c in cols)
-                sb.Append(IsNumeric(c) ? "<td style=\"text-align:right\">" : "<td>").Append(WebUtility.HtmlEncode(Significant(c[r], digits))).Append("</td>");
+                sb.Append(IsNumeric(c) ? "<td style=\"text-align:right\">" : "<td>").Append(WebUtility.HtmlEncode(Format(c[r], "G" + digits))).Append("</td>");
             sb.Append("</tr>");
         }
         sb.Append("</tbody></table>");
@@ -42,22 +42,14 @@ public static class Tables
         return sb.ToString();
     }
 
-    private static string Significant(object? v, int digits) => v switch
-    {
-        null => "",
-        double d => d.ToString("G" + digits, CultureInfo.InvariantCulture),
-        float f => f.ToString("G" + digits, CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => v.ToString() ?? "",
-    };
-
     private static bool IsNumeric(DataFrameColumn c) => c.DataType != typeof(string) && c.DataType != typeof(bool) && c.DataType != typeof(DateTime);
 
-    private static string Format(object? v, int digits) => v switch
+    // Numbers invariantly; floating point with the given .NET format ("F3": fixed decimals, "G6": significant digits).
+    private static string Format(object? v, string floatFormat) => v switch
     {
         null => "",
-        double d => d.ToString("F" + digits, CultureInfo.InvariantCulture),
-        float f => f.ToString("F" + digits, CultureInfo.InvariantCulture),
+        double d => d.ToString(floatFormat, CultureInfo.InvariantCulture),
+        float f => f.ToString(floatFormat, CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => v.ToString() ?? "",
     };

@@ -38,6 +38,8 @@ public sealed class NotebookRunner
             return new NotebookRunResult { InputPath = options.InputPath, Failure = e.Message, Elapsed = clock.Elapsed };
         }
 
+        // Paths are resolved before the working directory moves to the notebook's folder.
+        var output = Path.GetFullPath(options.OutputPath);
         await OneAtATime.WaitAsync(cancellationToken);
         var previousDirectory = Environment.CurrentDirectory;
         try
@@ -45,8 +47,7 @@ public sealed class NotebookRunner
             Environment.CurrentDirectory = Path.GetDirectoryName(Path.GetFullPath(options.InputPath))!;
             using var kernel = NotebookKernel.Create();
             var cells = await RunCellsAsync(kernel, notebook, options, cancellationToken);
-            Environment.CurrentDirectory = previousDirectory;
-            NotebookFile.Write(notebook, options.OutputPath);
+            NotebookFile.Write(notebook, output);
             return new NotebookRunResult { InputPath = options.InputPath, OutputPath = options.OutputPath, Cells = cells, Elapsed = clock.Elapsed };
         }
         finally

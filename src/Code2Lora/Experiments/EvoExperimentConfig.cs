@@ -1,6 +1,7 @@
 using Code2Lora.Evaluation;
 using Code2Lora.Evaluation.Context;
 using Code2Lora.Adapters;
+using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
 using Code2Lora.Training;
@@ -14,8 +15,14 @@ public sealed record EvoExperimentConfig
 {
     /// <summary>Preset name (smoke, tiny); also names the run and results folders.</summary>
     public required string Name { get; init; }
+    /// <summary>The benchmark world: a bench preset name (configs/bench/) or a bench config file.</summary>
+    public string Bench { get; init; } = "tiny";
+    /// <summary>The static experiment whose Code2LoRA-Static head and single LoRA give the table's static rows (a preset name or file).</summary>
+    public string Static { get; init; } = "tiny";
     /// <summary>Base model directory, relative to data/ (the frozen LM, also the encoder of states and diffs).</summary>
     public string BaseModel { get; init; } = "models/tiny-python-lm";
+    /// <summary>The encoder's model directory or Hub id (null: the base model encodes; the paper uses Qwen/Qwen3-Embedding-0.6B).</summary>
+    public string? EncoderModel { get; init; }
     /// <summary>The static experiment's encoder, with a state at every kept commit (the Static rows read the commit's own state);
     /// the encoder id is the static one, so both experiments share one store.</summary>
     public EncoderConfig Encoder { get; init; } = StaticExperimentConfig.Tiny.Encoder with { StateAtEveryCommit = true };
@@ -54,26 +61,17 @@ public sealed record EvoExperimentConfig
     /// <summary>Seed of initialisation, walk order and samples.</summary>
     public int Seed { get; init; } = 3407;
 
-    /// <summary>The embedded default on 2 CPU cores.</summary>
-    public static EvoExperimentConfig Tiny { get; } = new() { Name = "tiny" };
+    /// <summary>The embedded default on 2 CPU cores (configs/evo/tiny.json).</summary>
+    public static EvoExperimentConfig Tiny => Get("tiny");
 
-    /// <summary>Seconds-long run for tests and CI.</summary>
-    public static EvoExperimentConfig Smoke { get; } = new()
-    {
-        Name = "smoke", Encoder = StaticExperimentConfig.Smoke.Encoder with { StateAtEveryCommit = true }, Lora = StaticExperimentConfig.Smoke.Lora,
-        HeadHidden = 32, GruHidden = 32, MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, EvalBatchSize = 4, ValidationExamples = 8, EvalTasksPerSplit = 24,
-        Walk = new EvoWalkSettings { MaxTasksPerUpdate = 4 },
-        Training = Tiny.Training with { CheckpointEvery = 4, EvalEvery = 4 },
-        Rag = StaticExperimentConfig.Smoke.Rag, ContextPromptTokens = StaticExperimentConfig.Smoke.ContextPromptTokens,
-    };
+    /// <summary>Seconds-long run for tests and CI (configs/evo/smoke.json).</summary>
+    public static EvoExperimentConfig Smoke => Get("smoke");
 
-    /// <summary>Presets by name.</summary>
-    public static EvoExperimentConfig Get(string name) => name.ToLowerInvariant() switch
-    {
-        "tiny" => Tiny,
-        "smoke" => Smoke,
-        _ => throw new ArgumentException($"no evo-experiment preset '{name}' (smoke, tiny)."),
-    };
+    /// <summary>The paper's Table 3 settings (configs/evo/paper.json).</summary>
+    public static EvoExperimentConfig Paper => Get("paper");
+
+    /// <summary>A shipped preset by name (configs/evo/&lt;name&gt;.json).</summary>
+    public static EvoExperimentConfig Get(string name) => ConfigFiles.Preset<EvoExperimentConfig>("evo", name);
 
     /// <summary>Decoding settings of the methods without context: prompts cut to <see cref="MaxTokens"/>.</summary>
     public CompletionSettings Decoding => new() { MaxInputTokens = MaxTokens, MaxNewTokens = MaxNewTokens, BatchSize = EvalBatchSize };

@@ -1,4 +1,5 @@
 using Code2Lora.Adapters;
+using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Evaluation;
 using Code2Lora.Evaluation.Context;
@@ -13,8 +14,13 @@ public sealed record StaticExperimentConfig
 {
     /// <summary>Preset name (smoke, tiny); also names the run and results folders.</summary>
     public required string Name { get; init; }
+    /// <summary>The benchmark world the experiment runs on: a bench preset name (configs/bench/) or a bench config file.</summary>
+    public string Bench { get; init; } = "tiny";
     /// <summary>Base model directory, relative to data/ (the frozen LM, also the repository encoder here).</summary>
     public string BaseModel { get; init; } = "models/tiny-python-lm";
+    /// <summary>The repository encoder's model directory or Hub id (null: the base model encodes, as in the tiny world; the paper
+    /// uses Qwen/Qwen3-Embedding-0.6B).</summary>
+    public string? EncoderModel { get; init; }
     /// <summary>How repository states and diffs become vectors (the tiny recipe: (b) and (c) with 256-token windows, tests excluded).</summary>
     public EncoderConfig Encoder { get; init; } = EncoderConfig.Tiny with
     {
@@ -97,30 +103,17 @@ public sealed record StaticExperimentConfig
     /// <summary>Seed of initialisation, data order and samples.</summary>
     public int Seed { get; init; } = 3407;
 
-    /// <summary>The embedded default on 2 CPU cores.</summary>
-    public static StaticExperimentConfig Tiny { get; } = new() { Name = "tiny" };
+    /// <summary>The embedded default on 2 CPU cores (configs/static/tiny.json).</summary>
+    public static StaticExperimentConfig Tiny => Get("tiny");
 
-    /// <summary>Seconds-long run for tests and CI notebooks.</summary>
-    public static StaticExperimentConfig Smoke { get; } = new()
-    {
-        Name = "smoke", MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, EvalBatchSize = 4, MaxTrainExamples = 32, ValidationExamples = 8, EvalTasksPerSplit = 12,
-        HeadHidden = 32, Lora = new LoraConfig { Rank = 2, Alpha = 4 },
-        StaticTraining = Tiny.StaticTraining with { CheckpointEvery = 4, EvalEvery = 4 },
-        SingleLoraTraining = Tiny.SingleLoraTraining with { CheckpointEvery = 4, EvalEvery = 4 },
-        PerRepoMaxExamples = 16, PerRepoLoraTraining = Tiny.PerRepoLoraTraining with { CheckpointEvery = 4 },
-        FftTraining = Tiny.FftTraining with { CheckpointEvery = 4, EvalEvery = 4 },
-        Text2LoraHead = new Text2LoraHeadConfig { TaskDim = 16, LayerEmbeddingDim = 8, HeadInputDim = 32 },
-        Text2LoraTraining = Tiny.Text2LoraTraining with { CheckpointEvery = 4, EvalEvery = 4 },
-        Rag = Tiny.Rag with { ChunkTokens = 48, Overlap = 8, MaxChunksPerRepo = 40 }, Drc = new DrcConfig { MaxTokens = 96 }, ContextPromptTokens = 192,
-    };
+    /// <summary>Seconds-long run for tests and CI notebooks (configs/static/smoke.json).</summary>
+    public static StaticExperimentConfig Smoke => Get("smoke");
 
-    /// <summary>Presets by name.</summary>
-    public static StaticExperimentConfig Get(string name) => name.ToLowerInvariant() switch
-    {
-        "tiny" => Tiny,
-        "smoke" => Smoke,
-        _ => throw new ArgumentException($"no static-experiment preset '{name}' (smoke, tiny)."),
-    };
+    /// <summary>The paper's Table 2 settings (configs/static/paper.json).</summary>
+    public static StaticExperimentConfig Paper => Get("paper");
+
+    /// <summary>A shipped preset by name (configs/static/&lt;name&gt;.json).</summary>
+    public static StaticExperimentConfig Get(string name) => ConfigFiles.Preset<StaticExperimentConfig>("static", name);
 
     /// <summary>Decoding settings of the methods without context: prompts cut to <see cref="MaxTokens"/>.</summary>
     public CompletionSettings Decoding => new() { MaxInputTokens = MaxTokens, MaxNewTokens = MaxNewTokens, BatchSize = EvalBatchSize };

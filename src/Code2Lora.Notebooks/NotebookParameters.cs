@@ -95,6 +95,7 @@ public static class NotebookParameters
     // Strings are quoted and escaped; numbers and bools stay raw, with the suffix a float/decimal variable needs.
     private static string Literal(string value, string type)
     {
+        if (value == "null" && (type.EndsWith('?') || type.StartsWith("Nullable<", StringComparison.Ordinal))) return "null";
         bool isNumber = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
         bool isBool = value is "true" or "false";
         switch (type)

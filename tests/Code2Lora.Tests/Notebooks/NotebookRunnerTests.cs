@@ -116,15 +116,15 @@ public class NotebookRunnerTests
         using var files = new NotebookFiles();
         var input = files.Write("params.ipynb",
             Markdown("# title", id: "md"),
-            Code("var preset = \"tiny\";\nvar steps = 10;\nfloat lr = 0.5f;\nvar fast = false;", tags: ["parameters"], id: "p"),
-            Code("$\"{preset} {steps} {lr} {fast}\"", id: "use"));
-        var (first, cells) = await Run(input, new() { ["preset"] = "smo\"ke", ["steps"] = "3", ["lr"] = "0.25", ["fast"] = "true" });
+            Code("var preset = \"tiny\";\nvar steps = 10;\nfloat lr = 0.5f;\nvar fast = false;\nint? rank = 4;", tags: ["parameters"], id: "p"),
+            Code("$\"{preset} {steps} {lr} {fast} {rank?.ToString() ?? \"file\"}\"", id: "use"));
+        var (first, cells) = await Run(input, new() { ["preset"] = "smo\"ke", ["steps"] = "3", ["lr"] = "0.25", ["fast"] = "true", ["rank"] = "null" });
 
         Assert.True(first.Succeeded, Dump(cells));
         Assert.Equal(4, cells.Count);
         Assert.Equal(("injected-parameters", "injected-parameters"), (cells[2]!["metadata"]!["tags"]![0]!.GetValue<string>(), cells[2]!["id"]!.GetValue<string>()));
         Assert.Contains("preset = \"smo\\\"ke\";", Text(cells[2]!["source"]));
-        Assert.Equal("smo\"ke 3 0.25 True", Text(Output(cells, 3)["data"]!["text/plain"]));
+        Assert.Equal("smo\"ke 3 0.25 True file", Text(Output(cells, 3)["data"]!["text/plain"]));   // null: keep the config file's value
 
         // Re-running the executed notebook replaces the injected cell instead of stacking a second one.
         var rerun = await Runner.RunAsync(new NotebookRunOptions
@@ -133,7 +133,7 @@ public class NotebookRunnerTests
         });
         var rerunCells = Cells(rerun.OutputPath!);
         Assert.Single(rerunCells, c => c!["metadata"]?["tags"]?.AsArray().Any(t => t!.GetValue<string>() == "injected-parameters") == true);
-        Assert.Equal("tiny 7 0.5 False", Text(Output(rerunCells, 3)["data"]!["text/plain"]));
+        Assert.Equal("tiny 7 0.5 False 4", Text(Output(rerunCells, 3)["data"]!["text/plain"]));
     }
 
     [Fact]

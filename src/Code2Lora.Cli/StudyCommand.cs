@@ -18,7 +18,7 @@ internal static class StudyCommand
             Description = $"Comma-separated variants (default all: {string.Join(", ", ConditioningStudy.Default.Select(v => v.Name))}).",
         };
         var conditioning = new Command("conditioning",
-            "Train the static head under each variant (own run folder, resumable) and measure how much its adapters depend on the repository; writes results/conditioning/<preset>/.")
+            "Train the static head under each variant (own run folder, resumable) and measure how much its adapters depend on the repository; with the preset's head and both input controls (repository-id, shuffled-vectors) among the variants, also the controls table against single LoRA; writes results/conditioning/<preset>/.")
             { preset, variants };
         conditioning.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
@@ -27,11 +27,12 @@ internal static class StudyCommand
             var contexts = await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadBase(), ct);
             var name = experiment.Config.Name;
             var results = Path.Combine(RepoPaths.Results, "conditioning", name);
-            var study = await ProgressView.RunAsync(progress => Task.Run(() => ConditioningStudy.RunAsync(experiment.Config, experiment.BenchDirectory,
-                Path.Combine(RepoPaths.Work, "conditioning-" + name), contexts, chosen, results, BenchCommand.CommandLine(),
+            var study = await ProgressView.RunAsync(progress => Task.Run(() => ConditioningStudy.RunAsync(experiment, contexts,
+                Path.Combine(RepoPaths.Work, "conditioning-" + name), chosen, results, BenchCommand.CommandLine(),
                 new SyncProgress<(string Variant, Training.TrainingProgress Step)>(p =>
                     progress.Report(new BenchProgress($"train {p.Variant}", p.Step.Step, p.Step.Steps, $"loss {p.Step.Loss:F3}"))), ct), ct));
             Console.WriteLine(ConditioningStudy.Markdown(study));
+            if (study.Controls is { } controls) Console.WriteLine(ConditioningControls.Markdown(controls));
             AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
             return 0;
         }));

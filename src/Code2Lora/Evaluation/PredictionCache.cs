@@ -75,17 +75,99 @@ public sealed class PredictionCache(string predictionsDir)
         AtomicFile.WriteText(saved, fingerprint + "\n");
     }
 
-    /// <summary>The method's predictions on <paramref name="splits"/>: the saved ones when <paramref name="identity"/>, the settings and
-    /// the tasks are unchanged, else decoded now and saved. Reused is true when nothing was decoded.</summary>
+    /// <summary>The method's predictions on <paramref name="splits"/>, each with its target NLL: the saved ones when
+    /// <paramref name="identity"/>, the settings and the tasks are unchanged, else decoded (or teacher-forced) now and saved. The losses
+    /// have their own file and fingerprint, so predictions saved before losses existed are reused and only the losses are computed.
+    /// Reused is true when nothing was computed (a context method's provider was then not asked for any context).</summary>
     public async Task<(IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> Rows, bool Reused)> RunAsync(ICompletionMethod method, string identity,
         DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
         IProgress<(string Split, int Done, int Total)>? progress = null)
     {
+        // Decoding and teacher forcing both ask for each task's context: ask the provider once.
+        var memo = new MemoizedContext(method);
         var fingerprint = Fingerprint(method.Name + "\n" + identity, settings, splits);
-        if (await TryLoadAsync(method.Name, fingerprint, splits.Keys) is { } saved) return (saved, true);
-        var rows = MethodEvaluator.Run(method, model, tokenizer, splits, settings, progress);
-        await SaveAsync(method.Name, fingerprint, rows);
-        return (rows, false);
+        var rows = await TryLoadAsync(method.Name, fingerprint, splits.Keys);
+        var reused = rows is not null;
+        if (rows is null)
+        {
+            rows = MethodEvaluator.Run(memo, model, tokenizer, splits, settings, progress);
+            await SaveAsync(method.Name, fingerprint, rows);
+        }
+        var (losses, lossesReused) = await LossesAsync(memo, identity, model, tokenizer, splits, settings, progress);
+        foreach (var (split, preds) in rows) TargetLossEvaluator.Attach(preds, losses[split]);
+        return (rows, reused && lossesReused);
+    }
+
+    /// <summary>The method's target NLL alone on <paramref name="splits"/> (cached like <see cref="RunAsync"/>, nothing decoded): rows that
+    /// carry the task, its repository and <see cref="PredictionRow.TargetNll"/>, for controls whose EM is not needed.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> RunLossOnlyAsync(ICompletionMethod method, string identity,
+        DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
+        IProgress<(string Split, int Done, int Total)>? progress = null)
+    {
+        var (losses, _) = await LossesAsync(method, identity, model, tokenizer, splits, settings, progress);
+        return splits.ToDictionary(kv => kv.Key, kv =>
+        {
+            IReadOnlyList<PredictionRow> rows = kv.Value.Select((t, i) => new PredictionRow { Method = method.Name, Split = kv.Key, RepoId = t.RepoId, TaskIndex = i, Target = t.Target }).ToList();
+            TargetLossEvaluator.Attach(rows, losses[kv.Key]);
+            return rows;
+        });
+    }
+
+    private async Task<(IReadOnlyDictionary<string, IReadOnlyList<TargetLossRow>> Losses, bool Reused)> LossesAsync(ICompletionMethod method, string identity,
+        DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
+        IProgress<(string Split, int Done, int Total)>? progress)
+    {
+        var fingerprint = Fingerprint(LossRevision + "\n" + method.Name + "\n" + identity, settings, splits);
+        if (await TryLoadLossesAsync(method.Name, fingerprint, splits.Keys) is { } saved) return (saved, true);
+        var losses = TargetLossEvaluator.Run(method, model, tokenizer, splits, settings,
+            progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((p.Split + " nll", p.Done, p.Total))));
+        await SaveLossesAsync(method.Name, fingerprint, losses);
+        return (losses, false);
+    }
+
+    /// <summary>Bump when the target-loss computation changes.</summary>
+    public const string LossRevision = "nll-1";
+
+    private const string LossFingerprintFile = "nll-fingerprint.txt";
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<TargetLossRow>>?> TryLoadLossesAsync(string method, string fingerprint, IEnumerable<string> splits)
+    {
+        var dir = Path.Combine(predictionsDir, method);
+        var saved = Path.Combine(dir, LossFingerprintFile);
+        if (!File.Exists(saved) || (await File.ReadAllTextAsync(saved)).Trim() != fingerprint) return null;
+        var result = new Dictionary<string, IReadOnlyList<TargetLossRow>>();
+        foreach (var split in splits)
+        {
+            var file = Path.Combine(dir, split + ".nll.parquet");
+            if (!File.Exists(file)) return null;
+            result[split] = (await ParquetTable.ReadAsync<TargetLossRow>(file)).ToList();
+        }
+        return result;
+    }
+
+    private async Task SaveLossesAsync(string method, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<TargetLossRow>> losses)
+    {
+        var dir = Path.Combine(predictionsDir, method);
+        var saved = Path.Combine(dir, LossFingerprintFile);
+        if (File.Exists(saved)) File.Delete(saved);
+        foreach (var (split, rows) in losses) await ParquetTable.WriteAsync(Path.Combine(dir, split + ".nll.parquet"), rows.ToList());
+        AtomicFile.WriteText(saved, fingerprint + "\n");
+    }
+
+    /// <summary>A method whose contexts are asked of the wrapped one once per task (decoding and teacher forcing share them).</summary>
+    private sealed class MemoizedContext(ICompletionMethod inner) : ICompletionMethod
+    {
+        private readonly Dictionary<QnaRow, string?> _contexts = new(ReferenceEqualityComparer.Instance);
+
+        public string Name => inner.Name;
+
+        public string? ContextFor(QnaRow task)
+        {
+            if (!_contexts.TryGetValue(task, out var context)) _contexts[task] = context = inner.ContextFor(task);
+            return context;
+        }
+
+        public void BeforeBatch(IReadOnlyList<QnaRow> tasks) => inner.BeforeBatch(tasks);
     }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16]).ToLowerInvariant();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Parquet.Serialization.Attributes;
 
 namespace Code2Lora.Evaluation;
 
@@ -23,4 +24,8 @@ public sealed class PredictionRow
     [JsonPropertyName("extra_tokens")] public int ExtraTokens { get; set; }
     /// <summary>The prompt was cut on the left to fit the input budget.</summary>
     [JsonPropertyName("truncated")] public bool Truncated { get; set; }
+    /// <summary>Target NLL, nats per token (the target's tokens and EOS, teacher-forced after this prompt); null where it is not
+    /// defined (the trivial baselines). Cached beside the predictions in &lt;split&gt;.nll.parquet with its own fingerprint, so
+    /// predictions decoded before it existed are reused and only the loss is computed.</summary>
+    [ParquetIgnore, JsonPropertyName("target_nll")] public double? TargetNll { get; set; }
 }

@@ -12,27 +12,27 @@ public static class StaticFigures
     public static GenericChart ExactMatch(StaticSummary summary)
     {
         var rows = summary.Methods.Concat(summary.Ablations).ToList();
-        var names = rows.Select(r => r.Key).ToArray();
         // In-repo-only methods (per-repo LoRA) have no CR bar.
         var crRows = rows.Where(r => r.Value.CrEm is not null && r.Value.CrEmCi is not null).ToList();
         var cr = CS.Chart.Column<double, string, string>(values: crRows.Select(r => r.Value.CrEm!.Value).ToArray(), Keys: crRows.Select(r => r.Key).ToArray(), Name: "CR test",
             MultiText: crRows.Select(r => $"[{r.Value.CrEmCi![0]:F1}, {r.Value.CrEmCi[1]:F1}]").ToArray());
-        var ir = CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Value.IrEm).ToArray(), Keys: names, Name: "IR test",
-            MultiText: rows.Select(r => $"[{r.Value.IrEmCi[0]:F1}, {r.Value.IrEmCi[1]:F1}]").ToArray());
-        return BenchReport.Titled(CS.Chart.Combine([cr, ir]), $"Static track ({summary.Config.Name}): exact match, 95 % CI in labels", "method", "EM (%)");
+        var irRows = rows.Where(r => r.Value.IrEm is not null && r.Value.IrEmCi is not null).ToList();
+        var ir = CS.Chart.Column<double, string, string>(values: irRows.Select(r => r.Value.IrEm!.Value).ToArray(), Keys: irRows.Select(r => r.Key).ToArray(), Name: "IR test",
+            MultiText: irRows.Select(r => $"[{r.Value.IrEmCi![0]:F1}, {r.Value.IrEmCi[1]:F1}]").ToArray());
+        return BenchReport.Titled(CS.Chart.Combine([cr, ir]), $"Static track ({summary.Config.Name}): exact match, exact 95 % CI in labels", "method", "EM (%)");
     }
 
-    /// <summary>Pairwise cosine between repositories' generated adapters (mean-centred when <paramref name="centred"/>).</summary>
-    public static GenericChart Similarity(AdapterSimilarity s, bool centred)
+    /// <summary>Pairwise cosine between repositories' generated adapters. (No mean-centred version: after removing the mean of n
+    /// vectors their pairwise cosines average about −1/(n − 1) whatever the adapters are, so its mean says nothing.)</summary>
+    public static GenericChart Similarity(AdapterSimilarity s)
     {
-        var m = centred ? s.Centred : s.Raw;
+        var m = s.Raw;
         var n = s.Repos.Count;
         // Plotly draws the first row at the bottom; reverse the rows so the diagonal runs from the top left, as in a matrix.
         var z = Enumerable.Range(0, n).Reverse().Select(i => Enumerable.Range(0, n).Select(j => m[i, j]).ToArray()).ToArray();
         var labels = s.Repos.Select(r => r.Split('/')[^1]).ToArray();
         var chart = CS.Chart.Heatmap<double, string, string, string>(zData: z, X: labels, Y: labels.Reverse().ToArray());
-        return BenchReport.Titled(chart, centred ? $"Mean-centred cosine between generated adapters (mean off-diagonal {s.MeanCentred:F3})"
-            : $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
+        return BenchReport.Titled(chart, $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
     }
 
     /// <summary>t-SNE of the mean-centred adapters (distance 2 − 2·cosine), one colour per group (e.g. train / CR-test repository):
@@ -57,10 +57,10 @@ public static class StaticFigures
         var bars = splits.Select(split =>
         {
             var rows = study.Rows.Select(r => (r.Variant, Loss: r.Loss.Single(l => l.Split == split))).ToList();
-            return CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Loss.ShuffledMinusOwn).ToArray(), Keys: rows.Select(r => r.Variant).ToArray(),
-                Name: split, MultiText: rows.Select(r => $"[{r.Loss.ShuffledMinusOwnCi[0]:F4}, {r.Loss.ShuffledMinusOwnCi[1]:F4}]").ToArray());
+            return CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Loss.OtherMinusOwn.Difference).ToArray(), Keys: rows.Select(r => r.Variant).ToArray(),
+                Name: split, MultiText: rows.Select(r => $"tasks [{r.Loss.OtherMinusOwn.Ci[0]:F4}, {r.Loss.OtherMinusOwn.Ci[1]:F4}], repositories [{r.Loss.OtherMinusOwn.RepoCi[0]:F4}, {r.Loss.OtherMinusOwn.RepoCi[1]:F4}]").ToArray());
         });
-        return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector ({study.Preset}); 95 % CI in labels",
+        return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector from the same split ({study.Preset}); 95 % CIs in labels",
             "variant", "target loss, other − own (nats/token)");
     }
 }

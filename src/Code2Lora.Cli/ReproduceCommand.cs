@@ -11,7 +11,8 @@ internal static class ReproduceCommand
     public static Command Create()
     {
         var preset = BenchCommand.PresetOption();
-        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation); stage timings go to results/reproduce/<preset>/timings.json.") { preset };
+        var folds = new Option<int>("--crossval-folds") { Description = "Also run the static track's k-fold cross-validation over repositories (c2l eval crossval; trains 2 models per fold). 0 = skip.", DefaultValueFactory = _ => 0 };
+        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation); stage timings go to results/reproduce/<preset>/timings.json.") { preset, folds };
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             NativeHeap.UseTrimmedHeap();
@@ -23,7 +24,7 @@ internal static class ReproduceCommand
             await timings.TimeAsync("benchmark: report", () => BenchCommand.ReportAsync(benchDir, Path.Combine(RepoPaths.Results, "bench-stats", p.Name), BenchCommand.CommandLine()));
             if (p.Name != "paper")      // the paper preset needs a downloaded base model and a GPU
             {
-                await TrainCommand.RunAllAsync(p.Name, timings, ct);
+                await TrainCommand.RunAllAsync(p.Name, timings, ct, r.GetValue(folds));
                 await EvoCommand.RunAllAsync(p.Name, timings, ct);
             }
             var total = timings.Stages.Sum(s => s.Seconds);

@@ -64,12 +64,13 @@ internal static class TrainCommand
     {
         var preset = BenchCommand.PresetOption();
         var baseModel = BaseModelOption();
-        var cmd = new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<preset>/.") { preset, baseModel };
+        var allTasks = new Option<bool>("--all-tasks") { Description = "Score every CR-test and IR-test task instead of the preset's seeded sample (EvalTasksPerSplit = 0); writes results/static/<preset>/all-tasks/." };
+        var cmd = new Command("eval", "Evaluate every trained static-track method, the controls of the Static head and the trivial baselines; writes results/static/<preset>/.") { preset, baseModel, allTasks };
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel), r.GetValue(allTasks) ? 0 : null);
             var lm = experiment.LoadBase();
-            await EvaluateAsync(experiment, await ContextsAsync(experiment, repos, lm, ct), repos, ct);
+            await EvaluateAsync(experiment, await ContextsAsync(experiment, repos, lm, ct), repos, ct, r.GetValue(allTasks) ? "all-tasks" : null);
             return 0;
         }));
         return cmd;
@@ -77,7 +78,7 @@ internal static class TrainCommand
 
     /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its
     /// output), each a timed stage of <paramref name="timings"/>.</summary>
-    internal static async Task RunAllAsync(string presetName, StageTimings timings, CancellationToken ct)
+    internal static async Task RunAllAsync(string presetName, StageTimings timings, CancellationToken ct, int crossValidationFolds = 0)
     {
         var (experiment, repos) = await OpenAsync(presetName, null);
         var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadBase(), ct));
@@ -89,6 +90,8 @@ internal static class TrainCommand
         if (!(await timings.TimeAsync("static: train plora", () => TrainPerRepoAsync(experiment, ct))).Completed)
             throw new InvalidOperationException("plora training stopped part-way; run the same command to resume.");
         await timings.TimeAsync("static: evaluate", () => EvaluateAsync(experiment, contexts, repos, ct));
+        if (crossValidationFolds > 0)
+            await timings.TimeAsync($"static: {crossValidationFolds}-fold cross-validation", () => CrossValCommand.RunAsync(experiment, contexts, crossValidationFolds, ct));
     }
 
     private static Command Method(string name, string description)
@@ -151,9 +154,9 @@ internal static class TrainCommand
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress($"train {name}", p.Step, p.Steps, $"loss {p.Loss:F3}"))))));
 
     /// <summary>Evaluates every trained method with progress bars, prints the Table 2 analog and where it was written.</summary>
-    private static async Task EvaluateAsync(StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct)
+    private static async Task EvaluateAsync(StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct, string? subfolder = null)
     {
-        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
+        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name, subfolder ?? "");
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))),
@@ -163,12 +166,13 @@ internal static class TrainCommand
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
-    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel)
+    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel, int? evalTasksPerSplit = null)
     {
         NativeHeap.UseTrimmedHeap();
         var p = Presets.Get(presetName);
         var config = StaticExperimentConfig.Get(p.Name);
         if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
+        if (evalTasksPerSplit is { } n) config = config with { EvalTasksPerSplit = n };
         var benchDir = await BenchCommand.EnsureBuiltAsync(p);
         var experiment = await StaticExperiment.OpenAsync(config, benchDir, Path.Combine(RepoPaths.Work, "static-" + p.Name));
         return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));

@@ -50,28 +50,36 @@ public sealed class PredictionCache(string predictionsDir)
     }
 
     /// <summary>The saved predictions of <paramref name="method"/> when its fingerprint matches and every split's file is there; else null.</summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>?> TryLoadAsync(string method, string fingerprint, IEnumerable<string> splits)
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>?> TryLoadAsync(string method, string fingerprint, IEnumerable<string> splits) =>
+        TryLoadRowsAsync<PredictionRow>(method, FingerprintFile, ".parquet", fingerprint, splits);
+
+    /// <summary>Writes the predictions, then the fingerprint (last, so a crash in between leaves nothing that looks reusable).</summary>
+    public Task SaveAsync(string method, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows) =>
+        SaveRowsAsync(method, FingerprintFile, ".parquet", fingerprint, rows);
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<T>>?> TryLoadRowsAsync<T>(string method, string fingerprintFile, string suffix, string fingerprint,
+        IEnumerable<string> splits) where T : class, new()
     {
         var dir = Path.Combine(predictionsDir, method);
-        var saved = Path.Combine(dir, FingerprintFile);
+        var saved = Path.Combine(dir, fingerprintFile);
         if (!File.Exists(saved) || (await File.ReadAllTextAsync(saved)).Trim() != fingerprint) return null;
-        var result = new Dictionary<string, IReadOnlyList<PredictionRow>>();
+        var result = new Dictionary<string, IReadOnlyList<T>>();
         foreach (var split in splits)
         {
-            var file = Path.Combine(dir, split + ".parquet");
+            var file = Path.Combine(dir, split + suffix);
             if (!File.Exists(file)) return null;
-            result[split] = (await ParquetTable.ReadAsync<PredictionRow>(file)).ToList();
+            result[split] = (await ParquetTable.ReadAsync<T>(file)).ToList();
         }
         return result;
     }
 
-    /// <summary>Writes the predictions, then the fingerprint (last, so a crash in between leaves nothing that looks reusable).</summary>
-    public async Task SaveAsync(string method, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows)
+    private async Task SaveRowsAsync<T>(string method, string fingerprintFile, string suffix, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<T>> rows)
+        where T : class, new()
     {
         var dir = Path.Combine(predictionsDir, method);
-        var saved = Path.Combine(dir, FingerprintFile);
+        var saved = Path.Combine(dir, fingerprintFile);
         if (File.Exists(saved)) File.Delete(saved);
-        foreach (var (split, preds) in rows) await ParquetTable.WriteAsync(Path.Combine(dir, split + ".parquet"), preds.ToList());
+        foreach (var (split, list) in rows) await ParquetTable.WriteAsync(Path.Combine(dir, split + suffix), list.ToList());
         AtomicFile.WriteText(saved, fingerprint + "\n");
     }
 
@@ -118,10 +126,10 @@ public sealed class PredictionCache(string predictionsDir)
         IProgress<(string Split, int Done, int Total)>? progress)
     {
         var fingerprint = Fingerprint(LossRevision + "\n" + method.Name + "\n" + identity, settings, splits);
-        if (await TryLoadLossesAsync(method.Name, fingerprint, splits.Keys) is { } saved) return (saved, true);
+        if (await TryLoadRowsAsync<TargetLossRow>(method.Name, LossFingerprintFile, ".nll.parquet", fingerprint, splits.Keys) is { } saved) return (saved, true);
         var losses = TargetLossEvaluator.Run(method, model, tokenizer, splits, settings,
             progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((p.Split + " nll", p.Done, p.Total))));
-        await SaveLossesAsync(method.Name, fingerprint, losses);
+        await SaveRowsAsync(method.Name, LossFingerprintFile, ".nll.parquet", fingerprint, losses);
         return (losses, false);
     }
 
@@ -129,30 +137,6 @@ public sealed class PredictionCache(string predictionsDir)
     public const string LossRevision = "nll-1";
 
     private const string LossFingerprintFile = "nll-fingerprint.txt";
-
-    private async Task<IReadOnlyDictionary<string, IReadOnlyList<TargetLossRow>>?> TryLoadLossesAsync(string method, string fingerprint, IEnumerable<string> splits)
-    {
-        var dir = Path.Combine(predictionsDir, method);
-        var saved = Path.Combine(dir, LossFingerprintFile);
-        if (!File.Exists(saved) || (await File.ReadAllTextAsync(saved)).Trim() != fingerprint) return null;
-        var result = new Dictionary<string, IReadOnlyList<TargetLossRow>>();
-        foreach (var split in splits)
-        {
-            var file = Path.Combine(dir, split + ".nll.parquet");
-            if (!File.Exists(file)) return null;
-            result[split] = (await ParquetTable.ReadAsync<TargetLossRow>(file)).ToList();
-        }
-        return result;
-    }
-
-    private async Task SaveLossesAsync(string method, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<TargetLossRow>> losses)
-    {
-        var dir = Path.Combine(predictionsDir, method);
-        var saved = Path.Combine(dir, LossFingerprintFile);
-        if (File.Exists(saved)) File.Delete(saved);
-        foreach (var (split, rows) in losses) await ParquetTable.WriteAsync(Path.Combine(dir, split + ".nll.parquet"), rows.ToList());
-        AtomicFile.WriteText(saved, fingerprint + "\n");
-    }
 
     /// <summary>A method whose contexts are asked of the wrapped one once per task (decoding and teacher forcing share them).</summary>
     private sealed class MemoizedContext(ICompletionMethod inner) : ICompletionMethod

@@ -52,7 +52,7 @@ public static class ConditioningStudy
     ];
 
     /// <summary>Trains (or reuses) the head of every variant and measures it; <paramref name="runRoot"/> holds one run directory per
-    /// variant. <paramref name="reference"/> is the preset's static experiment, whose single LoRA (trained here if missing) is the
+    /// variant (the variant equal to the preset uses <paramref name="reference"/>'s own run). <paramref name="reference"/> is the preset's static experiment, whose single LoRA (trained here if missing) is the
     /// controls table's reference. Writes study.json / study.md, controls.json / controls.md and the loss-gap figure to <paramref name="resultsDir"/>.</summary>
     public static async Task<ConditioningStudyResult> RunAsync(StaticExperiment reference, RepoContexts contexts, string runRoot,
         IReadOnlyList<ConditioningVariant> variants, string resultsDir, string command,
@@ -65,7 +65,8 @@ public static class ConditioningStudy
         foreach (var variant in variants)
         {
             var config = variant.Apply(preset);
-            var experiment = await StaticExperiment.OpenAsync(config, reference.BenchDirectory, Path.Combine(runRoot, variant.Name));
+            // The variant that changes nothing is the preset's own head: the static experiment's run, trained there once.
+            var experiment = config == preset ? reference : await StaticExperiment.OpenAsync(config, reference.BenchDirectory, Path.Combine(runRoot, variant.Name));
             Train(variant.Name, () => experiment.TrainStatic(experiment.LoadBase(), contexts, Report(progress, variant.Name), cancel));
             trained[variant.Name] = experiment;
             // The log, not this call, knows the training time and last validation loss (a finished variant is only reused here).

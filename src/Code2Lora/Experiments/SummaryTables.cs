@@ -66,7 +66,7 @@ public static class SummaryTables
             var e = c.Em;
             var test = e.McNemar!;
             sb.AppendLine(string.Create(Inv,
-                $"| {c.A} − {c.B} | {c.Split} | {Signed(e.Difference, "F1")} | [{e.Ci[0]:F1}, {e.Ci[1]:F1}] | [{e.RepoCi[0]:F1}, {e.RepoCi[1]:F1}] | {test.OnlyA} · {test.OnlyB} (p {test.P:F3}) | {Mde(e.Mde, "F1")} |"));
+                $"| {c.A} − {c.B} | {c.Split} | {Signed(e.Difference, "F1")} | {e.Interval("F1")} | {e.RepoInterval("F1")} | {test.OnlyA} · {test.OnlyB} (p {test.P:F3}) | {Mde(e.Mde, "F1")} |"));
         }
         sb.AppendLine();
     }
@@ -85,10 +85,10 @@ public static class SummaryTables
 
     /// <summary>"+0.043 [0.015, 0.073] · [0.001, 0.095] · MDE 0.021".</summary>
     public static string Gap(PairedEffect e) =>
-        string.Create(Inv, $"{Signed(e.Difference, "F3")} [{e.Ci[0]:F3}, {e.Ci[1]:F3}] · [{e.RepoCi[0]:F3}, {e.RepoCi[1]:F3}] · MDE {Mde(e.Mde, "F3")}");
+        string.Create(Inv, $"{Signed(e.Difference, "F3")} {e.Interval("F3")} · {e.RepoInterval("F3")} · MDE {Mde(e.Mde, "F3")}");
 
     private static string Continuous(Comparison c, PairedEffect e, string format) => string.Create(Inv,
-        $"| {c.A} − {c.B} | {c.Split} | {Signed(e.Difference, format)} | [{e.Ci[0].ToString(format, Inv)}, {e.Ci[1].ToString(format, Inv)}] | [{e.RepoCi[0].ToString(format, Inv)}, {e.RepoCi[1].ToString(format, Inv)}] | {e.ReposAbove} · {e.ReposBelow} of {e.Repos} (p {e.SignTestP:F3}) | {Mde(e.Mde, format)} |");
+        $"| {c.A} − {c.B} | {c.Split} | {Signed(e.Difference, format)} | {e.Interval(format)} | {e.RepoInterval(format)} | {e.ReposAbove} · {e.ReposBelow} of {e.Repos} (p {e.SignTestP:F3}) | {Mde(e.Mde, format)} |");
 
     private static string Signed(double x, string format) => x > 0 ? "+" + x.ToString(format, Inv) : x.ToString(format, Inv);
 

@@ -58,7 +58,7 @@ public static class StaticFigures
         {
             var rows = study.Rows.Select(r => (r.Variant, Loss: r.Loss.Single(l => l.Split == split))).ToList();
             return CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Loss.OtherMinusOwn.Difference).ToArray(), Keys: rows.Select(r => r.Variant).ToArray(),
-                Name: split, MultiText: rows.Select(r => $"tasks [{r.Loss.OtherMinusOwn.Ci[0]:F4}, {r.Loss.OtherMinusOwn.Ci[1]:F4}], repositories [{r.Loss.OtherMinusOwn.RepoCi[0]:F4}, {r.Loss.OtherMinusOwn.RepoCi[1]:F4}]").ToArray());
+                Name: split, MultiText: rows.Select(r => $"tasks {r.Loss.OtherMinusOwn.Interval("F4")}, repositories {r.Loss.OtherMinusOwn.RepoInterval("F4")}").ToArray());
         });
         return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector from the same split ({study.Preset}); 95 % CIs in labels",
             "variant", "target loss, other − own (nats/token)");

@@ -50,7 +50,7 @@ public class ConditioningLossTests(RepositorySpecificHead trained) : IClassFixtu
         Assert.True(loss.Own < 0.05, $"own loss {loss.Own}");
         Assert.True(loss.OtherMinusOwn.Ci[0] > 1.0, $"other − own CI {loss.OtherMinusOwn.Ci[0]}");
         Assert.Equal((2, 2, 0), (loss.OtherMinusOwn.Repos, loss.OtherMinusOwn.ReposAbove, loss.OtherMinusOwn.ReposBelow));
-        Assert.True(loss.OtherMinusOwn.RepoCi[0] > 1.0, $"repository CI {loss.OtherMinusOwn.RepoCi[0]}");
+        Assert.True(loss.OtherMinusOwn.RepoCi![0] > 1.0, $"repository CI {loss.OtherMinusOwn.RepoInterval("F3")}");
         Assert.True(loss.MeanMinusOwn.Ci[0] > 0.0, $"mean − own CI {loss.MeanMinusOwn.Ci[0]}");
         Assert.True(loss.ZeroMinusOwn.Ci[0] > 0.0, $"zero − own CI {loss.ZeroMinusOwn.Ci[0]}");
     }

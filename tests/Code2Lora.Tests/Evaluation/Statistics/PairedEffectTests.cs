@@ -60,4 +60,13 @@ public class PairedEffectTests
         Assert.True(e.Ci[0] > 0 && e.Ci[1] < 100);
         Assert.NotNull(e.Mde);
     }
+
+    [Fact]
+    public void One_repository_has_no_repository_interval()
+    {
+        var e = PairedEffect.Continuous([1.0, 2.0, 3.0], [0.5, 1.0, 2.5], ["only", "only", "only"], seed: 1);
+        Assert.Null(e.RepoCi);
+        Assert.Equal("—", e.RepoInterval("F2"));
+        Assert.Equal(1, e.Repos);
+    }
 }

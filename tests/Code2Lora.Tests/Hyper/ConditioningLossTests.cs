@@ -62,7 +62,7 @@ public class ConditioningLossTests(RepositorySpecificHead trained) : IClassFixtu
     public void Another_repositorys_vector_comes_from_the_tasks_own_split(int seed)
     {
         var contexts = Contexts(4, "alpha", "beta", "gamma", "delta", "eps", "zeta");
-        var repoOf = new[] { "alpha", "beta", "gamma", "delta", "eps", "zeta" }.ToDictionary(r => contexts.Get(r, r[0] + "1"), r => r, ReferenceEqualityComparer.Instance);
+        var repoOf = new[] { "alpha", "beta", "gamma", "delta", "eps", "zeta" }.ToDictionary(r => (object)contexts.Get(r, r[0] + "1"), r => r, ReferenceEqualityComparer.Instance);
         var splitOf = new Dictionary<string, string>
         {
             ["alpha"] = SplitNames.IrTest, ["beta"] = SplitNames.IrTest, ["gamma"] = SplitNames.CrTest, ["delta"] = SplitNames.CrTest, ["eps"] = SplitNames.CrTest, ["zeta"] = SplitNames.CrVal,
@@ -71,7 +71,7 @@ public class ConditioningLossTests(RepositorySpecificHead trained) : IClassFixtu
         var other = GeneratedAdapterMethod.Shuffled(contexts, tasks, seed);
         foreach (var t in tasks.Where(t => t.Split != SplitNames.CrVal))
         {
-            var borrowed = (string)repoOf[other(t)];
+            var borrowed = repoOf[other(t)];
             Assert.NotEqual(t.RepoId, borrowed);
             Assert.Equal(t.Split, splitOf[borrowed]);
         }

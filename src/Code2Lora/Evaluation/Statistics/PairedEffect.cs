@@ -9,10 +9,15 @@ namespace Code2Lora.Evaluation.Statistics;
 /// <param name="Difference">mean(a) − mean(b): nats/token for NLL, EditSim units, EM percentage points.</param>
 /// <param name="Ci">Task-level 95 % interval.</param>
 /// <param name="RepoCi">95 % interval from resampling repositories; null with fewer than two repositories (nothing to resample).</param>
+/// <param name="Repos">Repositories the tasks come from.</param>
+/// <param name="ReposAbove">Repositories whose mean difference is above 0.</param>
+/// <param name="ReposBelow">Repositories whose mean difference is below 0.</param>
+/// <param name="SignTestP">Exact two-sided sign test over the repositories above and below 0 (ties dropped).</param>
 /// <param name="Mde">The smallest |difference| detectable at 80 % power and two-sided α = 0.05. Continuous metrics:
 /// (z₀.₉₇₅ + z₀.₈) · SE = 2.80 · SE, SE the larger of the task-level SE (SD of the paired differences / √n) and the repository-bootstrap
 /// SE. EM: the exact McNemar test's detectable difference given the observed discordant tasks; null when even a one-sided split of
 /// them could not reach p &lt; 0.05 (fewer than 6 discordant tasks).</param>
+/// <param name="McNemar">EM only: the exact McNemar test.</param>
 public sealed record PairedEffect(
     [property: JsonPropertyName("diff")] double Difference, [property: JsonPropertyName("ci")] double[] Ci,
     [property: JsonPropertyName("ci_repos"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double[]? RepoCi, [property: JsonPropertyName("repos")] int Repos,

@@ -44,8 +44,9 @@ public sealed class EvoExperiment
     /// <summary>Where the trained GRU and head are written (<see cref="EvoFiles"/>).</summary>
     public string EvoDirectory => Path.Combine(RunDirectory, "code2lora-evo");
 
-    /// <summary>Loads the frozen base model (a fresh copy).</summary>
-    public LoadedModel LoadBase(Device? device = null) => FrozenBase.Load(Config.BaseModel, device);
+    /// <summary>Loads the frozen base model (a fresh copy) on the configured device, in the configured dtype, with activation
+    /// checkpointing as configured.</summary>
+    public LoadedModel LoadBase() => FrozenBase.Load(Config.BaseModel, Config.ResolveCompute(), Config.ActivationCheckpointing);
 
     /// <summary>Embeds what the benchmark needs (diffs, every kept commit's state, static snapshots) and opens the store.</summary>
     public async Task<EmbeddingStore> VectorsAsync(IReadOnlyList<RepoInput> repos, LoadedModel encoder, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)

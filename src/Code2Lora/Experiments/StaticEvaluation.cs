@@ -141,7 +141,7 @@ public static class StaticEvaluation
         else Skip("single-lora", "slora");
         if (File.Exists(Path.Combine(experiment.FftDirectory, ModelDirectory.ConfigFileName)))
         {
-            var fft = experiment.LoadFullFineTune(lm.Model.Device);
+            var fft = experiment.LoadFullFineTune();
             var fftId = ModelIdentity("fft", experiment.FftDirectory);
             using (fft.Model)
             {

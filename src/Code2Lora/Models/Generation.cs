@@ -35,9 +35,7 @@ public static class Generation
         for (var step = 0; step < maxNewTokens; step++)
         {
             using var scope = torch.NewDisposeScope();
-            var last = model.ForwardLast(input, stepMask, cache).to(ScalarType.Float32);
-            if (banned is not null && banned.numel() > 0) last.index_fill_(1, banned, float.NegativeInfinity);
-            var next = last.argmax(-1).cpu().data<long>().ToArray();
+            var next = Step(model, input, stepMask, cache, banned).cpu().data<long>().ToArray();
             for (var b = 0; b < next.Length; b++)
             {
                 if (finished[b]) continue;
@@ -58,6 +56,16 @@ public static class Generation
         }
         input.Dispose(); stepMask.Dispose();
         return outputs.Select(o => o.ToArray()).ToList();
+    }
+
+    /// <summary>One greedy step on the model's device: the last position's logits (fp32, <paramref name="banned"/> ids at −∞) and their
+    /// argmax, the next id of every row [B], not yet copied to the host; the cache grows by the step's tokens.</summary>
+    public static Tensor Step(DecoderLM model, Tensor input, Tensor mask, KvCache cache, Tensor? banned)
+    {
+        using var scope = torch.NewDisposeScope();
+        var last = model.ForwardLast(input, mask, cache).to(ScalarType.Float32);
+        if (banned is not null && banned.numel() > 0) last.index_fill_(1, banned, float.NegativeInfinity);
+        return last.argmax(-1).MoveToOuterDisposeScope();
     }
 
     /// <summary>Left-pads token lists into ids [B,L] and a 1/0 mask [B,L].</summary>

@@ -24,7 +24,7 @@ internal static class StudyCommand
         {
             var chosen = Pick(r.GetValue(variants));
             var (experiment, repos) = await TrainCommand.OpenAsync(r.GetValue(preset)!, null);
-            var contexts = await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadBase(), ct);
+            var contexts = await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
             var name = experiment.Config.Name;
             var results = Path.Combine(RepoPaths.Results, "conditioning", name);
             var study = await ProgressView.RunAsync(progress => Task.Run(() => ConditioningStudy.RunAsync(experiment.Config, experiment.BenchDirectory,

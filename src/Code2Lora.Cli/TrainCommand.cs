@@ -46,7 +46,7 @@ internal static class TrainCommand
         speed.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, repos) = await OpenAsync(r.GetValue(speedPreset)!, null);
-            var contexts = await ContextsAsync(experiment, repos, experiment.LoadBase(), ct);
+            var contexts = await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
             var result = AdapterSpeed.Measure(experiment, contexts, BenchCommand.CommandLine());
             var path = Path.Combine(RepoPaths.Results, "bench", "adapters.json");
             AtomicFile.WriteText(path, System.Text.Json.JsonSerializer.Serialize(result, Provenance.Json));
@@ -80,7 +80,7 @@ internal static class TrainCommand
     internal static async Task RunAllAsync(string presetName, StageTimings timings, CancellationToken ct)
     {
         var (experiment, repos) = await OpenAsync(presetName, null);
-        var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadBase(), ct));
+        var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct));
         foreach (var name in new[] { "static", "slora", "fft", "t2l" })
         {
             var result = await timings.TimeAsync($"static: train {name}", () => TrainAsync(name, TrainerFor(name, experiment, contexts, ct)));
@@ -99,7 +99,7 @@ internal static class TrainCommand
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
-            var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadBase(), ct) : null;
+            var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct) : null;
             var result = await TrainAsync(name, TrainerFor(name, experiment, contexts, ct));
             AnsiConsole.MarkupLine(result.Completed
                 ? $"[bold green]{name}[/] trained: {result.Step} steps, last loss {result.LastLoss:F3}, {string.Join(", ", result.LastEval.Select(kv => $"{kv.Key} {kv.Value:F3}"))}"

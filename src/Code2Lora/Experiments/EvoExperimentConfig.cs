@@ -17,6 +17,9 @@ public sealed record EvoExperimentConfig
     public required string Name { get; init; }
     /// <summary>Base model directory, relative to data/ (the frozen LM, also the encoder of states and diffs).</summary>
     public string BaseModel { get; init; } = "models/tiny-python-lm";
+    /// <summary>Repository encoder directory, relative to data/ (the paper: Qwen3-Embedding-0.6B); null: the base model encodes too
+    /// (the tiny world). Loaded on <see cref="Device"/> in <see cref="Dtype"/>, frozen.</summary>
+    public string? EncoderModel { get; init; }
     /// <summary>The static experiment's encoder, with a state at every kept commit (the Static rows read the commit's own state);
     /// the encoder id is the static one, so both experiments share one store.</summary>
     public EncoderConfig Encoder { get; init; } = StaticExperimentConfig.Tiny.Encoder with { StateAtEveryCommit = true };

@@ -16,6 +16,9 @@ public sealed record StaticExperimentConfig
     public required string Name { get; init; }
     /// <summary>Base model directory, relative to data/ (the frozen LM, also the repository encoder here).</summary>
     public string BaseModel { get; init; } = "models/tiny-python-lm";
+    /// <summary>Repository encoder directory, relative to data/ (the paper: Qwen3-Embedding-0.6B); null: the base model encodes too
+    /// (the tiny world). Loaded on <see cref="Device"/> in <see cref="Dtype"/>, frozen.</summary>
+    public string? EncoderModel { get; init; }
     /// <summary>How repository states and diffs become vectors (the tiny recipe: (b) and (c) with 256-token windows, tests excluded).</summary>
     public EncoderConfig Encoder { get; init; } = EncoderConfig.Tiny with
     {

@@ -74,7 +74,7 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     {
         using var scope = torch.NewDisposeScope();
         var h = model.Forward(inputIds, attentionMask, null);
-        return Head(h.reshape(-1, h.shape[^1]).index_select(0, flatIndex)).MoveToOuterDisposeScope();
+        return Head(MetaSafe.Rows(h.reshape(-1, h.shape[^1]), flatIndex)).MoveToOuterDisposeScope();
     }
 
     private Tensor Head(Tensor h) => lm_head is null ? F.linear(h, model.EmbeddingWeight) : lm_head.forward(h);

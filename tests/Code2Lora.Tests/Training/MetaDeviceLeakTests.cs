@@ -109,7 +109,7 @@ public sealed class MetaDeviceLeakTests
         var prompts = new[] { Task(0, "r", "s", 16_384).Sequence.Ids, Task(1, "r", "s", 9_000).Sequence.Ids };
         slots.Use(head.forward(torch.zeros(2, 2048, device: Meta.Device)));
         var (ids, mask) = Generation.LeftPad(prompts, 151643, model.Device);
-        using var banned = torch.tensor(new long[] { 151659, 151660, 151661, 151662, 151663, 151664 }, device: model.Device);   // FIM specials
+        using var banned = Generation.BannedBias(new HashSet<int> { 151659, 151660, 151661, 151662, 151663, 151664 }, Base.VocabSize, model.Device);   // FIM specials
         using var cache = model.NewCache();
         var next = Generation.Step(model, ids, mask, cache, banned);                      // prefill
         AssertOnMeta(next, "the next tokens");

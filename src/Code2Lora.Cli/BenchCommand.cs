@@ -18,6 +18,8 @@ internal static class BenchCommand
         bench.Subcommands.Add(Speed());
         bench.Subcommands.Add(CheckPython());
         bench.Subcommands.Add(TrainSpeed());
+        bench.Subcommands.Add(PaperBenchCommands.MemoryPlan());
+        bench.Subcommands.Add(PaperBenchCommands.PaperRehearsal());
         return bench;
     }
 

@@ -80,12 +80,28 @@ public sealed record EvoExperimentConfig
         Rag = StaticExperimentConfig.Smoke.Rag, ContextPromptTokens = StaticExperimentConfig.Smoke.ContextPromptTokens,
     };
 
+    /// <summary>The paper's Evo settings (paper-notes §1.6): bf16 Qwen2.5-Coder-1.5B with checkpointed blocks, G = 2048, H = 1024,
+    /// max_seq 4,096, ≤ 8 tasks per update, TBPTT 16, AdamW lr 5e-5, wd 0.01, warmup 0.03, cosine, clip 1.0, 3 epochs, eval loss on
+    /// CR-val every 80 steps; 64 new tokens per evolution-track task, its first ≤ 8 tasks per commit.</summary>
+    public static EvoExperimentConfig Paper { get; } = new()
+    {
+        Name = "paper", BaseModel = StaticExperimentConfig.Paper.BaseModel, EncoderModel = StaticExperimentConfig.Paper.EncoderModel,
+        Encoder = EncoderConfig.Paper with { StateAtEveryCommit = true }, Lora = StaticExperimentConfig.Paper.Lora,
+        HeadHidden = 1024, GruHidden = 2048, MaxTokens = 4096, MaxNewTokens = 64, BatchSize = 1, EvalBatchSize = 1,
+        Walk = new EvoWalkSettings { MaxTasksPerUpdate = 8, BpttWindow = 16 }, Epochs = 3,
+        Training = new TrainingConfig { Steps = 1, LearningRate = 5e-5, WarmupRatio = 0.03, WeightDecay = 0.01, MaxGradNorm = 1.0, CheckpointEvery = 80, EvalEvery = 80 },
+        ValidationExamples = 2_000, EvalTasksPerCommit = 8, EvalTasksPerSplit = 0,
+        Rag = StaticExperimentConfig.Paper.Rag, ContextPromptTokens = 4096 + 1_536,
+        Device = "auto", Dtype = "bf16", ActivationCheckpointing = true,
+    };
+
     /// <summary>Presets by name.</summary>
     public static EvoExperimentConfig Get(string name) => name.ToLowerInvariant() switch
     {
         "tiny" => Tiny,
         "smoke" => Smoke,
-        _ => throw new ArgumentException($"no evo-experiment preset '{name}' (smoke, tiny)."),
+        "paper" => Paper,
+        _ => throw new ArgumentException($"no evo-experiment preset '{name}' (smoke, tiny, paper)."),
     };
 
     /// <summary>The device and base dtype of <see cref="Device"/> and <see cref="Dtype"/>, resolved (errors name this preset).</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Code2Lora.Bench;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
+using Code2Lora.Evaluation;
 using Code2Lora.Experiments;
 using Code2Lora.Models;
 using Code2Lora.Runtime;
@@ -64,12 +65,15 @@ internal static class TrainCommand
     {
         var preset = BenchCommand.PresetOption();
         var baseModel = BaseModelOption();
-        var cmd = new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<preset>/.") { preset, baseModel };
+        var shard = new Option<string?>("--shard") { Description = "k/N: decode only the repositories of shard k of N (docs/sharding.md); merge with --merge once all N are done." };
+        var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<preset>/predictions) without decoding, and write the summary." };
+        var cmd = new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<preset>/.") { preset, baseModel, shard, merge };
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
+            var part = r.GetValue(shard) is { } text ? Shard.Parse(text) : null;
+            if (part is not null && r.GetValue(merge)) throw new ArgumentException("--shard decodes one part and --merge joins all parts: give one of them.");
             var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
-            var lm = experiment.LoadBase();
-            await EvaluateAsync(experiment, await ContextsAsync(experiment, repos, lm, ct), repos, ct);
+            await EvaluateAsync(experiment, await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct), repos, ct, part, r.GetValue(merge));
             return 0;
         }));
         return cmd;
@@ -151,15 +155,16 @@ internal static class TrainCommand
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress($"train {name}", p.Step, p.Steps, $"loss {p.Loss:F3}"))))));
 
     /// <summary>Evaluates every trained method with progress bars, prints the Table 2 analog and where it was written.</summary>
-    private static async Task EvaluateAsync(StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct)
+    private static async Task EvaluateAsync(StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct,
+        Shard? shard = null, bool mergeOnly = false)
     {
         var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))),
-            notes.Add, repos), ct));
+            notes.Add, repos, shard, mergeOnly), ct));
         foreach (var note in notes) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(note)}[/]");
-        Console.WriteLine(StaticEvaluation.Markdown(summary));
+        if (shard is null) Console.WriteLine(StaticEvaluation.Markdown(summary));
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 

@@ -63,7 +63,7 @@ internal static class PaperBenchCommands
             var report = new
             {
                 command = BenchCommand.CommandLine(), what = "Code2LoRA-Static training step (forward, backward, AdamW) of Qwen2.5-Coder-1.5B's width cut to L blocks, random weights, one example, CPU",
-                measured_as = "peak resident memory (VmHWM) of a fresh process during setup and the step, minus its resident memory before any model tensor",
+                measured_as = "peak resident memory (VmHWM, reset once the model, head and optimizer are built) of a fresh process during the step, minus its resident memory before any model tensor",
                 planner = "MemoryPlanner train-static peak: weights + head gradients + AdamW + activations (checkpointed or not) + logits; DecoderCost documents the per-token saved bytes",
                 head_hidden = h, load_average_before = loadBefore, load_average_after = MachineLoad.OneMinute(), threads = TorchSharp.torch.get_num_threads(),
                 max_abs_relative_error = run.Count == 0 ? (double?)null : Math.Round(run.Max(x => Math.Abs(x.RelativeError)), 4),

@@ -149,12 +149,15 @@ public static class MemoryPlanner
     }
 
     /// <summary>Activations of a training micro-batch of <paramref name="batch"/> × <paramref name="tokens"/>: every block's saved tensors,
-    /// or, checkpointed, each block's [T,H] input plus one block's saved tensors (recomputed in the backward pass).</summary>
+    /// or, checkpointed, each block's [T,H] input plus one block's saved tensors (recomputed in the backward pass); both plus the
+    /// gradients a block's backward holds at once (as large as its forward working set), twice when checkpointed: the recomputed
+    /// block is differentiated inside the outer backward pass, which keeps its own buffers meanwhile.</summary>
     private static (long Plain, long Checkpointed) Activations(ModelConfig model, int b, int rank, long batch, long tokens, bool math)
     {
         var perBlock = batch * tokens * DecoderCost.SavedBytesPerTokenPerBlock(model, b, rank, math ? tokens : 0);
+        var gradients = batch * tokens * DecoderCost.WorkingBytesPerToken(model, b, math ? tokens : 0);
         var inputs = batch * tokens * model.HiddenSize * (long)b;
-        return (model.NumHiddenLayers * perBlock, model.NumHiddenLayers * inputs + perBlock);
+        return (model.NumHiddenLayers * perBlock + gradients, model.NumHiddenLayers * inputs + perBlock + 2 * gradients);
     }
 
     /// <summary>The LM head at <paramref name="positions"/> labelled positions: logits in the base dtype, their fp32 copy, the saved

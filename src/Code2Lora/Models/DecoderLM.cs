@@ -105,7 +105,14 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
         {
             if (name.EndsWith("norm.weight", StringComparison.Ordinal)) continue;       // RMSNorm weights stay at one
             if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
-            else nn.init.normal_(p, 0.0, 0.02);
+            else if (p.dtype == ScalarType.Float32 || p.device.type == DeviceType.META) nn.init.normal_(p, 0.0, 0.02);
+            else
+            {
+                // LibTorch's CPU normal_ on bf16 is a slow serial loop (minutes for a 1.5B model); draw in fp32, then cast.
+                using var draw = torch.empty(p.shape, ScalarType.Float32, p.device);
+                nn.init.normal_(draw, 0.0, 0.02);
+                p.copy_(draw);
+            }
         }
     }
 }

@@ -43,35 +43,43 @@ internal static class PaperBenchCommands
             }
             var loadBefore = MachineLoad.OneMinute();
             var results = new List<MemoryPlanMeasurement>();
-            foreach (var text in r.GetValue(cases)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            var all = r.GetValue(cases)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(MemoryPlanCase.Parse).ToList();
+            var outPath = r.GetValue(output) ?? Path.Combine(Config.RepoPaths.Results, "bench", "memory-plan.json");
+            // Written after every case, so an interrupted run keeps what it measured (cases_planned says what is missing).
+            void Save()
             {
-                var c = MemoryPlanCase.Parse(text);
+                var run = results.Where(x => x.Skipped is null).ToList();
+                var report = new
+                {
+                    command = BenchCommand.CommandLine(), what = "Code2LoRA-Static training step (forward, backward, AdamW) of Qwen2.5-Coder-1.5B's width cut to L blocks, random weights, one example, CPU",
+                    measured_as = "peak resident memory (VmHWM, reset once the model, head and optimizer are built) of a fresh process during the step, minus its resident memory before any model tensor (heap trimmed)",
+                    planner = "MemoryPlanner train-static peak: weights + head gradients + AdamW + activations (checkpointed or not, plus the backward's gradient working set) + logits; DecoderCost documents the per-token saved bytes",
+                    head_hidden = h, load_average_before = loadBefore, load_average_after = MachineLoad.OneMinute(), threads = TorchSharp.torch.get_num_threads(),
+                    cases_planned = all.Select(x => x.ToString()).ToList(), complete = results.Count == all.Count,
+                    max_abs_relative_error = run.Count == 0 ? (double?)null : Math.Round(run.Max(x => Math.Abs(x.RelativeError)), 4),
+                    within_20_percent = run.Count > 0 && run.All(x => Math.Abs(x.RelativeError) <= 0.2),
+                    cases = results, provenance = Provenance.Capture(BenchCommand.CommandLine()),
+                };
+                AtomicFile.WriteText(outPath, JsonSerializer.Serialize(report, Provenance.Json));
+            }
+            foreach (var c in all)
+            {
                 var (fused, math) = MemoryPlanCheck.Planned(c, fullBase, encoder, h);
                 var available = MemoryPlanCheck.AvailableBytes();
                 if (Math.Max(fused, math) > 0.7 * available)
                 {
                     results.Add(new MemoryPlanMeasurement { Case = c, PlannedBytes = fused, PlannedBytesMathAttention = math, Skipped = $"planned {Math.Max(fused, math) / 1073741824.0:F1} GiB > 70 % of the {available / 1073741824.0:F1} GiB available" });
                     AnsiConsole.MarkupLine($"[yellow]skipped[/] {c}: {Markup.Escape(results[^1].Skipped!)}");
-                    continue;
                 }
-                AnsiConsole.MarkupLine($"{c}: planned {fused / 1048576.0:F0} MiB (math attention {math / 1048576.0:F0} MiB) …");
-                var measured = RunChild(c, h);
-                results.Add(measured);
-                AnsiConsole.MarkupLine($"  measured {measured.MeasuredBytes / 1048576.0:F0} MiB ({measured.RelativeError:+0.0%;-0.0%}), step {measured.StepSeconds:F1} s");
+                else
+                {
+                    AnsiConsole.MarkupLine($"{c}: planned {fused / 1048576.0:F0} MiB (math attention {math / 1048576.0:F0} MiB) …");
+                    var measured = RunChild(c, h);
+                    results.Add(measured);
+                    AnsiConsole.MarkupLine($"  measured {measured.MeasuredBytes / 1048576.0:F0} MiB ({measured.RelativeError:+0.0%;-0.0%}), step {measured.StepSeconds:F1} s");
+                }
+                Save();
             }
-            var run = results.Where(x => x.Skipped is null).ToList();
-            var report = new
-            {
-                command = BenchCommand.CommandLine(), what = "Code2LoRA-Static training step (forward, backward, AdamW) of Qwen2.5-Coder-1.5B's width cut to L blocks, random weights, one example, CPU",
-                measured_as = "peak resident memory (VmHWM, reset once the model, head and optimizer are built) of a fresh process during the step, minus its resident memory before any model tensor",
-                planner = "MemoryPlanner train-static peak: weights + head gradients + AdamW + activations (checkpointed or not) + logits; DecoderCost documents the per-token saved bytes",
-                head_hidden = h, load_average_before = loadBefore, load_average_after = MachineLoad.OneMinute(), threads = TorchSharp.torch.get_num_threads(),
-                max_abs_relative_error = run.Count == 0 ? (double?)null : Math.Round(run.Max(x => Math.Abs(x.RelativeError)), 4),
-                within_20_percent = run.Count > 0 && run.All(x => Math.Abs(x.RelativeError) <= 0.2),
-                cases = results, provenance = Provenance.Capture(BenchCommand.CommandLine()),
-            };
-            var outPath = r.GetValue(output) ?? Path.Combine(Config.RepoPaths.Results, "bench", "memory-plan.json");
-            AtomicFile.WriteText(outPath, JsonSerializer.Serialize(report, Provenance.Json));
             var table = new Table().AddColumns("case", "planned MiB", "planned (math attn) MiB", "measured MiB", "error", "step s");
             foreach (var x in results)
                 table.AddRow(x.Case.ToString(), $"{x.PlannedBytes / 1048576.0:F0}", $"{x.PlannedBytesMathAttention / 1048576.0:F0}",

@@ -110,12 +110,8 @@ public static class MemoryPlanCheck
             model.eval();
             var slots = LoraSlots.Install(model, s.Lora);
             var head = new Code2LoraHead(s.Head(2 * encoder.HiddenSize), model.Config, torch.CPU);
-            var rng = new Random(1);
-            var vector = Enumerable.Range(0, 2 * encoder.HiddenSize).Select(_ => (float)rng.NextDouble()).ToArray();
-            var contexts = RepoContexts.From(new Dictionary<(string, string), float[]> { [("repo", "s0")] = vector });
-            var ids = Enumerable.Range(0, c.Tokens).Select(_ => rng.Next(0, fullBase.VocabSize)).ToArray();
-            var labels = ids.Select((t, i) => i >= c.Tokens - TargetTokens ? t : LabelledSequence.Ignore).ToArray();
-            var example = new CompletionExample(0, "repo", "s0", new LabelledSequence(ids, labels));
+            var contexts = RepoContexts.From(new Dictionary<(string, string), float[]> { [("repo", "s0")] = SyntheticInputs.Vector(2 * encoder.HiddenSize, 1) });
+            var example = SyntheticInputs.Example(0, "repo", "s0", c.Tokens, fullBase.VocabSize, TargetTokens);
             var recipe = new StaticRecipe(slots, head, new CompletionBatches([example], 1, 1, 0, 3407), [], contexts);
             using var optimizer = new AdamW(recipe.Trainable);
             // Setup transients (random init, the fp32 draws of a bf16 model) are not what the plan describes; loading a checkpoint has

@@ -63,18 +63,14 @@ public static class PaperRehearsal
     private static ExperimentPlan PlanFor(ModelConfig model, ModelConfig encoder, StaticExperimentConfig s, EvoExperimentConfig e) =>
         MemoryPlanner.Plan(s, e, model, encoder, BenchCounts.Paper);
 
-    private static CompletionExample Example(int index, string repo, string sha, int tokens, int vocab, int target)
+    /// <summary>A random-weight base of <paramref name="model"/>'s size on the CPU in <paramref name="dtype"/>, LoRA slots installed.</summary>
+    private static (DecoderLM Model, LoraSlots Slots, ComputeTarget Target) Base(ModelConfig model, string dtype, bool checkpointing, LoraConfig lora)
     {
-        var rng = new Random(index + 1);
-        var ids = Enumerable.Range(0, tokens).Select(_ => rng.Next(0, vocab)).ToArray();
-        var labels = ids.Select((t, i) => i >= tokens - target ? t : LabelledSequence.Ignore).ToArray();
-        return new CompletionExample(index, repo, sha, new LabelledSequence(ids, labels));
-    }
-
-    private static float[] Vector(int width, int seed)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, width).Select(_ => (float)rng.NextDouble()).ToArray();
+        torch.manual_seed(3407);
+        var target = ComputeTarget.Resolve("cpu", dtype);
+        var lm = new DecoderLM(model, target.Device, target.Dtype) { ActivationCheckpointing = checkpointing };
+        lm.eval();
+        return (lm, LoraSlots.Install(lm, lora), target);
     }
 
     private static RehearsalRow StaticStep(ModelConfig model, ModelConfig encoder)
@@ -83,14 +79,10 @@ public static class PaperRehearsal
         var plan = PlanFor(model, encoder, s, EvoExperimentConfig.Paper)["train-static"];
         PeakRss.Reset();
         using var scope = torch.NewDisposeScope();
-        torch.manual_seed(3407);
-        var target = ComputeTarget.Resolve("cpu", s.Dtype);
-        var lm = new DecoderLM(model, target.Device, target.Dtype) { ActivationCheckpointing = s.ActivationCheckpointing };
-        lm.eval();
-        var slots = LoraSlots.Install(lm, s.Lora);
+        var (lm, slots, target) = Base(model, s.Dtype, s.ActivationCheckpointing, s.Lora);
         var head = new Code2LoraHead(s.Head(2 * encoder.HiddenSize), model, target.Device);
-        var contexts = RepoContexts.From(new Dictionary<(string, string), float[]> { [("repo", "s0")] = Vector(2 * encoder.HiddenSize, 1) });
-        var batches = new CompletionBatches([Example(0, "repo", "s0", s.MaxTokens, model.VocabSize, 24)], 1, s.StaticTraining.GradientAccumulation, 0, s.Seed);
+        var contexts = RepoContexts.From(new Dictionary<(string, string), float[]> { [("repo", "s0")] = SyntheticInputs.Vector(2 * encoder.HiddenSize, 1) });
+        var batches = new CompletionBatches([SyntheticInputs.Example(0, "repo", "s0", s.MaxTokens, model.VocabSize, 24)], 1, s.StaticTraining.GradientAccumulation, 0, s.Seed);
         var recipe = new StaticRecipe(slots, head, batches, [], contexts);
         using var optimizer = new AdamW(recipe.Trainable);
         var micro = Stopwatch.StartNew();
@@ -117,19 +109,15 @@ public static class PaperRehearsal
         var tasks = (int)Math.Round(BenchCounts.Paper.EvoTasksPerUpdate);
         PeakRss.Reset();
         using var scope = torch.NewDisposeScope();
-        torch.manual_seed(3407);
-        var target = ComputeTarget.Resolve("cpu", e.Dtype);
-        var lm = new DecoderLM(model, target.Device, target.Dtype) { ActivationCheckpointing = e.ActivationCheckpointing };
-        lm.eval();
-        var slots = LoraSlots.Install(lm, e.Lora);
+        var (lm, slots, target) = Base(model, e.Dtype, e.ActivationCheckpointing, e.Lora);
         var width = 2 * encoder.HiddenSize;
         var gru = new CommitGru(e.Gru(width), target.Device);
         var head = new Code2LoraHead(e.Head(), model, target.Device);
-        var commits = Enumerable.Range(0, e.Walk.BpttWindow).Select(i => new CommitStep($"c{i}", i, "train", Vector(width, 10 + i), null)).ToList();
-        var history = new CommitHistory("repo", "train", Vector(width, 2), commits);
+        var commits = Enumerable.Range(0, e.Walk.BpttWindow).Select(i => new CommitStep($"c{i}", i, "train", SyntheticInputs.Vector(width, 10 + i), null)).ToList();
+        var history = new CommitHistory("repo", "train", SyntheticInputs.Vector(width, 2), commits);
         var examples = new Dictionary<(string, string), IReadOnlyList<CompletionExample>>
         {
-            [("repo", commits[^1].Sha)] = Enumerable.Range(0, tasks).Select(i => Example(i, "repo", commits[^1].Sha, e.MaxTokens, model.VocabSize, 24)).ToList(),
+            [("repo", commits[^1].Sha)] = Enumerable.Range(0, tasks).Select(i => SyntheticInputs.Example(i, "repo", commits[^1].Sha, e.MaxTokens, model.VocabSize, 24)).ToList(),
         };
         var recipe = new EvoRecipe(slots, gru, head, [history], examples, e.Walk with { PadId = 0 });
         using var optimizer = new AdamW(recipe.Trainable);
@@ -154,19 +142,15 @@ public static class PaperRehearsal
         var prompt = s.ContextPromptTokens;
         PeakRss.Reset();
         using var scope = torch.NewDisposeScope();
-        torch.manual_seed(3407);
-        var target = ComputeTarget.Resolve("cpu", s.Dtype);
-        var lm = new DecoderLM(model, target.Device, target.Dtype);
-        lm.eval();
-        var slots = LoraSlots.Install(lm, s.Lora);
+        var (lm, slots, target) = Base(model, s.Dtype, checkpointing: false, s.Lora);
         var head = new Code2LoraHead(s.Head(2 * encoder.HiddenSize), model, target.Device);
         head.eval();
         var clock = Stopwatch.StartNew();
         using (torch.no_grad())
         {
-            using var context = torch.tensor(Vector(2 * encoder.HiddenSize, 3), [1, 2 * encoder.HiddenSize], device: target.Device);
+            using var context = torch.tensor(SyntheticInputs.Vector(2 * encoder.HiddenSize, 3), [1, 2 * encoder.HiddenSize], device: target.Device);
             slots.Use(head.forward(context));
-            var prompts = new[] { Example(0, "repo", "s0", prompt, model.VocabSize, 1).Sequence.Ids };
+            var prompts = new[] { SyntheticInputs.Example(0, "repo", "s0", prompt, model.VocabSize, 1).Sequence.Ids };
             // A random base never emits EOS, so every batch runs the full 128 new tokens: the worst case, as planned.
             Generation.Greedy(lm, prompts, s.MaxNewTokens, eosTokenId: null, bannedTokenIds: QwenBannedIds);
         }

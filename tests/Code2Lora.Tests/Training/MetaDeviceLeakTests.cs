@@ -1,5 +1,6 @@
 using Code2Lora.Adapters;
 using Code2Lora.Encoders;
+using Code2Lora.Experiments;
 using Code2Lora.Hyper;
 using Code2Lora.Models;
 using Code2Lora.Runtime;
@@ -30,20 +31,9 @@ public sealed class MetaDeviceLeakTests
         return model;
     }
 
-    /// <summary>A task of <paramref name="length"/> tokens whose last <paramref name="target"/> tokens are labelled.</summary>
-    private static CompletionExample Task(int index, string repo, string sha, int length, int target = 24)
-    {
-        var rng = new Random(index);
-        var ids = Enumerable.Range(0, length).Select(_ => rng.Next(0, 151_000)).ToArray();
-        var labels = ids.Select((t, i) => i >= length - target ? t : LabelledSequence.Ignore).ToArray();
-        return new CompletionExample(index, repo, sha, new LabelledSequence(ids, labels));
-    }
+    private static CompletionExample Task(int index, string repo, string sha, int length) => SyntheticInputs.Example(index, repo, sha, length, 151_000, 24);
 
-    private static float[] Vector(int width, int seed)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, width).Select(_ => (float)rng.NextDouble()).ToArray();
-    }
+    private static float[] Vector(int width, int seed) => SyntheticInputs.Vector(width, seed);
 
     private static void AssertOnMeta(Tensor t, string what) => Assert.True(t.device.type == DeviceType.META, $"{what} is on {t.device}");
 

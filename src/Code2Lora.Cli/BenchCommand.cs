@@ -23,19 +23,19 @@ internal static class BenchCommand
         return bench;
     }
 
-    internal static Option<string> PresetOption() => new("--preset") { Description = "smoke | tiny | paper", DefaultValueFactory = _ => "tiny" };
+    private static Option<string> PresetOption() => new("--preset") { Description = "Bench preset name: names the default folders (data/work/bench-<name>, results/bench-stats/<name>)", DefaultValueFactory = _ => "tiny" };
 
     private static Command Build()
     {
-        var preset = PresetOption();
-        var output = new Option<string?>("--out") { Description = "Output folder (default data/work/bench-<preset>)" };
+        var preset = new ConfigOptions("bench");
+        var output = new Option<string?>("--out") { Description = "Output folder (default data/work/bench-<name>)" };
         var repos = new Option<string[]>("--repo") { Description = "Extra repository path (git or plain directory); repeatable", AllowMultipleArgumentsPerToken = true };
         var list = new Option<string?>("--list") { Description = "File of repositories to clone (URL or owner/name per line); needs network" };
         var testRule = new Option<TestFileRule?>("--test-rule") { Description = "paper (path patterns) or code (authors' broader rule)" };
-        var cmd = new Command("build", "Mine the preset's repositories into Parquet files (both tracks) with a skip report.") { preset, output, repos, list, testRule };
+        var cmd = preset.AddTo(new Command("build", "Mine the config's repositories into Parquet files (both tracks) with a skip report.") { output, repos, list, testRule });
         cmd.SetAction(async (r, ct) =>
         {
-            var p = Presets.Get(r.GetValue(preset)!);
+            var p = preset.Load<Preset>(r).Value;
             if (r.GetValue(testRule) is { } rule) p = p with { Mining = p.Mining with { TestRule = rule } };
             var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name);
             var extra = (r.GetValue(repos) ?? []).Select(BenchInputs.FromPath).ToList();
@@ -56,6 +56,9 @@ internal static class BenchCommand
         var summary = await ProgressView.RunAsync(async progress =>
         {
             var inputs = BenchInputs.Prepare(p, RepoPaths.Work, extraRepos, (name, why) => { lock (errors) errors.Add($"{name}: {why}"); }, progress);
+            if (inputs.Count == 0)
+                throw new ArgumentException($"bench preset {p.Name} names no repositories to mine (no Debian list, no forge) and none were given; "
+                                            + "pass --list FILE (owner/name or URL per line) or --repo PATH, or import the released RepoPeftBench with c2l bench import");
             return await BenchBuild.RunAsync(inputs, outDir, p.Bench, p.Mining, command, progress, cancel: ct);
         });
         foreach (var e in errors) AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(e)}");
@@ -93,12 +96,12 @@ internal static class BenchCommand
 
     private static Command Speed()
     {
-        var preset = PresetOption();
+        var preset = new ConfigOptions("bench");
         var output = new Option<string?>("--out") { Description = "Result file (default results/bench/mining.json)" };
-        var cmd = new Command("speed", "Measure the builder's throughput (commits/s, files/s, tasks/s) on the forge and the Debian corpus, 1 thread and all cores.") { preset, output };
+        var cmd = preset.AddTo(new Command("speed", "Measure the builder's throughput (commits/s, files/s, tasks/s) on the forge and the Debian corpus, 1 thread and all cores.") { output });
         cmd.SetAction((r, ct) =>
         {
-            var p = Presets.Get(r.GetValue(preset)!);
+            var p = preset.Load<Preset>(r).Value;
             var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json");
             var inputs = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var results = MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
@@ -116,13 +119,13 @@ internal static class BenchCommand
 
     private static Command CheckPython()
     {
-        var preset = PresetOption();
+        var preset = new ConfigOptions("bench");
         var output = new Option<string?>("--out") { Description = "Report folder (default results/python-frontend)" };
         var python = new Option<string?>("--python") { Description = "CPython interpreter to compare with (default /usr/bin/python3, else python3)" };
-        var cmd = new Command("check-python", "Compare the C# Python front end with CPython (tokenize, ast) on every test file of the preset's Debian corpus.") { preset, output, python };
+        var cmd = preset.AddTo(new Command("check-python", "Compare the C# Python front end with CPython (tokenize, ast) on every test file of the preset's Debian corpus.") { output, python });
         cmd.SetAction((r, ct) =>
         {
-            var p = Presets.Get(r.GetValue(preset)!);
+            var p = preset.Load<Preset>(r).Value;
             var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend");
             var inputs = BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var files = new List<string>();
@@ -145,7 +148,7 @@ internal static class BenchCommand
 
     private static Command TrainSpeed()
     {
-        var preset = new Option<string>("--preset") { Description = "Pretraining preset whose model, batch and sequence length are timed (tiny | smoke)", DefaultValueFactory = _ => "tiny" };
+        var preset = new ConfigOptions("pretrain");
         var batch = new Option<int?>("--batch") { Description = "Sequences per step (default: the preset's)" };
         var seq = new Option<int?>("--seq") { Description = "Tokens per sequence (default: the preset's)" };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up steps", DefaultValueFactory = _ => 2 };
@@ -155,10 +158,11 @@ internal static class BenchCommand
         var noPyTorch = new Option<bool>("--no-pytorch") { Description = "Time TorchSharp only" };
         var output = new Option<string?>("--out") { Description = "Result file (default results/bench/train-throughput.json)" };
         var cmd = new Command("train-speed", "Training tokens/s (forward + backward + AdamW) of a decoder in TorchSharp and, with the same weights, batch and threads, in PyTorch.")
-            { preset, batch, seq, warmup, steps, threads, precision, noPyTorch, output };
+            { batch, seq, warmup, steps, threads, precision, noPyTorch, output };
+        preset.AddTo(cmd);
         cmd.SetAction((r, ct) =>
         {
-            var p = Training.Pretrain.PretrainConfig.Get(r.GetValue(preset)!);
+            var p = preset.Load<Training.Pretrain.PretrainConfig>(r).Value;
             var settings = new Training.Throughput.TrainThroughputSettings
             {
                 Model = p.Model,

@@ -13,28 +13,32 @@ internal static class EmbedCommand
 {
     public static Command Create()
     {
-        var preset = BenchCommand.PresetOption();
-        var model = new Option<string>("--model") { Description = "Encoder model directory (config.json, model.safetensors, tokenizer.json); the paper uses Qwen3-Embedding-0.6B.", DefaultValueFactory = _ => Path.Combine(RepoPaths.Data, "models", "tiny-python-lm") };
+        var preset = new ConfigOptions("static");
+        var model = new Option<string?>("--model") { Description = "Encoder model directory (config.json, model.safetensors, tokenizer.json); default: the config's encoder_model, else its base_model. The paper uses Qwen3-Embedding-0.6B." };
         var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default data/work/bench-<preset>)." };
-        var recipe = new Option<string>("--recipe") { Description = "tiny (b+c, small windows) | paper (released: b+c) | paper-described (a+c)", DefaultValueFactory = _ => "tiny" };
+        var recipe = new Option<string?>("--recipe") { Description = "Default: the config's encoder (what the experiments use). Or: tiny (b+c, small windows) | paper (released: b+c) | paper-described (a+c)" };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:n]", DefaultValueFactory = _ => "auto" };
-        var cmd = new Command("embed", "Embed the repository states and commit diffs a benchmark needs; re-runs embed only what is new.") { preset, model, bench, recipe, device };
+        var cmd = preset.AddTo(new Command("embed", "Embed the repository states and commit diffs a benchmark needs, with the experiment config's encoder; re-runs embed only what is new.") { model, bench, recipe, device });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-                var p = Presets.Get(r.GetValue(preset)!);
+                var loaded = preset.Load<Experiments.StaticExperimentConfig>(r);
+                var p = loaded.Linked<Preset>("bench", loaded.Value.Bench).Value;
                 var benchDir = r.GetValue(bench) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name);
                 if (!File.Exists(Path.Combine(benchDir, "manifest.json")))
                     throw new InvalidOperationException($"{benchDir} holds no built benchmark; run: c2l bench build --preset {p.Name}");
                 var config = r.GetValue(recipe) switch
                 {
+                    // The experiments' encoder by default: a store keyed by another encoder id is one no experiment reads.
+                    null => loaded.Value.Encoder,
                     "tiny" => EncoderConfig.Tiny, "paper" => EncoderConfig.Paper, "paper-described" => EncoderConfig.PaperDescribed,
                     var other => throw new ArgumentException($"unknown recipe '{other}' (tiny, paper, paper-described)."),
                 };
-                var loaded = ModelDirectory.Load(r.GetValue(model)!, TorchRuntime.ResolveDevice(r.GetValue(device)!));
-                loaded.Model.eval();
+                var modelDir = r.GetValue(model) ?? Path.Combine(RepoPaths.Data, loaded.Value.EncoderModel ?? loaded.Value.BaseModel);
+                var encoder = ModelDirectory.Load(modelDir, TorchRuntime.ResolveDevice(r.GetValue(device)!));
+                encoder.Model.eval();
                 var repos = BenchInputs.Prepare(p, RepoPaths.Work);
-                AnsiConsole.MarkupLine($"[bold]embed[/] {Markup.Escape(benchDir)} with {Markup.Escape(loaded.Directory)} ({Markup.Escape(loaded.Config.Describe())}), recipe {r.GetValue(recipe)}");
-                var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, repos, loaded.Model, loaded.Tokenizer, config,
+                AnsiConsole.MarkupLine($"[bold]embed[/] {Markup.Escape(benchDir)} with {Markup.Escape(encoder.Directory)} ({Markup.Escape(encoder.Config.Describe())}), recipe {r.GetValue(recipe) ?? "of " + loaded.Source}");
+                var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, repos, encoder.Model, encoder.Tokenizer, config,
                     new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress(e.Phase, e.Done, e.Total, e.Current))), ct));
                 AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {summary.Wanted} vectors wanted, {summary.AlreadyStored} already stored, "
                                        + $"{summary.StatesEmbedded} states + {summary.DiffsEmbedded} diffs embedded ({summary.EmptyStates} empty states), "

@@ -16,12 +16,12 @@ internal static class EvoCommand
     /// <summary>`c2l train evo --preset P`: embeds what is missing, then trains (or resumes) Code2LoRA-Evo.</summary>
     public static Command CreateTrain()
     {
-        var preset = BenchCommand.PresetOption();
-        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (default data/models/tiny-python-lm)." };
-        var cmd = new Command("evo", "Code2LoRA-Evo: a GRU over commit diffs feeding the hypernetwork head (resumable: re-run the same command).") { preset, baseModel };
+        var preset = new ConfigOptions("evo");
+        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
+        var cmd = preset.AddTo(new Command("evo", "Code2LoRA-Evo: a GRU over commit diffs feeding the hypernetwork head (resumable: re-run the same command).") { baseModel });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var (experiment, repos, _) = await OpenAsync(preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel))));
             var store = await VectorsAsync(experiment, repos, ct);
             var result = await ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainEvo(experiment.LoadBase(), store,
                 new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct)));
@@ -36,13 +36,12 @@ internal static class EvoCommand
     /// <summary>`c2l train evo-slora --preset P`: the single shared LoRA on the evolution track's training tasks (the sLoRA row).</summary>
     public static Command CreateTrainSingleLora()
     {
-        var preset = BenchCommand.PresetOption();
-        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (default data/models/tiny-python-lm)." };
-        var cmd = new Command("evo-slora", "Single LoRA on the evolution track's training tasks, the baseline of c2l eval evo (resumable).") { preset, baseModel };
+        var preset = new ConfigOptions("evo");
+        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
+        var cmd = preset.AddTo(new Command("evo-slora", "Single LoRA on the evolution track's training tasks, the baseline of c2l eval evo (resumable).") { baseModel });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, _) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
-            var statics = StaticExperimentConfig.Get(experiment.Config.Name);
+            var (experiment, _, statics) = await OpenAsync(preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel))));
             var result = await ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainSingleLora(experiment.LoadBase(), statics.SingleLoraEpochs, statics.SingleLoraTraining,
                 new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo-slora", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct)));
             AnsiConsole.MarkupLine(result.Completed ? $"[bold green]evo-slora[/] trained: {result.Step} steps, last loss {result.LastLoss:F3}"
@@ -55,57 +54,65 @@ internal static class EvoCommand
     /// <summary>`c2l eval evo --preset P`: every available method on CR-test and IR-test; writes results/evo/&lt;preset&gt;/.</summary>
     public static Command CreateEval()
     {
-        var preset = BenchCommand.PresetOption();
-        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (default data/models/tiny-python-lm)." };
-        var cmd = new Command("evo", "Evaluate the evolution-track methods and ablations; writes results/evo/<preset>/.") { preset, baseModel };
+        var preset = new ConfigOptions("evo");
+        var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
+        var cmd = preset.AddTo(new Command("evo", "Evaluate the evolution-track methods and ablations; writes results/evo/<preset>/.") { baseModel });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var loaded = preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel)));
+            var (experiment, repos, statics) = await OpenAsync(loaded);
             var store = await VectorsAsync(experiment, repos, ct);
-            await EvaluateAsync(experiment, store, repos, ct);
+            await EvaluateAsync(loaded, experiment, statics, store, repos, ct);
             return 0;
         }));
         return cmd;
     }
 
     /// <summary>The evolution experiment of a preset for `c2l reproduce`: vectors, Evo, its single LoRA and the evaluation, each a timed stage.</summary>
-    internal static async Task RunAllAsync(string presetName, StageTimings timings, CancellationToken ct)
+    internal static async Task RunAllAsync(LoadedConfig<EvoExperimentConfig> config, StageTimings timings, CancellationToken ct)
     {
-        var (experiment, repos) = await OpenAsync(presetName, null);
+        var (experiment, repos, statics) = await OpenAsync(config);
         var store = await timings.TimeAsync("evo: vectors", () => VectorsAsync(experiment, repos, ct));
         var evo = await timings.TimeAsync("evo: train evo", () => ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainEvo(experiment.LoadBase(), store,
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct))));
         if (!evo.Completed) throw new InvalidOperationException($"evo training stopped at step {evo.Step}; run the same command to resume.");
-        var statics = StaticExperimentConfig.Get(experiment.Config.Name);
         var slora = await timings.TimeAsync("evo: train single LoRA", () => ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainSingleLora(experiment.LoadBase(),
             statics.SingleLoraEpochs, statics.SingleLoraTraining,
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo-slora", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct))));
         if (!slora.Completed) throw new InvalidOperationException($"evo-slora training stopped at step {slora.Step}; run the same command to resume.");
-        await timings.TimeAsync("evo: evaluate", () => EvaluateAsync(experiment, store, repos, ct));
+        await timings.TimeAsync("evo: evaluate", () => EvaluateAsync(config, experiment, statics, store, repos, ct));
     }
 
     /// <summary>Evaluates every available evolution-track method with progress bars and prints the Table 3 analog.</summary>
-    private static async Task EvaluateAsync(EvoExperiment experiment, EmbeddingStore store, IReadOnlyList<RepoInput> repos, CancellationToken ct)
+    private static async Task EvaluateAsync(LoadedConfig<EvoExperimentConfig> loaded, EvoExperiment experiment, StaticExperimentConfig staticConfig,
+        EmbeddingStore store, IReadOnlyList<RepoInput> repos, CancellationToken ct)
     {
-        var name = experiment.Config.Name;
-        var statics = await StaticExperiment.OpenAsync(StaticExperimentConfig.Get(name) with { BaseModel = experiment.Config.BaseModel },
-            Path.Combine(RepoPaths.Work, "bench-" + name), Path.Combine(RepoPaths.Work, "static-" + name));
-        var results = Path.Combine(RepoPaths.Results, "evo", name);
+        var statics = await StaticExperiment.OpenAsync(staticConfig with { BaseModel = experiment.Config.BaseModel },
+            experiment.BenchDirectory, Path.Combine(RepoPaths.Work, "static-" + staticConfig.Name));
+        var results = Path.Combine(RepoPaths.Results, "evo", experiment.Config.Name);
+        loaded.Save(results);
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => EvoEvaluation.RunAsync(experiment, store, results, BenchCommand.CommandLine(), statics, null,
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))), repos), ct));
         Console.WriteLine(EvoEvaluation.Markdown(summary));
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
-    private static async Task<(EvoExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel)
+    /// <summary>Opens the evolution experiment a config describes, with its benchmark (built when missing), run folder
+    /// (data/work/evo-&lt;name&gt;/, where the resolved configs are saved) and the static config its static rows come from.</summary>
+    internal static async Task<(EvoExperiment, IReadOnlyList<RepoInput>, StaticExperimentConfig)> OpenAsync(LoadedConfig<EvoExperimentConfig> loaded)
     {
         NativeHeap.UseTrimmedHeap();
-        var p = Presets.Get(presetName);
-        var config = EvoExperimentConfig.Get(p.Name);
-        if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
-        var benchDir = await BenchCommand.EnsureBuiltAsync(p);
-        var experiment = await EvoExperiment.OpenAsync(config, benchDir, Path.Combine(RepoPaths.Work, "evo-" + p.Name));
-        return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));
+        var bench = loaded.Linked<Preset>("bench", loaded.Value.Bench);
+        var statics = loaded.Linked<StaticExperimentConfig>("static", loaded.Value.Static);
+        RunConfigs.Record(bench.Stamp);
+        RunConfigs.Record(statics.Stamp);
+        var benchDir = await BenchCommand.EnsureBuiltAsync(bench.Value);
+        var runDir = Path.Combine(RepoPaths.Work, "evo-" + loaded.Value.Name);
+        loaded.Save(runDir);
+        bench.Save(runDir);
+        statics.Save(runDir);
+        var experiment = await EvoExperiment.OpenAsync(loaded.Value, benchDir, runDir);
+        return (experiment, BenchInputs.Prepare(bench.Value, RepoPaths.Work), statics.Value);
     }
 
     private static Task<EmbeddingStore> VectorsAsync(EvoExperiment experiment, IReadOnlyList<RepoInput> repos, CancellationToken ct) =>

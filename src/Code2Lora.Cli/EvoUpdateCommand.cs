@@ -25,17 +25,17 @@ internal static class EvoUpdateCommand
 
     private static Command Update()
     {
-        var preset = BenchCommand.PresetOption();
+        var preset = new ConfigOptions("evo");
         var repo = new Option<string>("--repo") { Description = "The git work tree to follow (its HEAD, first-parent history).", Required = true };
         var state = new Option<string?>("--state") { Description = "State folder (default <repo>/.git/code2lora/<preset>/)." };
         var output = new Option<string?>("--out") { Description = "Adapter folder, PEFT layout (default <state>/adapter/)." };
         var model = ModelOption();
         var baseModel = BaseModelOption();
-        var cmd = new Command("update", "Advance the repository's saved GRU state from the last commit it saw to HEAD (one diff encoding and one GRU step per kept commit) and export the adapter.")
-            { preset, repo, state, output, model, baseModel };
+        var cmd = preset.AddTo(new Command("update", "Advance the repository's saved GRU state from the last commit it saw to HEAD (one diff encoding and one GRU step per kept commit) and export the adapter.")
+            { repo, state, output, model, baseModel });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var live = Open(r.GetValue(preset)!, r.GetValue(model), r.GetValue(baseModel), untrainedDir: null);
+            var live = Open(preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel))), r.GetValue(model), untrainedDir: null);
             var result = await ProgressView.RunAsync(progress => Task.Run(() => live.Update(r.GetValue(repo)!, r.GetValue(state), r.GetValue(output),
                 new SyncProgress<LiveUpdateProgress>(p => progress.Report(new BenchProgress("commits", p.Done, p.Total, $"{p.Kept} kept"))), ct)));
             if (result.RebuildReason is not null) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(result.RebuildReason)}[/]");
@@ -51,18 +51,20 @@ internal static class EvoUpdateCommand
 
     private static Command Speed()
     {
-        var preset = BenchCommand.PresetOption();
+        var preset = new ConfigOptions("evo");
         var model = ModelOption();
         var untrained = new Option<bool>("--untrained") { Description = "Time a seeded, untrained GRU + head of the preset's shapes when no trained model exists (same cost per commit)." };
-        var cmd = new Command("speed", "Replay a forge repository commit by commit through `evo update`; writes results/bench/evo.json.") { preset, model, untrained };
+        var cmd = preset.AddTo(new Command("speed", "Replay a forge repository commit by commit through `evo update`; writes results/bench/evo.json.") { model, untrained });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var p = Presets.Get(r.GetValue(preset)!);
-            var work = Path.Combine(RepoPaths.Work, "evo-speed-" + p.Name);
-            var modelDir = r.GetValue(model) ?? LiveAdapter.DefaultModelDirectory(p.Name);
+            var loaded = preset.Load<EvoExperimentConfig>(r);
+            var p = loaded.Linked<Preset>("bench", loaded.Value.Bench).Value;
+            var name = loaded.Value.Name;
+            var work = Path.Combine(RepoPaths.Work, "evo-speed-" + name);
+            var modelDir = r.GetValue(model) ?? LiveAdapter.DefaultModelDirectory(name);
             var useUntrained = r.GetValue(untrained) && !File.Exists(Path.Combine(modelDir, "evo_config.json"));
-            var live = Open(p.Name, modelDir, null, useUntrained ? Path.Combine(work, "untrained-model") : null);
-            var forge = p.Forge ?? throw new ArgumentException($"preset {p.Name} has no forge world to replay; use smoke or tiny.");
+            var live = Open(loaded, modelDir, useUntrained ? Path.Combine(work, "untrained-model") : null);
+            var forge = p.Forge ?? throw new ArgumentException($"bench preset {p.Name} has no forge world to replay; use smoke or tiny.");
             var repoPath = EvoUpdateSpeed.ForgeRepository(forge, Path.Combine(work, "forge"));
             var description = useUntrained ? "untrained (seeded, the preset's shapes)" : "trained: " + RepoPaths.Relative(modelDir);
             var result = await Task.Run(() => EvoUpdateSpeed.Measure(live, repoPath, Path.Combine(work, "state"), description, BenchCommand.CommandLine()), ct);
@@ -76,16 +78,15 @@ internal static class EvoUpdateCommand
         return cmd;
     }
 
-    private static LiveAdapter Open(string presetName, string? modelDir, string? baseModel, string? untrainedDir)
+    private static LiveAdapter Open(LoadedConfig<EvoExperimentConfig> loaded, string? modelDir, string? untrainedDir)
     {
         NativeHeap.UseTrimmedHeap();
-        var p = Presets.Get(presetName);
-        var config = EvoExperimentConfig.Get(p.Name);
-        if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
+        var config = loaded.Value;
+        var p = loaded.Linked<Preset>("bench", config.Bench).Value;
         var lm = ModelDirectory.Load(Path.Combine(RepoPaths.Data, config.BaseModel));
         lm.Model.eval();
         if (untrainedDir is not null) EvoUpdateSpeed.SaveUntrained(config, lm, untrainedDir);
-        return LiveAdapter.Load(config, p.Mining, lm, untrainedDir ?? modelDir ?? LiveAdapter.DefaultModelDirectory(p.Name));
+        return LiveAdapter.Load(config, p.Mining, lm, untrainedDir ?? modelDir ?? LiveAdapter.DefaultModelDirectory(config.Name));
     }
 
     private static double Median(IEnumerable<double> values)

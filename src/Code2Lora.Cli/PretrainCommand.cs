@@ -17,20 +17,23 @@ internal static class PretrainCommand
 {
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = "tiny (ships in data/models/tiny-python-lm) or smoke (seconds)", DefaultValueFactory = _ => "tiny" };
-        var steps = new Option<int?>("--steps") { Description = "Override the preset's optimizer steps." };
+        var preset = new ConfigOptions("pretrain");
+        var steps = new Option<int?>("--steps") { Description = "Override the preset's optimizer steps (shorthand for --set steps=N)." };
         var runDir = new Option<string?>("--run-dir") { Description = "Checkpoints, token caches and the metrics log (default data/work/pretrain-<preset>); re-run to resume." };
         var output = new Option<string?>("--out") { Description = "Model directory to write (default data/models/tiny-python-lm for tiny, <run-dir>/model otherwise)." };
         var bench = new Option<string?>("--bench") { Description = "Benchmark folder whose static track scores the model (default data/work/bench-tiny, built when missing)." };
-        var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:n]", DefaultValueFactory = _ => "auto" };
-        var precision = new Option<string?>("--precision") { Description = "fp32 (the shipped model's setting) or bf16 (bf16 compute, fp32 master weights; 1.33x faster on this CPU)." };
+        var device = new Option<string?>("--device") { Description = "auto | cpu | cuda[:n] (shorthand for --set device=…)" };
+        var precision = new Option<string?>("--precision") { Description = "fp32 (the shipped model's setting) or bf16 (bf16 compute, fp32 master weights; 1.33x faster on this CPU); shorthand for --set precision=…" };
         var cmd = new Command("pretrain", "Pretrain the tiny Python code LM on Debian Python code disjoint from the benchmark; resumable (Ctrl+C checkpoints).")
-            { preset, steps, runDir, output, bench, device, precision };
+            { steps, runDir, output, bench, device, precision };
+        preset.AddTo(cmd);
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-                var config = PretrainConfig.Get(r.GetValue(preset)!) with { Device = r.GetValue(device)! };
-                if (r.GetValue(steps) is { } n) config = config with { Steps = n };
-                if (r.GetValue(precision) is { } p) config = config with { Precision = p };
+                var shorthands = new List<string>();
+                if (r.GetValue(steps) is { } n) shorthands.Add($"steps={n}");
+                if (r.GetValue(device) is { } d) shorthands.Add($"device={d}");
+                if (r.GetValue(precision) is { } p) shorthands.Add($"precision={p}");
+                var config = preset.Load<PretrainConfig>(r, shorthands).Value;
                 var run = r.GetValue(runDir) ?? Path.Combine(RepoPaths.Work, "pretrain-" + config.Name);
                 var model = r.GetValue(output) ?? (config.Name == "tiny" ? Path.Combine(RepoPaths.Data, "models", "tiny-python-lm") : Path.Combine(run, "model"));
                 var benchDir = r.GetValue(bench) ?? Path.Combine(RepoPaths.Work, "bench-tiny");

@@ -4,6 +4,7 @@ using Code2Lora.Cli;
 // `c2l`: every stage of the pipeline is a verb; each verb's options mirror the typed config of that stage.
 var root = new RootCommand("Code2Lora.NET: hypernetwork-generated LoRA adapters for code LMs (static and commit-evolving).");
 root.Subcommands.Add(InfoCommand.Create());
+root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(MineCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());

@@ -10,12 +10,15 @@ internal static class ReproduceCommand
 {
     public static Command Create()
     {
-        var preset = BenchCommand.PresetOption();
+        var preset = new Option<string>("--preset") { Description = "smoke | tiny | paper: configs/{bench,static,evo}/<name>.json", DefaultValueFactory = _ => "tiny" };
         var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation); stage timings go to results/reproduce/<preset>/timings.json.") { preset };
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             NativeHeap.UseTrimmedHeap();
-            var p = Presets.Get(r.GetValue(preset)!);
+            var name = r.GetValue(preset)!;
+            var bench = ConfigFiles.Load<Preset>("bench", name);
+            RunConfigs.Record(bench.Stamp);
+            var p = bench.Value;
             var benchDir = Path.Combine(RepoPaths.Work, "bench-" + p.Name);
             var timingsFile = Path.Combine(RepoPaths.Results, "reproduce", p.Name, "timings.json");
             var timings = new StageTimings(timingsFile, BenchCommand.CommandLine());
@@ -23,8 +26,8 @@ internal static class ReproduceCommand
             await timings.TimeAsync("benchmark: report", () => BenchCommand.ReportAsync(benchDir, Path.Combine(RepoPaths.Results, "bench-stats", p.Name), BenchCommand.CommandLine()));
             if (p.Name != "paper")      // the paper preset needs a downloaded base model and a GPU
             {
-                await TrainCommand.RunAllAsync(p.Name, timings, ct);
-                await EvoCommand.RunAllAsync(p.Name, timings, ct);
+                await TrainCommand.RunAllAsync(ConfigFiles.Load<Experiments.StaticExperimentConfig>("static", name), timings, ct);
+                await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", name), timings, ct);
             }
             var total = timings.Stages.Sum(s => s.Seconds);
             AnsiConsole.MarkupLine($"[bold green]reproduce[/] preset {p.Name} done in {total / 60:F1} min; stage timings → {Markup.Escape(timingsFile)}");

@@ -12,26 +12,31 @@ internal static class StudyCommand
 {
     public static Command Create()
     {
-        var preset = BenchCommand.PresetOption();
+        var preset = new ConfigOptions("conditioning");
         var variants = new Option<string?>("--variants")
         {
-            Description = $"Comma-separated variants (default all: {string.Join(", ", ConditioningStudy.Default.Select(v => v.Name))}).",
+            Description = "Comma-separated variants of the config to run (default: all).",
         };
         var conditioning = new Command("conditioning",
             "Train the static head under each variant (own run folder, resumable) and measure how much its adapters depend on the repository; writes results/conditioning/<preset>/.")
-            { preset, variants };
+            { variants };
+        preset.AddTo(conditioning);
         conditioning.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var chosen = Pick(r.GetValue(variants));
-            var (experiment, repos) = await TrainCommand.OpenAsync(r.GetValue(preset)!, null);
+            var study = preset.Load<ConditioningStudyConfig>(r);
+            var chosen = Pick(study.Value.ToVariants(), r.GetValue(variants));
+            var staticConfig = study.Linked<StaticExperimentConfig>("static", study.Value.Static);
+            RunConfigs.Record(staticConfig.Stamp);
+            var (experiment, repos) = await TrainCommand.OpenAsync(staticConfig);
             var contexts = await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
-            var name = experiment.Config.Name;
+            var name = study.Value.Name;
             var results = Path.Combine(RepoPaths.Results, "conditioning", name);
-            var study = await ProgressView.RunAsync(progress => Task.Run(() => ConditioningStudy.RunAsync(experiment.Config, experiment.BenchDirectory,
+            study.Save(results);
+            var outcome = await ProgressView.RunAsync(progress => Task.Run(() => ConditioningStudy.RunAsync(experiment.Config, experiment.BenchDirectory,
                 Path.Combine(RepoPaths.Work, "conditioning-" + name), contexts, chosen, results, BenchCommand.CommandLine(),
                 new SyncProgress<(string Variant, Training.TrainingProgress Step)>(p =>
                     progress.Report(new BenchProgress($"train {p.Variant}", p.Step.Step, p.Step.Steps, $"loss {p.Step.Loss:F3}"))), ct), ct));
-            Console.WriteLine(ConditioningStudy.Markdown(study));
+            Console.WriteLine(ConditioningStudy.Markdown(outcome));
             AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
             return 0;
         }));
@@ -40,11 +45,11 @@ internal static class StudyCommand
         return cmd;
     }
 
-    private static IReadOnlyList<ConditioningVariant> Pick(string? names)
+    private static IReadOnlyList<ConditioningVariant> Pick(IReadOnlyList<ConditioningVariant> all, string? names)
     {
-        if (string.IsNullOrWhiteSpace(names)) return ConditioningStudy.Default;
+        if (string.IsNullOrWhiteSpace(names)) return all;
         return names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n =>
-            ConditioningStudy.Default.FirstOrDefault(v => v.Name == n)
-            ?? throw new ArgumentException($"no conditioning variant '{n}' ({string.Join(", ", ConditioningStudy.Default.Select(v => v.Name))}).")).ToList();
+            all.FirstOrDefault(v => v.Name == n)
+            ?? throw new ArgumentException($"no conditioning variant '{n}' ({string.Join(", ", all.Select(v => v.Name))}).")).ToList();
     }
 }

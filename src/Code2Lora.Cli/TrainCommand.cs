@@ -14,7 +14,10 @@ namespace Code2Lora.Cli;
 /// <summary>`c2l train static|slora|plora|fft|t2l` and `c2l eval`: the static-track experiment (paper Table 2), resumable step by step.</summary>
 internal static class TrainCommand
 {
-    private static Option<string?> BaseModelOption() => new("--base-model") { Description = "Base model directory (default data/models/tiny-python-lm)." };
+    private static Option<string?> BaseModelOption() => new("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
+
+    /// <summary><c>--base-model DIR</c> as the override it stands for.</summary>
+    internal static IEnumerable<string> BaseModelOverride(string? baseModel) => baseModel is null ? [] : [$"base_model={Path.GetFullPath(baseModel)}"];
 
     public static Command Create()
     {
@@ -29,24 +32,24 @@ internal static class TrainCommand
 
     public static Command CreateAdapter()
     {
-        var preset = BenchCommand.PresetOption();
+        var preset = new ConfigOptions("static");
         var repo = new Option<string>("--repo") { Description = "Repository to adapt to (git checkout: its HEAD; or a plain directory).", Required = true };
         var output = new Option<string>("--out") { Description = "Output folder (adapter_model.safetensors, adapter_config.json, code2lora_provenance.json).", Required = true };
         var baseModel = BaseModelOption();
-        var export = new Command("export", "Generate a repository's LoRA adapter with the trained Code2LoRA-Static head, in PEFT's file layout.") { preset, repo, output, baseModel };
+        var export = preset.AddTo(new Command("export", "Generate a repository's LoRA adapter with the trained Code2LoRA-Static head, in PEFT's file layout.") { repo, output, baseModel });
         export.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, _) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var (experiment, _) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
             var result = AdapterExport.Run(experiment, r.GetValue(repo)!, r.GetValue(output)!);
             AnsiConsole.MarkupLine($"[bold green]adapter[/] for {Markup.Escape(result.RepoPath)} ({result.Files} files read, {result.SkippedFiles} skipped): "
                                    + $"encoded in {result.EncodeMilliseconds:F0} ms, generated in {result.GenerateMilliseconds:F1} ms → {Markup.Escape(result.Directory)}");
             return 0;
         }));
-        var speedPreset = BenchCommand.PresetOption();
-        var speed = new Command("speed", "Time adapter generation per repository and the forward overhead of generated adapters; writes results/bench/adapters.json.") { speedPreset };
+        var speedPreset = new ConfigOptions("static");
+        var speed = speedPreset.AddTo(new Command("speed", "Time adapter generation per repository and the forward overhead of generated adapters; writes results/bench/adapters.json."));
         speed.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, repos) = await OpenAsync(r.GetValue(speedPreset)!, null);
+            var (experiment, repos) = await OpenAsync(speedPreset.Load<StaticExperimentConfig>(r));
             var contexts = await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
             var result = AdapterSpeed.Measure(experiment, contexts, BenchCommand.CommandLine());
             var path = Path.Combine(RepoPaths.Results, "bench", "adapters.json");
@@ -63,17 +66,18 @@ internal static class TrainCommand
 
     public static Command CreateEval()
     {
-        var preset = BenchCommand.PresetOption();
+        var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
         var shard = new Option<string?>("--shard") { Description = "k/N: decode only the repositories of shard k of N (docs/sharding.md); merge with --merge once all N are done." };
-        var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<preset>/predictions) without decoding, and write the summary." };
-        var cmd = new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<preset>/.") { preset, baseModel, shard, merge };
+        var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<name>/predictions) without decoding, and write the summary." };
+        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<name>/.") { baseModel, shard, merge });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var part = r.GetValue(shard) is { } text ? Shard.Parse(text) : null;
             if (part is not null && r.GetValue(merge)) throw new ArgumentException("--shard decodes one part and --merge joins all parts: give one of them.");
-            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
-            await EvaluateAsync(experiment, await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct), repos, ct, part, r.GetValue(merge));
+            var loaded = preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel)));
+            var (experiment, repos) = await OpenAsync(loaded);
+            await EvaluateAsync(loaded, experiment, await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct), repos, ct, part, r.GetValue(merge));
             return 0;
         }));
         return cmd;
@@ -81,9 +85,9 @@ internal static class TrainCommand
 
     /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its
     /// output), each a timed stage of <paramref name="timings"/>.</summary>
-    internal static async Task RunAllAsync(string presetName, StageTimings timings, CancellationToken ct)
+    internal static async Task RunAllAsync(LoadedConfig<StaticExperimentConfig> config, StageTimings timings, CancellationToken ct)
     {
-        var (experiment, repos) = await OpenAsync(presetName, null);
+        var (experiment, repos) = await OpenAsync(config);
         var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct));
         foreach (var name in new[] { "static", "slora", "fft", "t2l" })
         {
@@ -92,17 +96,17 @@ internal static class TrainCommand
         }
         if (!(await timings.TimeAsync("static: train plora", () => TrainPerRepoAsync(experiment, ct))).Completed)
             throw new InvalidOperationException("plora training stopped part-way; run the same command to resume.");
-        await timings.TimeAsync("static: evaluate", () => EvaluateAsync(experiment, contexts, repos, ct));
+        await timings.TimeAsync("static: evaluate", () => EvaluateAsync(config, experiment, contexts, repos, ct));
     }
 
     private static Command Method(string name, string description)
     {
-        var preset = BenchCommand.PresetOption();
+        var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
-        var cmd = new Command(name, description) { preset, baseModel };
+        var cmd = preset.AddTo(new Command(name, description) { baseModel });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var (experiment, repos) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
             var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct) : null;
             var result = await TrainAsync(name, TrainerFor(name, experiment, contexts, ct));
             AnsiConsole.MarkupLine(result.Completed
@@ -116,12 +120,12 @@ internal static class TrainCommand
     /// <summary>`c2l train plora`: one LoRA per in-repo repository; finished repositories are skipped, so re-running resumes.</summary>
     private static Command PerRepoLora()
     {
-        var preset = BenchCommand.PresetOption();
+        var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
-        var cmd = new Command("plora", "Per-repository LoRA (in-repo only): one adapter per training repository, on its own tasks.") { preset, baseModel };
+        var cmd = preset.AddTo(new Command("plora", "Per-repository LoRA (in-repo only): one adapter per training repository, on its own tasks.") { baseModel });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, _) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel));
+            var (experiment, _) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
             var result = await TrainPerRepoAsync(experiment, ct);
             var seconds = result.Timings.Values.Select(t => t.Seconds).ToList();
             AnsiConsole.MarkupLine(result.Completed
@@ -155,10 +159,11 @@ internal static class TrainCommand
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress($"train {name}", p.Step, p.Steps, $"loss {p.Loss:F3}"))))));
 
     /// <summary>Evaluates every trained method with progress bars, prints the Table 2 analog and where it was written.</summary>
-    private static async Task EvaluateAsync(StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct,
+    private static async Task EvaluateAsync(LoadedConfig<StaticExperimentConfig> loaded, StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct,
         Shard? shard = null, bool mergeOnly = false)
     {
         var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
+        loaded.Save(results);
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))),
@@ -168,15 +173,19 @@ internal static class TrainCommand
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
-    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel)
+    /// <summary>Opens the static experiment a config describes: its benchmark (built when missing) and run folder
+    /// (data/work/static-&lt;name&gt;/, where the resolved configs are saved).</summary>
+    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(LoadedConfig<StaticExperimentConfig> loaded)
     {
         NativeHeap.UseTrimmedHeap();
-        var p = Presets.Get(presetName);
-        var config = StaticExperimentConfig.Get(p.Name);
-        if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
-        var benchDir = await BenchCommand.EnsureBuiltAsync(p);
-        var experiment = await StaticExperiment.OpenAsync(config, benchDir, Path.Combine(RepoPaths.Work, "static-" + p.Name));
-        return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));
+        var bench = loaded.Linked<Preset>("bench", loaded.Value.Bench);
+        RunConfigs.Record(bench.Stamp);
+        var benchDir = await BenchCommand.EnsureBuiltAsync(bench.Value);
+        var runDir = Path.Combine(RepoPaths.Work, "static-" + loaded.Value.Name);
+        loaded.Save(runDir);
+        bench.Save(runDir);
+        var experiment = await StaticExperiment.OpenAsync(loaded.Value, benchDir, runDir);
+        return (experiment, BenchInputs.Prepare(bench.Value, RepoPaths.Work));
     }
 
     internal static Task<Hyper.RepoContexts> ContextsAsync(StaticExperiment experiment, IReadOnlyList<RepoInput> repos, LoadedModel lm, CancellationToken ct) =>

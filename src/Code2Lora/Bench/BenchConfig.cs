@@ -44,11 +44,11 @@ public sealed record BenchConfig
     public int EvalTasksPerCommit { get; init; } = 8;
 
     /// <summary>The paper's values.</summary>
-    public static BenchConfig Paper { get; } = new();
+    public static BenchConfig Paper => Code2Lora.Config.Presets.Paper.Bench;
 
     /// <summary>The embedded default: small repositories, so fewer tasks per repository are required.</summary>
-    public static BenchConfig Tiny { get; } = new() { MinTasksPerRepo = 10, HistoryCutoff = null };
+    public static BenchConfig Tiny => Code2Lora.Config.Presets.Tiny.Bench;
 
     /// <summary>For tests and CI notebook runs: the tiny values on a smaller world.</summary>
-    public static BenchConfig Smoke { get; } = Tiny with { MinTasksPerRepo = 3 };
+    public static BenchConfig Smoke => Code2Lora.Config.Presets.Smoke.Bench;
 }

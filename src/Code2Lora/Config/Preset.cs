@@ -23,37 +23,19 @@ public sealed record Preset
     public int Seed { get; init; } = 3407;
 }
 
-/// <summary>The registry of presets: <c>smoke</c> (tests and CI), <c>tiny</c> (the embedded default), <c>paper</c> (the paper's values).</summary>
+/// <summary>The registry of bench presets: <c>configs/bench/{smoke,tiny,paper}.json</c> (smoke: tests and CI; tiny: the embedded
+/// default; paper: the paper's thresholds for repositories you give).</summary>
 public static class Presets
 {
     /// <summary>The tests' and CI notebooks' world: a few packages, a small forge. Runs in seconds.</summary>
-    public static Preset Smoke { get; } = new()
-    {
-        Name = "smoke", Bench = BenchConfig.Smoke, MaxPackages = 4,
-        Forge = new ForgeConfig { Repos = 4, Commits = 16, FactsPerRepo = 8 },
-    };
+    public static Preset Smoke => Get("smoke");
 
     /// <summary>The embedded default: the whole Debian list and a 12-repository forge. Minutes on 2 CPU cores.</summary>
-    public static Preset Tiny { get; } = new()
-    {
-        Name = "tiny", Bench = BenchConfig.Tiny,
-        Forge = new ForgeConfig(),
-    };
+    public static Preset Tiny => Get("tiny");
 
     /// <summary>The paper's thresholds, for real repositories given by path or clone list (no forge, no Debian list).</summary>
-    public static Preset Paper { get; } = new()
-    {
-        Name = "paper", Bench = BenchConfig.Paper, Forge = null, StaticPackages = null,
-        Mining = new MiningRules { TestRule = TestFileRule.Paper },
-    };
+    public static Preset Paper => Get("paper");
 
-    /// <summary>All presets by name.</summary>
-    public static IReadOnlyDictionary<string, Preset> All { get; } = new Dictionary<string, Preset>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["smoke"] = Smoke, ["tiny"] = Tiny, ["paper"] = Paper,
-    };
-
-    /// <summary>Looks a preset up by name, with a message listing the known ones.</summary>
-    public static Preset Get(string name) => All.TryGetValue(name, out var p) ? p
-        : throw new ArgumentException($"unknown preset '{name}'; known presets: {string.Join(", ", All.Keys)}");
+    /// <summary>A shipped preset by name; a clear error lists the known ones.</summary>
+    public static Preset Get(string name) => ConfigFiles.Preset<Preset>("bench", name);
 }

@@ -10,6 +10,9 @@ public static class RepoPaths
     public static string Root => _root.Value ?? throw new InvalidOperationException(
         "cannot find the Code2Lora checkout (a folder with Code2Lora.sln) above the current directory; run from inside it or set C2L_ROOT.");
 
+    /// <summary>The checkout root, or null when the code runs outside a checkout.</summary>
+    public static string? TryRoot => _root.Value;
+
     /// <summary>data/ of the checkout.</summary>
     public static string Data => Path.Combine(Root, "data");
     /// <summary>data/work/: generated, not committed (forge repositories, Debian snapshots, built benchmarks).</summary>

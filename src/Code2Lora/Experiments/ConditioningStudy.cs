@@ -40,13 +40,8 @@ public static class ConditioningStudy
 {
     private static readonly string[] Splits = [SplitNames.CrTest, SplitNames.IrTest];
 
-    /// <summary>The variants run by default: the paper's head, then the changes that target the shared component.</summary>
-    public static IReadOnlyList<ConditioningVariant> Default { get; } =
-    [
-        new("paper", "the paper's head: raw repository vector, one pair shared by all layers", c => c with { StandardizeContexts = false, PerLayerHead = false }),
-        new("standardized", "z-scored repository vectors (training repositories' mean and std)", c => c with { StandardizeContexts = true, PerLayerHead = false }),
-        new("standardized-per-layer", "z-scored vectors and one generated pair per layer", c => c with { StandardizeContexts = true, PerLayerHead = true }),
-    ];
+    /// <summary>The variants of the tiny study (configs/conditioning/tiny.json): the paper's head, then the changes that target the shared component.</summary>
+    public static IReadOnlyList<ConditioningVariant> Default => ConditioningStudyConfig.Get("tiny").ToVariants();
 
     /// <summary>Trains (or reuses) the head of every variant and measures it; <paramref name="runRoot"/> holds one run
     /// directory per variant. The rows are also written to <paramref name="resultsDir"/> (study.json, study.md).</summary>

@@ -1,6 +1,7 @@
 using Code2Lora.Evaluation;
 using Code2Lora.Evaluation.Context;
 using Code2Lora.Adapters;
+using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
 using Code2Lora.Runtime;
@@ -15,10 +16,13 @@ public sealed record EvoExperimentConfig
 {
     /// <summary>Preset name (smoke, tiny); also names the run and results folders.</summary>
     public required string Name { get; init; }
+    /// <summary>The benchmark world: a bench preset name (configs/bench/) or a bench config file.</summary>
+    public string Bench { get; init; } = "tiny";
+    /// <summary>The static experiment whose Code2LoRA-Static head and single LoRA give the table's static rows (a preset name or file).</summary>
+    public string Static { get; init; } = "tiny";
     /// <summary>Base model directory, relative to data/ (the frozen LM, also the encoder of states and diffs).</summary>
     public string BaseModel { get; init; } = "models/tiny-python-lm";
-    /// <summary>Repository encoder directory, relative to data/ (the paper: Qwen3-Embedding-0.6B); null: the base model encodes too
-    /// (the tiny world). Loaded on <see cref="Device"/> in <see cref="Dtype"/>, frozen.</summary>
+    /// <summary>The encoder's model directory or Hub id (null: the base model encodes; the paper uses Qwen/Qwen3-Embedding-0.6B).</summary>
     public string? EncoderModel { get; init; }
     /// <summary>The static experiment's encoder, with a state at every kept commit (the Static rows read the commit's own state);
     /// the encoder id is the static one, so both experiments share one store.</summary>
@@ -67,42 +71,17 @@ public sealed record EvoExperimentConfig
     /// the base; needed for an 8,192-token step of the 1.5B model): one [T,H] tensor per block instead of all of them.</summary>
     public bool ActivationCheckpointing { get; init; }
 
-    /// <summary>The embedded default on 2 CPU cores.</summary>
-    public static EvoExperimentConfig Tiny { get; } = new() { Name = "tiny" };
+    /// <summary>The embedded default on 2 CPU cores (configs/evo/tiny.json).</summary>
+    public static EvoExperimentConfig Tiny => Get("tiny");
 
-    /// <summary>Seconds-long run for tests and CI.</summary>
-    public static EvoExperimentConfig Smoke { get; } = new()
-    {
-        Name = "smoke", Encoder = StaticExperimentConfig.Smoke.Encoder with { StateAtEveryCommit = true }, Lora = StaticExperimentConfig.Smoke.Lora,
-        HeadHidden = 32, GruHidden = 32, MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, EvalBatchSize = 4, ValidationExamples = 8, EvalTasksPerSplit = 24,
-        Walk = new EvoWalkSettings { MaxTasksPerUpdate = 4 },
-        Training = Tiny.Training with { CheckpointEvery = 4, EvalEvery = 4 },
-        Rag = StaticExperimentConfig.Smoke.Rag, ContextPromptTokens = StaticExperimentConfig.Smoke.ContextPromptTokens,
-    };
+    /// <summary>Seconds-long run for tests and CI (configs/evo/smoke.json).</summary>
+    public static EvoExperimentConfig Smoke => Get("smoke");
 
-    /// <summary>The paper's Evo settings (paper-notes §1.6): bf16 Qwen2.5-Coder-1.5B with checkpointed blocks, G = 2048, H = 1024,
-    /// max_seq 4,096, ≤ 8 tasks per update, TBPTT 16, AdamW lr 5e-5, wd 0.01, warmup 0.03, cosine, clip 1.0, 3 epochs, eval loss on
-    /// CR-val every 80 steps; 64 new tokens per evolution-track task, its first ≤ 8 tasks per commit.</summary>
-    public static EvoExperimentConfig Paper { get; } = new()
-    {
-        Name = "paper", BaseModel = StaticExperimentConfig.Paper.BaseModel, EncoderModel = StaticExperimentConfig.Paper.EncoderModel,
-        Encoder = EncoderConfig.Paper with { StateAtEveryCommit = true }, Lora = StaticExperimentConfig.Paper.Lora,
-        HeadHidden = 1024, GruHidden = 2048, MaxTokens = 4096, MaxNewTokens = 64, BatchSize = 1, EvalBatchSize = 1,
-        Walk = new EvoWalkSettings { MaxTasksPerUpdate = 8, BpttWindow = 16 }, Epochs = 3,
-        Training = new TrainingConfig { Steps = 1, LearningRate = 5e-5, WarmupRatio = 0.03, WeightDecay = 0.01, MaxGradNorm = 1.0, CheckpointEvery = 80, EvalEvery = 80 },
-        ValidationExamples = 2_000, EvalTasksPerCommit = 8, EvalTasksPerSplit = 0,
-        Rag = StaticExperimentConfig.Paper.Rag, ContextPromptTokens = 4096 + 1_536,
-        Device = "auto", Dtype = "bf16", ActivationCheckpointing = true,
-    };
+    /// <summary>The paper's Table 3 settings (configs/evo/paper.json).</summary>
+    public static EvoExperimentConfig Paper => Get("paper");
 
-    /// <summary>Presets by name.</summary>
-    public static EvoExperimentConfig Get(string name) => name.ToLowerInvariant() switch
-    {
-        "tiny" => Tiny,
-        "smoke" => Smoke,
-        "paper" => Paper,
-        _ => throw new ArgumentException($"no evo-experiment preset '{name}' (smoke, tiny, paper)."),
-    };
+    /// <summary>A shipped preset by name (configs/evo/&lt;name&gt;.json).</summary>
+    public static EvoExperimentConfig Get(string name) => ConfigFiles.Preset<EvoExperimentConfig>("evo", name);
 
     /// <summary>The device and base dtype of <see cref="Device"/> and <see cref="Dtype"/>, resolved (errors name this preset).</summary>
     public ComputeTarget ResolveCompute() => ComputeTarget.Resolve(Device, Dtype, $"evo config '{Name}'");

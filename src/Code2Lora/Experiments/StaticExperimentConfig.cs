@@ -1,4 +1,5 @@
 using Code2Lora.Adapters;
+using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Evaluation;
 using Code2Lora.Evaluation.Context;
@@ -14,10 +15,12 @@ public sealed record StaticExperimentConfig
 {
     /// <summary>Preset name (smoke, tiny); also names the run and results folders.</summary>
     public required string Name { get; init; }
+    /// <summary>The benchmark world the experiment runs on: a bench preset name (configs/bench/) or a bench config file.</summary>
+    public string Bench { get; init; } = "tiny";
     /// <summary>Base model directory, relative to data/ (the frozen LM, also the repository encoder here).</summary>
     public string BaseModel { get; init; } = "models/tiny-python-lm";
-    /// <summary>Repository encoder directory, relative to data/ (the paper: Qwen3-Embedding-0.6B); null: the base model encodes too
-    /// (the tiny world). Loaded on <see cref="Device"/> in <see cref="Dtype"/>, frozen.</summary>
+    /// <summary>The repository encoder's model directory or Hub id (null: the base model encodes, as in the tiny world; the paper
+    /// uses Qwen/Qwen3-Embedding-0.6B).</summary>
     public string? EncoderModel { get; init; }
     /// <summary>How repository states and diffs become vectors (the tiny recipe: (b) and (c) with 256-token windows, tests excluded).</summary>
     public EncoderConfig Encoder { get; init; } = EncoderConfig.Tiny with
@@ -110,53 +113,17 @@ public sealed record StaticExperimentConfig
     /// the base; needed for an 8,192-token step of the 1.5B model): one [T,H] tensor per block instead of all of them.</summary>
     public bool ActivationCheckpointing { get; init; }
 
-    /// <summary>The embedded default on 2 CPU cores.</summary>
-    public static StaticExperimentConfig Tiny { get; } = new() { Name = "tiny" };
+    /// <summary>The embedded default on 2 CPU cores (configs/static/tiny.json).</summary>
+    public static StaticExperimentConfig Tiny => Get("tiny");
 
-    /// <summary>Seconds-long run for tests and CI notebooks.</summary>
-    public static StaticExperimentConfig Smoke { get; } = new()
-    {
-        Name = "smoke", MaxTokens = 128, MaxNewTokens = 16, BatchSize = 4, EvalBatchSize = 4, MaxTrainExamples = 32, ValidationExamples = 8, EvalTasksPerSplit = 12,
-        HeadHidden = 32, Lora = new LoraConfig { Rank = 2, Alpha = 4 },
-        StaticTraining = Tiny.StaticTraining with { CheckpointEvery = 4, EvalEvery = 4 },
-        SingleLoraTraining = Tiny.SingleLoraTraining with { CheckpointEvery = 4, EvalEvery = 4 },
-        PerRepoMaxExamples = 16, PerRepoLoraTraining = Tiny.PerRepoLoraTraining with { CheckpointEvery = 4 },
-        FftTraining = Tiny.FftTraining with { CheckpointEvery = 4, EvalEvery = 4 },
-        Text2LoraHead = new Text2LoraHeadConfig { TaskDim = 16, LayerEmbeddingDim = 8, HeadInputDim = 32 },
-        Text2LoraTraining = Tiny.Text2LoraTraining with { CheckpointEvery = 4, EvalEvery = 4 },
-        Rag = Tiny.Rag with { ChunkTokens = 48, Overlap = 8, MaxChunksPerRepo = 40 }, Drc = new DrcConfig { MaxTokens = 96 }, ContextPromptTokens = 192,
-    };
+    /// <summary>Seconds-long run for tests and CI notebooks (configs/static/smoke.json).</summary>
+    public static StaticExperimentConfig Smoke => Get("smoke");
 
-    /// <summary>The paper's Table 2 settings (paper-notes §1.6, §1.7, §4.1): Qwen2.5-Coder-1.5B in bf16 with checkpointed blocks,
-    /// Qwen3-Embedding-0.6B vectors (the released recipe b), rank 16 / α 32 on all seven projections, H = 512 (Table 2), flat QnA
-    /// shuffle at 8,192 tokens, batch 1 × accumulation 8, AdamW lr 1e-4, wd 0.01, warmup 0.03, cosine, 3 epochs, clip 5.0, seed
-    /// 3407, eval and checkpoint every 1,000 steps; every test task decoded greedily with 128 new tokens. Baselines per Table 9.</summary>
-    public static StaticExperimentConfig Paper { get; } = new()
-    {
-        Name = "paper", BaseModel = "models/qwen2.5-coder-1.5b", EncoderModel = "models/qwen3-embedding-0.6b",
-        Encoder = EncoderConfig.Paper, Lora = new LoraConfig { Rank = 16, Alpha = 32 }, HeadHidden = 512,
-        StandardizeContexts = false, PerLayerHead = false, MaxTokens = 8192, MaxNewTokens = 128, BatchSize = 1, EvalBatchSize = 1,
-        MaxTrainExamples = 0, ValidationExamples = 6_213, EvalTasksPerSplit = 0, StaticEpochs = 3,
-        StaticTraining = new TrainingConfig { Steps = 1, LearningRate = 1e-4, WarmupRatio = 0.03, WeightDecay = 0.01, MaxGradNorm = 5.0, GradientAccumulation = 8, CheckpointEvery = 1000, EvalEvery = 1000 },
-        SingleLoraEpochs = 5,
-        SingleLoraTraining = new TrainingConfig { Steps = 1, LearningRate = 5e-5, WarmupRatio = 0.10, WeightDecay = 0.01, MaxGradNorm = 1.0, GradientAccumulation = 8, CheckpointEvery = 1000, EvalEvery = 1000 },
-        PerRepoLoraEpochs = 3, PerRepoMaxExamples = 0,
-        PerRepoLoraTraining = new TrainingConfig { Steps = 1, LearningRate = 2e-4, WarmupRatio = 0.10, WeightDecay = 0.01, MaxGradNorm = 1.0, GradientAccumulation = 4, CheckpointEvery = 100, EvalEvery = 0 },
-        FftEpochs = 3,
-        FftTraining = new TrainingConfig { Steps = 1, LearningRate = 2e-5, WarmupRatio = 0.05, WeightDecay = 0.01, MaxGradNorm = 1.0, GradientAccumulation = 8, CheckpointEvery = 1000, EvalEvery = 1000 },
-        Text2LoraHead = new Text2LoraHeadConfig { TaskDim = 128, LayerEmbeddingDim = 32, HeadInputDim = 512 },
-        Rag = new RagConfig { ChunkTokens = 512, Overlap = 64, MaxChunksPerRepo = 300, K = 3 }, Drc = new DrcConfig { MaxTokens = 4096 },
-        ContextPromptTokens = 16_384, Device = "auto", Dtype = "bf16", ActivationCheckpointing = true,
-    };
+    /// <summary>The paper's Table 2 settings (configs/static/paper.json).</summary>
+    public static StaticExperimentConfig Paper => Get("paper");
 
-    /// <summary>Presets by name.</summary>
-    public static StaticExperimentConfig Get(string name) => name.ToLowerInvariant() switch
-    {
-        "tiny" => Tiny,
-        "smoke" => Smoke,
-        "paper" => Paper,
-        _ => throw new ArgumentException($"no static-experiment preset '{name}' (smoke, tiny, paper)."),
-    };
+    /// <summary>A shipped preset by name (configs/static/&lt;name&gt;.json).</summary>
+    public static StaticExperimentConfig Get(string name) => ConfigFiles.Preset<StaticExperimentConfig>("static", name);
 
     /// <summary>The device and base dtype of <see cref="Device"/> and <see cref="Dtype"/>, resolved (errors name this preset).</summary>
     public ComputeTarget ResolveCompute() => ComputeTarget.Resolve(Device, Dtype, $"static config '{Name}'");

@@ -18,6 +18,8 @@ public sealed record Provenance
     public required string Machine { get; init; }
     /// <summary>Package version of Code2Lora.</summary>
     public required string Version { get; init; }
+    /// <summary>The config files the run resolved (file, <c>--set</c> overrides, hash of the resolved config); null when none.</summary>
+    public IReadOnlyList<Config.ConfigStamp>? Configs { get; init; }
 
     /// <summary>Captures the current process's provenance for the given command.</summary>
     public static Provenance Capture(string command) => new()
@@ -28,6 +30,7 @@ public sealed record Provenance
         Machine = $"{RuntimeInformation.OSDescription.Trim()} · {RuntimeInformation.OSArchitecture} · {Environment.ProcessorCount} cores · " +
                   $"{RuntimeInformation.FrameworkDescription} · torch backend {BuildInfo.TorchBackend}",
         Version = BuildInfo.Version,
+        Configs = Config.RunConfigs.Current is { Count: > 0 } configs ? configs.OrderBy(c => c.Kind, StringComparer.Ordinal).ToList() : null,
     };
 
     private static readonly string[] OutputPrefixes = ["results/", "notebooks/", "data/work/"];

@@ -59,32 +59,12 @@ public sealed record PretrainConfig
         MaxGradNorm = MaxGradNorm, Precision = Precision, CheckpointEvery = CheckpointEvery, EvalEvery = EvalEvery, LogEvery = 1,
     };
 
-    /// <summary>The tiny model that ships in data/models/tiny-python-lm: 4 layers, hidden 192, 3.1 M parameters.</summary>
-    public static PretrainConfig Tiny { get; } = new()
-    {
-        Name = "tiny",
-        Model = new ModelConfig
-        {
-            ModelType = "qwen2", VocabSize = 8192, HiddenSize = 192, IntermediateSize = 512, NumHiddenLayers = 4,
-            NumAttentionHeads = 3, NumKeyValueHeads = 1, RopeTheta = 10000.0, RmsNormEps = 1e-6, TieWordEmbeddings = true,
-            AttentionBias = true, MaxPositionEmbeddings = 4096, BosTokenId = 0, EosTokenId = 0,
-        },
-    };
+    /// <summary>The tiny model that ships in data/models/tiny-python-lm: 4 layers, hidden 192, 3.1 M parameters (configs/pretrain/tiny.json).</summary>
+    public static PretrainConfig Tiny => Get("tiny");
 
-    /// <summary>Seconds-long run for tests and CI: a 512-token vocabulary and a few steps.</summary>
-    public static PretrainConfig Smoke { get; } = Tiny with
-    {
-        Name = "smoke",
-        Model = Tiny.Model with { VocabSize = 512, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 2 },
-        TokenizerVocab = 512, TokenizerTrainingChars = 400_000, SequenceLength = 64, BatchSize = 4, Steps = 12,
-        CheckpointEvery = 5, EvalEvery = 6, EvalSequences = 4, EvalTasks = 8, HeldOutFraction = 0.1,
-    };
+    /// <summary>Seconds-long run for tests and CI: a 512-token vocabulary and a few steps (configs/pretrain/smoke.json).</summary>
+    public static PretrainConfig Smoke => Get("smoke");
 
-    /// <summary>Presets by name.</summary>
-    public static PretrainConfig Get(string name) => name.ToLowerInvariant() switch
-    {
-        "tiny" => Tiny,
-        "smoke" => Smoke,
-        _ => throw new ArgumentException($"no pretraining preset '{name}' (tiny, smoke); the paper's base model is downloaded, not pretrained."),
-    };
+    /// <summary>A shipped preset by name (configs/pretrain/&lt;name&gt;.json); the paper's base model is downloaded, not pretrained.</summary>
+    public static PretrainConfig Get(string name) => Code2Lora.Config.ConfigFiles.Preset<PretrainConfig>("pretrain", name);
 }

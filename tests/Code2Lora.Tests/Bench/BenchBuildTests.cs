@@ -109,6 +109,9 @@ public class BenchBuildTests : IDisposable
         Assert.Contains(files, f => f.EndsWith("static-tasks-per-repo.html"));
         var md = await File.ReadAllTextAsync(files.First(f => f.EndsWith("stats.md")));
         Assert.Contains("| split | repos | tasks | tasks_per_repo |", md);
+        Assert.Contains("## Evolution mining, per repository", md);
+        Assert.Equal(3, BenchReport.MiningStats(outDir).Count);
+        Assert.All(BenchReport.MiningStats(outDir), m => Assert.True(m.PeakRssMib > 0 && m.CommitsWalked > 0));
         var html = await File.ReadAllTextAsync(files.First(f => f.EndsWith("static-tasks-per-repo.html")));
         Assert.Contains(FigureExport.PlotlyScript, html);
         Assert.True(File.Exists(Path.Combine(_dir, "report", FigureExport.PlotlyScript)));

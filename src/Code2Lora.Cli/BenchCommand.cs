@@ -97,28 +97,25 @@ internal static class BenchCommand
     {
         var preset = new ConfigOptions("bench");
         var output = new Option<string?>("--out") { Description = "Result file (default results/bench/mining.json)" };
-        var repos = new Option<string[]>("--repo") { Description = "A real git history to mine (repository path); repeatable", AllowMultipleArgumentsPerToken = true };
-        var set = new Option<string?>("--repos") { Description = "Real histories: a folder of repositories and/or .bundle files, or a manifest .tsv (e.g. data/histories/manifest.tsv)" };
+        var histories = new HistoryOptions();
         var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts for the real histories", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
         var historiesOnly = new Option<bool>("--histories-only") { Description = "Skip the config's forge, Debian and mining-layer measurements" };
         var cmd = preset.AddTo(new Command("speed", "Measure the builder's throughput: real histories per repository (commits/s, peak RSS), the forge and the Debian corpus.")
-            { output, repos, set, threads, historiesOnly });
+            { output, threads, historiesOnly });
+        histories.AddTo(cmd);
         cmd.SetAction(async (r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
             var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json");
             var threadCounts = r.GetValue(threads)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
-            var cache = Path.Combine(RepoPaths.Work, "histories");
-            var histories = (r.GetValue(repos) ?? []).Concat(r.GetValue(set) is { } setPath ? [setPath] : [])
-                .SelectMany(path => HistorySet.Resolve(path, cache))
-                .Select(h => new RepoInput(h.RepoId, h.Path, h.Provenance, Static: false, Evolution: true)).ToList();
+            var inputs = histories.Resolve(r).Select(h => new RepoInput(h.RepoId, h.Path, h.Provenance, Static: false, Evolution: true)).ToList();
             var real = await ProgressView.RunAsync(progress => Task.Run(() =>
-                MiningSpeed.MeasureHistories(histories, "real histories", p.Bench, p.Mining, threadCounts, progress)));
+                MiningSpeed.MeasureHistories(inputs, "real histories", p.Bench, p.Mining, threadCounts, progress)));
             var corpora = new List<MiningSpeedResult>();
             if (!r.GetValue(historiesOnly))
             {
-                var inputs = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
-                corpora.AddRange(MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
+                var corpus = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+                corpora.AddRange(MiningSpeed.Measure(corpus.Where(i => i.Evolution).ToList(), "forge", corpus.Where(i => i.Static).ToList(), "debian",
                     p.Bench, p.Mining, CommandLine()));
                 corpora.Add(MiningSpeed.MeasureMiningLayer(RepoPaths.Work, p.Mining, CommandLine()));
             }
@@ -153,21 +150,18 @@ internal static class BenchCommand
     {
         var preset = new ConfigOptions("bench");
         var output = new Option<string?>("--out") { Description = "Result file (default results/bench/key-check.json)" };
-        var repos = new Option<string[]>("--repo") { Description = "A git history to check (repository path); repeatable", AllowMultipleArgumentsPerToken = true };
-        var set = new Option<string?>("--repos") { Description = "A folder of repositories and/or .bundle files, or a manifest .tsv (e.g. data/histories/manifest.tsv)" };
+        var histories = new HistoryOptions();
         var maxCommits = new Option<int?>("--max-commits") { Description = "Check only the first N first-parent commits of each history" };
         var threads = new Option<int>("--threads") { Description = "Threads of the fast walk", DefaultValueFactory = _ => Environment.ProcessorCount };
         var cmd = preset.AddTo(new Command("check-keys", "Check that the evolution track's hashed, one-pass keys keep exactly the commits and assertions the plain definition (built, normalised prefix strings) keeps.")
-            { output, repos, set, maxCommits, threads });
+            { output, maxCommits, threads });
+        histories.AddTo(cmd);
         cmd.SetAction((r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
             var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "key-check.json");
-            var cache = Path.Combine(RepoPaths.Work, "histories");
-            var histories = (r.GetValue(repos) ?? []).Concat(r.GetValue(set) is { } setPath ? [setPath] : [])
-                .SelectMany(path => HistorySet.Resolve(path, cache)).ToList();
             var results = new List<KeyCheckResult>();
-            foreach (var h in histories)
+            foreach (var h in histories.Resolve(r))
             {
                 var result = KeyCheck.Run(new RepoInput(h.RepoId, h.Path, h.Provenance), p.Mining, r.GetValue(threads), r.GetValue(maxCommits), p.Bench.HistoryCutoff);
                 results.Add(result);

@@ -35,7 +35,8 @@ public static class HistorySet
     /// <summary>
     /// A manifest: a header line, then one repository per line. The id comes from the column named repo_id, repo or
     /// owner/name (else the first); the bundle from a column whose name contains "bundle" but not "sha" (else
-    /// <c>owner+name.bundle</c> beside the manifest); a sha256 column, when present, is checked against the bundle.
+    /// <c>owner__name.bundle</c> or <c>owner+name.bundle</c> beside the manifest); a sha256 column, when present, is checked
+    /// against the bundle. (Column names as in data/histories/manifest.tsv: repo … bundle … bundle_sha256.)
     /// </summary>
     private static IReadOnlyList<HistoryRepo> FromManifest(string manifest, string cacheDir)
     {
@@ -53,8 +54,9 @@ public static class HistorySet
             string Cell(int column) => column >= 0 && column < cells.Length ? cells[column] : "";
             var id = Cell(idColumn);
             if (id.Length == 0) throw new MiningException($"{manifest}:{i + 1}: no repository id in column '{header[idColumn]}'.");
-            var bundleName = Cell(bundleColumn) is { Length: > 0 } named ? named : id.Replace('/', '+') + ".bundle";
-            var bundle = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, bundleName));
+            var bundle = Cell(bundleColumn) is { Length: > 0 } named ? System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, named))
+                : new[] { "__", "+" }.Select(separator => System.IO.Path.Combine(dir, id.Replace("/", separator) + ".bundle")).FirstOrDefault(File.Exists)
+                  ?? System.IO.Path.Combine(dir, id.Replace("/", "__") + ".bundle");
             if (!File.Exists(bundle)) throw new MiningException($"{manifest}:{i + 1}: the bundle of {id} is missing ({bundle}); restore data/histories/ from git.");
             if (Cell(shaColumn) is { Length: 64 } expected && !expected.Equals(Sha256(bundle), StringComparison.OrdinalIgnoreCase))
                 throw new MiningException($"{manifest}:{i + 1}: {bundle} does not match its sha256 {expected}; the bundle is corrupt, restore it from git.");
@@ -70,20 +72,26 @@ public static class HistorySet
         return found.OrderBy(r => r.RepoId, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>"owner+name" (the clone cache's folder naming) reads as "owner/name"; a trailing .git or .bundle is dropped.</summary>
+    /// <summary>
+    /// "owner__name" (data/histories' bundle naming) and "owner+name" (the clone cache's) read as "owner/name" — GitHub
+    /// owners never contain '_' or '+' — and a trailing .git or .bundle is dropped.
+    /// </summary>
     private static string IdOf(string path)
     {
         var name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path));
         foreach (var suffix in new[] { ".bundle", ".git" })
             if (name.EndsWith(suffix, StringComparison.Ordinal) && name.Length > suffix.Length) name = name[..^suffix.Length];
-        return name.Replace('+', '/');
+        // The owner ends at the first separator; the repository name may contain either.
+        int underscores = name.IndexOf("__", StringComparison.Ordinal), plus = name.IndexOf('+');
+        var (at, length) = underscores > 0 && (plus < 0 || underscores < plus) ? (underscores, 2) : (plus, 1);
+        return at > 0 ? name[..at] + "/" + name[(at + length)..] : name;
     }
 
     /// <summary>A bare clone of a bundle under <paramref name="cacheDir"/>, made again when the bundle's sha256 changed.</summary>
     private static HistoryRepo FromBundle(string bundle, string id, string cacheDir)
     {
         var sha = Sha256(bundle);
-        var target = System.IO.Path.GetFullPath(System.IO.Path.Combine(cacheDir, id.Replace('/', '+') + ".git"));
+        var target = System.IO.Path.GetFullPath(System.IO.Path.Combine(cacheDir, id.Replace("/", "__") + ".git"));
         var marker = System.IO.Path.Combine(target, "c2l-bundle.sha256");
         if (!(Repository.IsValid(target) && File.Exists(marker) && File.ReadAllText(marker).Trim() == sha))
         {

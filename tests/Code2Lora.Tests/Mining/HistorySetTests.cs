@@ -26,7 +26,7 @@ public class HistorySetTests
         using var tmp = new TempDirectory();
         var source = Repo(tmp, "source");
         var shipped = tmp.Sub("histories");
-        var bundle = Path.Combine(shipped, "acme+widgets.bundle");
+        var bundle = Path.Combine(shipped, "acme__widgets.bundle");
         GitCli.Run(source, null, "bundle", "create", "-q", bundle, "HEAD", "main");
         Directory.Move(Repo(tmp, "plain"), Path.Combine(shipped, "other+tool"));
 
@@ -34,7 +34,7 @@ public class HistorySetTests
         Assert.Equal(["acme/widgets", "other/tool"], found.Select(h => h.RepoId));
         using (var clone = RepoSource.Open(found[0].Path))
             Assert.Equal(2, clone.FirstParentHistory().Count);
-        Assert.StartsWith("bundle:acme+widgets.bundle@sha256=", found[0].Provenance);
+        Assert.StartsWith("bundle:acme__widgets.bundle@sha256=", found[0].Provenance);
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(bundle)));
         var manifest = Path.Combine(shipped, "manifest.tsv");
@@ -43,10 +43,10 @@ public class HistorySetTests
 
         File.WriteAllText(manifest, $"repo\tbundle_sha256\nacme/widgets\t{new string('0', 64)}\n");
         var corrupt = Assert.Throws<MiningException>(() => HistorySet.Resolve(manifest, tmp.Sub("cache3")));
-        Assert.Contains("acme+widgets.bundle", corrupt.Message);
+        Assert.Contains("acme__widgets.bundle", corrupt.Message);
         Assert.Contains("corrupt", corrupt.Message);
 
         File.WriteAllText(manifest, "repo\tbundle_sha256\nmissing/one\t\n");
-        Assert.Contains("missing+one.bundle", Assert.Throws<MiningException>(() => HistorySet.Resolve(manifest, tmp.Sub("cache4"))).Message);
+        Assert.Contains("missing__one.bundle", Assert.Throws<MiningException>(() => HistorySet.Resolve(manifest, tmp.Sub("cache4"))).Message);
     }
 }

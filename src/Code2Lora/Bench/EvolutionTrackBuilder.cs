@@ -21,7 +21,8 @@ public static class EvolutionTrackBuilder
     /// (by the key type + whitespace-normalised prefix + target), and records the production-code diff from the previous
     /// kept commit. Renames carry a file's assertion cache; deletions drop it. The kept commits and the tasks a split can
     /// choose go to an <see cref="EvolutionSpool"/> in <paramref name="spoolDirectory"/> as the walk goes; only those
-    /// tasks' prefixes are ever built. <paramref name="threads"/> threads parse test files (the output does not depend on it).
+    /// tasks' prefixes are ever built. With <paramref name="threads"/> &gt; 1, threads − 1 helpers parse test files and one
+    /// more thread computes diffs and writes the spool; the output does not depend on it.
     /// </summary>
     public static EvolutionRepoResult BuildRepo(RepoInput input, BenchConfig config, MiningRules rules, SkipReport skips,
         string spoolDirectory, int threads = 1)
@@ -30,6 +31,7 @@ public static class EvolutionTrackBuilder
         var genome = ForgeGenome.Exists(input.Path) ? ForgeGenome.Load(input.Path) : null;
         var ledger = new AssertionLedger();
         using var spool = new EvolutionSpool(spoolDirectory);
+        using var writer = new KeptCommitWriter(input, rules, spool, background: threads > 1);
         string? previousKept = null;
         int walked = 0, kept = 0, tasks = 0;
 
@@ -43,10 +45,8 @@ public static class EvolutionTrackBuilder
             var row = new CommitRow
             {
                 RepoId = input.RepoId, CommitIndex = index, CommitSha = commit.Sha, CommitTimestamp = commit.AuthorTimestamp.UtcDateTime,
-                ProductionCodeDiff = source.ProductionDiff(previousKept, commit.Sha, rules),
                 NewAssertions = found.Count, ModifiedAssertions = found.Count(f => f.Modified), AddedAssertions = found.Count(f => !f.Modified),
             };
-            previousKept = commit.Sha;
             // Selection reads only target, file and function; the rest of a row (prefix, difficulty, ids) is filled in
             // for the few rows a split can choose.
             var rows = found.Select(a => new QnaRow { Target = a.Site.Target, TestFile = a.File, TestFunction = a.Site.TestFunction }).ToList();
@@ -54,10 +54,11 @@ public static class EvolutionTrackBuilder
             var train = SmartCap.Apply(rows, config);
             for (int i = 0; i < rows.Count; i++)
                 if (i < eval.Count || train.Contains(rows[i])) Fill(rows[i], input.RepoId, commit, index, found[i], genome);
-            spool.Add(row, eval, train);
+            writer.Add(row, previousKept, eval, train);   // the production diff from the previous kept commit is computed there
+            previousKept = commit.Sha;
             tasks += rows.Count;
         }
-        spool.Complete();
+        writer.Complete();
 
         var repo = new RepoRow
         {

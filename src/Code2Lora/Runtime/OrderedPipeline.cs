@@ -7,7 +7,7 @@ namespace Code2Lora.Runtime;
 public sealed class ClaimableJob(Action work)
 {
     private int _claimed;
-    private bool _done;
+    private volatile bool _done;
     private ExceptionDispatchInfo? _error;
 
     /// <summary>Runs the work if nobody has claimed it yet; false when another thread has.</summary>
@@ -22,6 +22,9 @@ public sealed class ClaimableJob(Action work)
         }
         return true;
     }
+
+    /// <summary>True once the work has run (on any thread).</summary>
+    public bool IsDone => _done;
 
     /// <summary>Runs the work here, or waits for the thread running it; rethrows what it threw.</summary>
     public void RunOrWait()
@@ -79,7 +82,12 @@ public static class OrderedPipeline
                 }
                 if (window.Count == 0) yield break;
                 var (item, itemJobs) = window.Dequeue();
-                foreach (var job in itemJobs) job.RunOrWait();
+                foreach (var job in itemJobs)
+                {
+                    // While a helper runs the job needed next, the caller runs jobs further ahead instead of waiting.
+                    while (!job.TryRun() && !job.IsDone && RunOneAhead(window)) { }
+                    job.RunOrWait();
+                }
                 jobsAhead -= itemJobs.Count;
                 yield return item;
             }
@@ -90,5 +98,14 @@ public static class OrderedPipeline
             queue.CompleteAdding();
             foreach (var helper in helpers) helper.Join();
         }
+    }
+
+    /// <summary>Runs the first job of the window nobody has claimed; false when there is none.</summary>
+    private static bool RunOneAhead<T>(Queue<(T Item, IReadOnlyList<ClaimableJob> Jobs)> window)
+    {
+        foreach (var (_, jobs) in window)
+            foreach (var job in jobs)
+                if (job.TryRun()) return true;
+        return false;
     }
 }

@@ -7,17 +7,18 @@ namespace Code2Lora.Cli;
 /// <c>--set key=value</c> overrides of the resolved config.</summary>
 internal sealed class ConfigOptions
 {
-    private readonly string _kind;
+    private readonly string? _kind;
     private readonly Option<string?> _preset;
     private readonly Option<string?> _config;
     private readonly Option<string[]> _set;
 
-    /// <summary>Options for configs of <paramref name="kind"/> (bench, static, evo, pretrain, conditioning).</summary>
-    public ConfigOptions(string kind)
+    /// <summary>Options for configs of <paramref name="kind"/> (bench, static, evo, pretrain, conditioning; null: named on the command line).</summary>
+    public ConfigOptions(string? kind)
     {
         _kind = kind;
-        _preset = new Option<string?>("--preset") { Description = $"Shipped preset: {string.Join(" | ", ConfigFiles.Available(kind))} (configs/{kind}/<name>.json; default tiny)" };
-        _config = new Option<string?>("--config") { Description = $"A {kind} config file (JSON), instead of --preset" };
+        _preset = new Option<string?>("--preset") { Description = kind is null ? "Shipped preset name (default tiny)"
+            : $"Shipped preset: {string.Join(" | ", ConfigFiles.Available(kind))} (configs/{kind}/<name>.json; default tiny)" };
+        _config = new Option<string?>("--config") { Description = $"A {kind ?? "config"} file (JSON), instead of --preset" };
         _set = new Option<string[]>("--set") { Description = "Override a config key, e.g. --set seed=1 (repeatable; dotted snake_case keys)" };
     }
 
@@ -43,8 +44,12 @@ internal sealed class ConfigOptions
     /// <summary>The config the command line asks for, loaded, checked and recorded for provenance.</summary>
     public LoadedConfig<T> Load<T>(ParseResult r, IEnumerable<string>? extraOverrides = null)
     {
-        var loaded = ConfigFiles.Load<T>(_kind, Selector(r), (r.GetValue(_set) ?? []).Concat(extraOverrides ?? []));
+        var loaded = ConfigFiles.Load<T>(_kind ?? throw new InvalidOperationException("these options name no config kind"), Selector(r),
+            (r.GetValue(_set) ?? []).Concat(extraOverrides ?? []));
         RunConfigs.Record(loaded.Stamp);
         return loaded;
     }
+
+    /// <summary>The config of a kind named at run time, boxed (for <c>c2l config show KIND</c>).</summary>
+    public LoadedConfig<object> LoadBoxed(ParseResult r, string kind) => ConfigFiles.LoadBoxed(kind, Selector(r), r.GetValue(_set) ?? []);
 }

@@ -4,8 +4,8 @@ namespace Code2Lora.Config;
 public sealed class ConfigException(string source, string key, string problem, string fix)
     : ArgumentException($"{source}: {(key.Length == 0 ? "" : key + ": ")}{problem}; {fix}")
 {
-    /// <summary>The file (or "--set") the bad value came from.</summary>
-    public string Source { get; } = source;
+    /// <summary>The file (or "--set") the bad value came from (not <see cref="Exception.Source"/>, the throwing assembly).</summary>
+    public string Origin { get; } = source;
     /// <summary>Dotted snake_case path of the bad key ("" for the whole file).</summary>
     public string Key { get; } = key;
 }

@@ -12,7 +12,7 @@ namespace Code2Lora.Config;
 public static class ConfigFiles
 {
     /// <summary>The kinds of config file, one folder each.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["bench", "static", "evo", "pretrain", "conditioning"];
+    public static IReadOnlyList<string> Kinds { get; } = ["bench", "static", "evo", "pretrain", "conditioning"];   // Records' keys, in pipeline order
 
     private const string ResourcePrefix = "configs/";
 
@@ -39,9 +39,7 @@ public static class ConfigFiles
         ConfigSchema.Check(root, typeof(T), source);
         var plain = Bind<T>(root, source);
         var sets = (overrides ?? []).Select(ConfigOverride.Parse).ToList();
-        foreach (var set in sets) set.ApplyTo(root, typeof(T));
-        ConfigSchema.Check(root, typeof(T), sets.Count > 0 ? ConfigOverride.Source : source);
-        var value = Bind<T>(root, sets.Count > 0 ? ConfigOverride.Source : source);
+        var value = sets.Count == 0 ? plain : Apply<T>(root, sets);
         ConfigValidation.Check(value, sets.Count > 0 ? $"{source} with --set" : source);
 
         // A run whose overrides change the resolved config gets its own name (and so its own run and results folders), keyed by
@@ -67,12 +65,43 @@ public static class ConfigFiles
     /// <summary>A copy of <paramref name="value"/> with <c>key=value</c> overrides applied and checked, keeping its name.</summary>
     public static T With<T>(T value, IEnumerable<string> overrides)
     {
-        var root = JsonNode.Parse(Canonical(value))!.AsObject();
-        foreach (var set in overrides.Select(ConfigOverride.Parse)) set.ApplyTo(root, typeof(T));
-        ConfigSchema.Check(root, typeof(T), ConfigOverride.Source);
-        var result = Bind<T>(root, ConfigOverride.Source);
+        var result = Apply<T>(JsonNode.Parse(Canonical(value))!.AsObject(), overrides.Select(ConfigOverride.Parse).ToList());
         ConfigValidation.Check(result, ConfigOverride.Source);
         return result;
+    }
+
+    /// <summary>The record types of the config kinds.</summary>
+    public static IReadOnlyDictionary<string, Type> Records { get; } = new Dictionary<string, Type>
+    {
+        ["bench"] = typeof(Preset), ["static"] = typeof(Experiments.StaticExperimentConfig), ["evo"] = typeof(Experiments.EvoExperimentConfig),
+        ["pretrain"] = typeof(Training.Pretrain.PretrainConfig), ["conditioning"] = typeof(Experiments.ConditioningStudyConfig),
+    };
+
+    /// <summary><see cref="Load{T}"/> for a kind known only at run time (<c>c2l config show KIND</c>), with the value boxed.</summary>
+    public static LoadedConfig<object> LoadBoxed(string kind, string selector, IEnumerable<string>? overrides = null)
+    {
+        var type = Records.TryGetValue(kind, out var t) ? t : throw new ArgumentException($"no config kind '{kind}' ({string.Join(", ", Kinds)}).");
+        var load = typeof(ConfigFiles).GetMethod(nameof(LoadAs), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MakeGenericMethod(type);
+        try { return (LoadedConfig<object>)load.Invoke(null, [kind, selector, overrides])!; }
+        catch (System.Reflection.TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+
+    private static LoadedConfig<object> LoadAs<T>(string kind, string selector, IEnumerable<string>? overrides)
+    {
+        var c = Load<T>(kind, selector, overrides);
+        return new(c.Value!, c.Kind, c.Source, c.Folder, c.Overrides, c.Notes, c.Json, c.Sha256);
+    }
+
+    /// <summary>Applies overrides to a config's JSON, then checks and binds the result.</summary>
+    private static T Apply<T>(JsonObject root, IReadOnlyList<ConfigOverride> sets)
+    {
+        foreach (var set in sets) set.ApplyTo(root, typeof(T));
+        ConfigSchema.Check(root, typeof(T), ConfigOverride.Source);
+        return Bind<T>(root, ConfigOverride.Source);
     }
 
     /// <summary>Preset names of a kind: the files of <c>configs/&lt;kind&gt;/</c> (checkout or embedded).</summary>

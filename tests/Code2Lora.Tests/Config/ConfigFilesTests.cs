@@ -20,7 +20,7 @@ public class ConfigFilesTests
     [MemberData(nameof(ShippedFiles))]
     public void EveryShippedFileLoadsAndListsEveryField(string kind, string name)
     {
-        var loaded = Load(kind, name);
+        var loaded = ConfigFiles.LoadBoxed(kind, name);
         // The file is the whole truth: every field the record has is written out (no silent C# default), and nothing else.
         var file = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "configs", kind, name + ".json")))!;
         StripNotes(file);
@@ -112,7 +112,7 @@ public class ConfigFilesTests
         Assert.Equal(["q_proj", "v_proj"], ConfigFiles.Load<StaticExperimentConfig>("static", "smoke", ["lora.target_modules=[\"q_proj\",\"v_proj\"]"]).Value.Lora.TargetModules);
         Assert.Equal(["q_proj", "k_proj"], ConfigFiles.Load<StaticExperimentConfig>("static", "smoke", ["lora.target_modules=[\"q_proj\",\"v_proj\"]", "lora.target_modules.1=k_proj"]).Value.Lora.TargetModules);
         var bad = Assert.Throws<ConfigException>(() => ConfigFiles.Load<StaticExperimentConfig>("static", "smoke", ["lora.rnak=4"]));
-        Assert.Equal(("--set", "lora.rnak"), (bad.Source, bad.Key));
+        Assert.Equal(("--set", "lora.rnak"), (bad.Origin, bad.Key));
         Assert.Throws<ConfigException>(() => ConfigFiles.Load<StaticExperimentConfig>("static", "smoke", ["lora.rank"]));
         Assert.Throws<ConfigException>(() => ConfigFiles.Load<StaticExperimentConfig>("static", "smoke", ["lora.target_modules.9=k_proj"]));
     }
@@ -159,18 +159,6 @@ public class ConfigFilesTests
         var twice = Temp("""{ "name": "c", "variants": [ { "name": "a" }, { "name": "a" } ] }""");
         Assert.Contains("listed twice", Assert.Throws<ConfigException>(() => ConfigFiles.Load<ConditioningStudyConfig>("conditioning", twice)).Message);
     }
-
-    private static LoadedConfig<object> Load(string kind, string name) => kind switch
-    {
-        "bench" => Box(ConfigFiles.Load<Preset>(kind, name)),
-        "static" => Box(ConfigFiles.Load<StaticExperimentConfig>(kind, name)),
-        "evo" => Box(ConfigFiles.Load<EvoExperimentConfig>(kind, name)),
-        "pretrain" => Box(ConfigFiles.Load<PretrainConfig>(kind, name)),
-        "conditioning" => Box(ConfigFiles.Load<ConditioningStudyConfig>(kind, name)),
-        _ => throw new ArgumentException(kind),
-    };
-
-    private static LoadedConfig<object> Box<T>(LoadedConfig<T> c) => new(c.Value!, c.Kind, c.Source, c.Folder, c.Overrides, c.Notes, c.Json, c.Sha256);
 
     private static string Temp(string json)
     {

@@ -18,13 +18,29 @@ for list in "${lists[@]}"; do
 done
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+# apt's machine-readable status (APT::Status-Fd) as one line per phase change and at least every 10 s, so a log
+# shows what apt is doing during the minutes it takes (python3-torch alone pulls in ~200 packages).
+apt_progress() {
+  local kind _ pct msg what last=-10 shown=""
+  while IFS=: read -r kind _ pct msg; do
+    case "$kind" in dlstatus) what="downloading" ;; pmstatus) what="installing" ;; *) continue ;; esac
+    if [ "$what" != "$shown" ] || (( SECONDS - last >= 10 )); then
+      printf 'install: apt %s, %.0f %% (%s)\n' "$what" "$pct" "$msg"
+      last=$SECONDS; shown=$what
+    fi
+  done
+}
+
 if ((${#missing[@]})); then
-  echo "install: ${#missing[@]} apt package(s) to install"
+  echo "install: ${#missing[@]} apt package(s) to install: ${missing[*]}"
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  echo "install: apt-get update (refreshing the package lists)"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends -o APT::Status-Fd=3 "${missing[@]}" 3>&1 >/dev/null | apt_progress
+  echo "install: apt done"
 fi
 
 command -v dotnet >/dev/null || { echo "install: the .NET 10 SDK is required (https://dot.net); see environment.md" >&2; exit 1; }
+echo "install: dotnet build -c Release (restores packages; a few minutes on a fresh clone)"
 dotnet build Code2Lora.sln -c Release -nologo -v q -clp:ErrorsOnly
 echo "install: done"

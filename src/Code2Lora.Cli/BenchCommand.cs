@@ -18,6 +18,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Speed());
         bench.Subcommands.Add(CheckPython());
         bench.Subcommands.Add(TrainSpeed());
+        bench.Subcommands.Add(BenchContentionCommand.Create());
         return bench;
     }
 
@@ -49,6 +50,7 @@ internal static class BenchCommand
     /// <summary>Prepares the inputs and builds the benchmark, printing a summary table.</summary>
     internal static async Task<BenchSummary> BuildAsync(Preset p, string outDir, IEnumerable<RepoInput> extraRepos, string command, CancellationToken ct)
     {
+        Runtime.OutputFolder.Check(outDir);
         AnsiConsole.MarkupLine($"[bold]bench build[/] preset [green]{p.Name}[/] → {Markup.Escape(outDir)}");
         var errors = new List<string>();
         var summary = await ProgressView.RunAsync(async progress =>
@@ -89,7 +91,7 @@ internal static class BenchCommand
     internal static async Task ReportAsync(string benchDir, string outDir, string command)
     {
         var files = await BenchReport.WriteAsync(benchDir, outDir, command);
-        AnsiConsole.MarkupLine($"[bold]report[/] {files.Count} files in {Markup.Escape(outDir)}");
+        AnsiConsole.MarkupLine($"[bold]report[/] {Counts.Of(files.Count, "file")} in {Markup.Escape(outDir)}");
     }
 
     private static Command Speed()
@@ -100,7 +102,7 @@ internal static class BenchCommand
         cmd.SetAction((r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
-            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json");
+            var outPath = Runtime.OutputFolder.CheckFileFolder(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json"));
             var inputs = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var results = MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
                 p.Bench, p.Mining, CommandLine()).Append(MiningSpeed.MeasureMiningLayer(RepoPaths.Work, p.Mining, CommandLine())).ToList();
@@ -124,7 +126,7 @@ internal static class BenchCommand
         cmd.SetAction((r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
-            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend");
+            var outDir = Runtime.OutputFolder.Check(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend"));
             var inputs = BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var files = new List<string>();
             foreach (var input in inputs)
@@ -134,7 +136,7 @@ internal static class BenchCommand
                     .Where(f => FileRules.IsTestFile(f.Path, f.Text, p.Mining.TestRule))
                     .Select(f => Path.Combine(input.Path, f.Path)));
             }
-            AnsiConsole.MarkupLine($"comparing {files.Count} test files of {inputs.Count} repositories with CPython …");
+            AnsiConsole.MarkupLine($"comparing {Counts.Of(files.Count, "test file")} of {Counts.Of(inputs.Count, "repository")} with CPython …");
             var report = Python.PythonDifferential.Run(files, r.GetValue(python));
             var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: test files of `{p.StaticPackages}` ({inputs.Count} packages)\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
             Runtime.AtomicFile.WriteText(Path.Combine(outDir, "differential.md"), md);
@@ -172,7 +174,7 @@ internal static class BenchCommand
                 Precisions = r.GetValue(precision)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 CompareWithPyTorch = !r.GetValue(noPyTorch),
             };
-            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "train-throughput.json");
+            var outPath = Runtime.OutputFolder.CheckFileFolder(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "train-throughput.json"));
             AnsiConsole.MarkupLine($"[bold]train-speed[/] {Markup.Escape(p.Model.Describe())} · batch {settings.BatchSize} × {settings.SequenceLength} · {settings.EffectiveThreads} threads");
             var results = Training.Throughput.TrainThroughput.Measure(settings, CommandLine(), log: line => AnsiConsole.WriteLine(line));
             Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(results, Runtime.Provenance.Json));

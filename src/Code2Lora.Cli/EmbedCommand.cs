@@ -31,7 +31,7 @@ internal static class EmbedCommand
                     // The experiments' encoder by default: a store keyed by another encoder id is one no experiment reads.
                     null => loaded.Value.Encoder,
                     "tiny" => EncoderConfig.Tiny, "paper" => EncoderConfig.Paper, "paper-described" => EncoderConfig.PaperDescribed,
-                    var other => throw new ArgumentException($"unknown recipe '{other}' (tiny, paper, paper-described)."),
+                    var other => throw new ArgumentException($"--recipe '{other}': no such recipe; use tiny, paper or paper-described."),
                 };
                 var modelDir = r.GetValue(model) ?? Path.Combine(RepoPaths.Data, loaded.Value.EncoderModel ?? loaded.Value.BaseModel);
                 var encoder = ModelDirectory.Load(modelDir, TorchRuntime.ResolveDevice(r.GetValue(device)!));
@@ -40,8 +40,8 @@ internal static class EmbedCommand
                 AnsiConsole.MarkupLine($"[bold]embed[/] {Markup.Escape(benchDir)} with {Markup.Escape(encoder.Directory)} ({Markup.Escape(encoder.Config.Describe())}), recipe {r.GetValue(recipe) ?? "of " + loaded.Source}");
                 var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, repos, encoder.Model, encoder.Tokenizer, config,
                     new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress(e.Phase, e.Done, e.Total, e.Current))), ct));
-                AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {summary.Wanted} vectors wanted, {summary.AlreadyStored} already stored, "
-                                       + $"{summary.StatesEmbedded} states + {summary.DiffsEmbedded} diffs embedded ({summary.EmptyStates} empty states), "
+                AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {Reporting.Counts.Of(summary.Wanted, "vector")} wanted, {summary.AlreadyStored} already stored, "
+                                       + $"{Reporting.Counts.Of(summary.StatesEmbedded, "state")} + {Reporting.Counts.Of(summary.DiffsEmbedded, "diff")} embedded ({summary.EmptyStates} empty), "
                                        + $"{summary.ForwardPasses} forward passes, {summary.Seconds:F1} s → {Markup.Escape(summary.StorePath)}");
                 return 0;
         }));

@@ -102,6 +102,7 @@ internal static class EvoCommand
     internal static async Task<(EvoExperiment, IReadOnlyList<RepoInput>, StaticExperimentConfig)> OpenAsync(LoadedConfig<EvoExperimentConfig> loaded)
     {
         NativeHeap.UseTrimmedHeap();
+        FrozenBase.Check(loaded.Value.BaseModel);          // a wrong --base-model fails before the benchmark is built
         var bench = loaded.Linked<Preset>("bench", loaded.Value.Bench);
         var statics = loaded.Linked<StaticExperimentConfig>("static", loaded.Value.Static);
         RunConfigs.Record(bench.Stamp);

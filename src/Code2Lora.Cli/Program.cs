@@ -21,4 +21,4 @@ root.Subcommands.Add(eval);
 root.Subcommands.Add(TrainCommand.CreateAdapter());
 root.Subcommands.Add(StudyCommand.Create());
 root.Subcommands.Add(EvoUpdateCommand.Create());
-return await root.Parse(args).InvokeAsync();
+return await CliApp.InvokeAsync(root, args);

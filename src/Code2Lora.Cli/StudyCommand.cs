@@ -50,6 +50,6 @@ internal static class StudyCommand
         if (string.IsNullOrWhiteSpace(names)) return all;
         return names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n =>
             all.FirstOrDefault(v => v.Name == n)
-            ?? throw new ArgumentException($"no conditioning variant '{n}' ({string.Join(", ", all.Select(v => v.Name))}).")).ToList();
+            ?? throw new ArgumentException($"--variants '{n}': no such variant; use {string.Join(", ", all.Select(v => v.Name))}.")).ToList();
     }
 }

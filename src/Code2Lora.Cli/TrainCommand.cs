@@ -38,9 +38,11 @@ internal static class TrainCommand
         var export = preset.AddTo(new Command("export", "Generate a repository's LoRA adapter with the trained Code2LoRA-Static head, in PEFT's file layout.") { repo, output, baseModel });
         export.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
+            var outDir = OutputFolder.Check(r.GetValue(output)!);
+            AdapterExport.CheckRepository(r.GetValue(repo)!);             // bad input fails before the benchmark and model load
             var (experiment, _) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
-            var result = AdapterExport.Run(experiment, r.GetValue(repo)!, r.GetValue(output)!);
-            AnsiConsole.MarkupLine($"[bold green]adapter[/] for {Markup.Escape(result.RepoPath)} ({result.Files} files read, {result.SkippedFiles} skipped): "
+            var result = AdapterExport.Run(experiment, r.GetValue(repo)!, outDir);
+            AnsiConsole.MarkupLine($"[bold green]adapter[/] for {Markup.Escape(result.RepoPath)} ({Reporting.Counts.Of(result.Files, "file")} read, {result.SkippedFiles} skipped): "
                                    + $"encoded in {result.EncodeMilliseconds:F0} ms, generated in {result.GenerateMilliseconds:F1} ms → {Markup.Escape(result.Directory)}");
             return 0;
         }));
@@ -125,9 +127,9 @@ internal static class TrainCommand
             var result = await TrainPerRepoAsync(experiment, ct);
             var seconds = result.Timings.Values.Select(t => t.Seconds).ToList();
             AnsiConsole.MarkupLine(result.Completed
-                ? $"[bold green]plora[/] {result.Repos} repositories: {result.Trained} trained now, {result.Skipped} already done; "
+                ? $"[bold green]plora[/] {Reporting.Counts.Of(result.Repos, "repository")}: {result.Trained} trained now, {result.Skipped} already done; "
                   + $"training time median {(seconds.Count == 0 ? 0 : seconds.Order().ElementAt(seconds.Count / 2)):F1} s per repository → {Markup.Escape(experiment.PerRepoLoraTimingsFile)}"
-                : $"[yellow]stopped[/] after {result.Trained + result.Skipped} of {result.Repos} repositories; run the same command to resume.");
+                : $"[yellow]stopped[/] after {result.Trained + result.Skipped} of {Reporting.Counts.Of(result.Repos, "repository")}; run the same command to resume.");
             return 0;
         }));
         return cmd;
@@ -173,6 +175,7 @@ internal static class TrainCommand
     internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(LoadedConfig<StaticExperimentConfig> loaded)
     {
         NativeHeap.UseTrimmedHeap();
+        FrozenBase.Check(loaded.Value.BaseModel);          // a wrong --base-model fails before the benchmark is built
         var bench = loaded.Linked<Preset>("bench", loaded.Value.Bench);
         RunConfigs.Record(bench.Stamp);
         var benchDir = await BenchCommand.EnsureBuiltAsync(bench.Value);

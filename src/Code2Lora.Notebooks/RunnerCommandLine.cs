@@ -63,7 +63,7 @@ public static class RunnerCommandLine
     /// <summary>Parses <c>run ...</c> arguments; throws <see cref="ArgumentException"/> with the reason on bad usage.</summary>
     public static RunRequest Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] != "run") throw new ArgumentException("the only command is 'run'.");
+        if (args.Length == 0 || args[0] != "run") throw new ArgumentException($"'{(args.Length == 0 ? "" : args[0])}': no such command; the only command is 'run'.");
         var inputs = new List<string>();
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         string? output = null;
@@ -94,7 +94,8 @@ public static class RunnerCommandLine
         }
         if (inPlace && output is not null) throw new ArgumentException("--out and --in-place exclude each other.");
         var notebooks = inputs.SelectMany(Expand).ToList();
-        if (notebooks.Count == 0) throw new ArgumentException("no notebook given (or the directory holds none).");
+        if (notebooks.Count == 0)
+            throw new ArgumentException(inputs.Count == 0 ? "no notebook given." : $"{string.Join(", ", inputs)}: no notebook there (*.ipynb other than *.out.ipynb).");
         var jobs = notebooks.Select(n => (n, inPlace ? n : OutputFor(n, output, notebooks.Count))).ToList();
         return new RunRequest(jobs, parameters, timeout);
     }

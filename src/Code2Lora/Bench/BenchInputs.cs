@@ -40,6 +40,8 @@ public static class BenchInputs
     public static RepoInput FromPath(string path)
     {
         var full = Path.GetFullPath(path);
+        if (!Directory.Exists(full))
+            throw new DirectoryNotFoundException($"{path}: no such repository folder; pass a git work tree or a plain directory of code.");
         bool git = LibGit2Sharp.Repository.IsValid(full);
         return new RepoInput(Path.GetFileName(full.TrimEnd('/')), full, "local:" + full, Static: true, Evolution: git);
     }

@@ -15,11 +15,22 @@ public static class ParquetTable
             new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, RowGroupSize = 50_000 }));
     }
 
-    /// <summary>Reads every row of a Parquet file written by <see cref="WriteAsync"/> (or with the same column names).</summary>
+    /// <summary>Reads every row of a Parquet file written by <see cref="WriteAsync"/> (or with the same column names); a damaged
+    /// file is an <see cref="InvalidDataException"/> that names it.</summary>
     public static async Task<IList<T>> ReadAsync<T>(string path) where T : class, new()
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"no Parquet file at {path}", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no Parquet file there; run the command that writes it.", path);
         await using var fs = File.OpenRead(path);
-        return (await ParquetSerializer.DeserializeAsync<T>(fs)).Data;
+        try
+        {
+            return (await ParquetSerializer.DeserializeAsync<T>(fs)).Data;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or ArgumentException
+                                      or NotSupportedException or IndexOutOfRangeException or OverflowException or FormatException)
+        {
+            // Parquet.Net reports a truncated file as "not a parquet file, head: …, tail: …" without the path.
+            throw new InvalidDataException($"{path}: not a readable Parquet file ({e.Message}); it is truncated or damaged: delete it and "
+                                           + "re-run the command that wrote it (c2l bench build for a benchmark, c2l embed for vectors).", e);
+        }
     }
 }

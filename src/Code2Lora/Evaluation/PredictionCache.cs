@@ -11,9 +11,15 @@ namespace Code2Lora.Evaluation;
 /// <summary>Reuses a method's saved predictions when nothing that decides them changed: the weights it decodes with, the
 /// decoding settings and the tasks. Decoding is the slowest repeated step of an evaluation, and re-running one after adding
 /// a method should only decode the new one. Keyed by a fingerprint file beside predictions/&lt;method&gt;/&lt;split&gt;.parquet.</summary>
+/// <remarks>Weights trained on another CPU can differ in the last bits (a different fingerprint) and still decode the same
+/// predictions. Then the committed files and their fingerprint stay as they are, and the new fingerprint goes to the untracked
+/// fingerprint.run.txt, which this machine's next run reuses: a reproduce with the same predictions leaves git status clean.</remarks>
 public sealed class PredictionCache(string predictionsDir)
 {
     private const string FingerprintFile = "fingerprint.txt";
+
+    /// <summary>This machine's fingerprint of predictions equal to the committed ones (git-ignored).</summary>
+    private const string LocalFingerprintFile = "fingerprint.run.txt";
 
     /// <summary>Bump when decoding, post-processing or scoring changes, so older predictions are not reused.</summary>
     public const string Revision = "decode-1";
@@ -53,8 +59,7 @@ public sealed class PredictionCache(string predictionsDir)
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>?> TryLoadAsync(string method, string fingerprint, IEnumerable<string> splits)
     {
         var dir = Path.Combine(predictionsDir, method);
-        var saved = Path.Combine(dir, FingerprintFile);
-        if (!File.Exists(saved) || (await File.ReadAllTextAsync(saved)).Trim() != fingerprint) return null;
+        if (!await MatchesAsync(Path.Combine(dir, FingerprintFile), fingerprint) && !await MatchesAsync(Path.Combine(dir, LocalFingerprintFile), fingerprint)) return null;
         var result = new Dictionary<string, IReadOnlyList<PredictionRow>>();
         foreach (var split in splits)
         {
@@ -65,14 +70,39 @@ public sealed class PredictionCache(string predictionsDir)
         return result;
     }
 
-    /// <summary>Writes the predictions, then the fingerprint (last, so a crash in between leaves nothing that looks reusable).</summary>
+    private static async Task<bool> MatchesAsync(string file, string fingerprint) =>
+        File.Exists(file) && (await File.ReadAllTextAsync(file)).Trim() == fingerprint;
+
+    /// <summary>Writes the predictions, then the fingerprint (last, so a crash in between leaves nothing that looks reusable); when the
+    /// predictions equal the saved ones, only this machine's fingerprint is recorded.</summary>
     public async Task SaveAsync(string method, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows)
     {
         var dir = Path.Combine(predictionsDir, method);
         var saved = Path.Combine(dir, FingerprintFile);
+        var local = Path.Combine(dir, LocalFingerprintFile);
+        if (File.Exists(saved) && await SameAsSavedAsync(dir, rows))
+        {
+            AtomicFile.WriteText(local, fingerprint + "\n");
+            return;
+        }
         if (File.Exists(saved)) File.Delete(saved);
+        if (File.Exists(local)) File.Delete(local);
         foreach (var (split, preds) in rows) await ParquetTable.WriteAsync(Path.Combine(dir, split + ".parquet"), preds.ToList());
         AtomicFile.WriteText(saved, fingerprint + "\n");
+    }
+
+    /// <summary>True when every split's saved file holds exactly <paramref name="rows"/> (and no other split is saved).</summary>
+    private static async Task<bool> SameAsSavedAsync(string dir, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows)
+    {
+        if (Directory.EnumerateFiles(dir, "*.parquet").Count() != rows.Count) return false;
+        foreach (var (split, preds) in rows)
+        {
+            var file = Path.Combine(dir, split + ".parquet");
+            if (!File.Exists(file)) return false;
+            var old = await ParquetTable.ReadAsync<PredictionRow>(file);
+            if (JsonSerializer.Serialize(old) != JsonSerializer.Serialize(preds)) return false;
+        }
+        return true;
     }
 
     /// <summary>The method's predictions on <paramref name="splits"/>: the saved ones when <paramref name="identity"/>, the settings and

@@ -66,6 +66,7 @@ public static class EvoEvaluation
         StaticExperiment? statics = null, IReadOnlyList<ICompletionMethod>? extraMethods = null,
         IProgress<(string Method, string Split, int Done, int Total)>? progress = null, IReadOnlyList<RepoInput>? repos = null)
     {
+        using var held = RunLock.Acquire(resultsDir, "evaluation");     // its prediction caches and tables are rewritten below
         var c = experiment.Config;
         var splits = ScoredTasks(experiment);
         var histories = experiment.Histories(store).ToDictionary(h => h.RepoId);
@@ -147,8 +148,8 @@ public static class EvoEvaluation
 
         var summary = Summarise(experiment, splits, histories, scored, walked, conditioning, notes, command);
         FigureExport.Save(EvoFigures.Drift(summary), resultsDir, "drift");
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
+        ResultFile.WriteJson(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json), summary.Provenance);
+        ResultFile.WriteMarkdown(Path.Combine(resultsDir, "summary.md"), Markdown(summary), summary.Provenance);
         return summary;
     }
 

@@ -92,7 +92,7 @@ public sealed class EvoExperiment
         var batches = new CompletionBatches(train, Config.BatchSize, 1, pad, Config.Seed);
         var result = new Trainer(training with { Steps = batches.StepsFor(epochs) }, Path.Combine(RunDirectory, "single-lora-run"), $"evo-single-lora/{Config.Name}")
             .Run(new SingleLoraRecipe(slots, adapter, batches, val), progress, cancel);
-        if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, Config.BaseModel);
+        if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, baseModel.NameOrPath);
         slots.Clear();
         return result;
     }

@@ -11,8 +11,15 @@ public static class FrozenBase
     /// method installs its own LoRA slots on its own copy.</summary>
     public static LoadedModel Load(string baseModel, Device? device = null)
     {
-        var loaded = ModelDirectory.Load(Path.Combine(RepoPaths.Data, baseModel), device);
+        var loaded = ModelDirectory.Load(PathOf(baseModel), device);
         loaded.Model.eval();
         return loaded;
     }
+
+    /// <summary>Checks <paramref name="baseModel"/>'s files without loading weights (<see cref="ModelDirectory.Check"/>), so a wrong
+    /// directory fails before the benchmark is built or vectors are embedded.</summary>
+    public static ModelConfig Check(string baseModel) => ModelDirectory.Check(PathOf(baseModel));
+
+    /// <summary>The model directory: <paramref name="baseModel"/> relative to data/, or absolute.</summary>
+    public static string PathOf(string baseModel) => Path.GetFullPath(Path.Combine(RepoPaths.Data, baseModel));
 }

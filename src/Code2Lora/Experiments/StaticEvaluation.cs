@@ -88,6 +88,7 @@ public static class StaticEvaluation
     public static async Task<StaticSummary> RunAsync(StaticExperiment experiment, RepoContexts contexts, string resultsDir, string command,
         IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null, IReadOnlyList<RepoInput>? repos = null)
     {
+        using var held = RunLock.Acquire(resultsDir, "evaluation");     // its prediction caches and tables are rewritten below
         var c = experiment.Config;
         var splits = Splits.ToDictionary(s => s, s => experiment.Sample(experiment.Bench.StaticTasks.Where(t => t.Split == s).ToList(), c.EvalTasksPerSplit, "eval/" + s));
         var lm = experiment.LoadBase();
@@ -204,8 +205,8 @@ public static class StaticEvaluation
             summaries.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => ablations.Contains(kv.Key)).ToDictionary(),
             comparisons, similarity, conditioning, coverage, c, command, provenance.GitSha, provenance);
         FigureExport.Save(StaticFigures.ExactMatch(summary), resultsDir, "exact-match");
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
+        ResultFile.WriteJson(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json), provenance);
+        ResultFile.WriteMarkdown(Path.Combine(resultsDir, "summary.md"), Markdown(summary), provenance);
         return summary;
     }
 

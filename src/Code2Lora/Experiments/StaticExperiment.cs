@@ -105,7 +105,7 @@ public sealed class StaticExperiment
         var (batches, validation) = Data(baseModel);
         var training = Config.SingleLoraTraining with { Steps = batches.StepsFor(Config.SingleLoraEpochs) };
         var result = new Trainer(training, RunPath("single-lora"), $"single-lora/{Config.Name}").Run(new SingleLoraRecipe(slots, adapter, batches, validation), progress, cancel);
-        if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, Config.BaseModel);
+        if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, baseModel.NameOrPath);
         return result;
     }
 
@@ -165,7 +165,7 @@ public sealed class StaticExperiment
                 timings[repo] = new PerRepoLoraTiming(Math.Round(seconds, 3), result.Step, train.Count,
                     result.LastEval.TryGetValue("val_loss", out var v) ? Math.Round(v, 4) : null);
                 PerRepoLoraFiles.WriteTimings(PerRepoLoraTimingsFile, timings);
-                PeftAdapterFiles.Save(dir, adapter, lora, baseModel.Config, Config.BaseModel);   // last: its presence marks the repository done
+                PeftAdapterFiles.Save(dir, adapter, lora, baseModel.Config, baseModel.NameOrPath);   // last: its presence marks the repository done
                 trained++;
             }
         }

@@ -25,12 +25,12 @@ internal sealed class GitBackend : IRepoBackend
     {
         Repository repo;
         try { repo = new Repository(root); }
-        catch (LibGit2SharpException e) { throw new MiningException($"Cannot open git repository at '{root}': {e.Message}", e); }
+        catch (LibGit2SharpException e) { throw new MiningException($"{root}: cannot open the git repository ({e.Message.TrimEnd('.')}); repair it (git fsck) or pass another folder.", e); }
         if (repo.Head?.Tip is null)
         {
             var head = repo.Head?.CanonicalName ?? "HEAD";
             repo.Dispose();
-            throw new MiningException($"Git repository at '{root}' has no commits ({head} is unborn); nothing to mine.");
+            throw new MiningException($"{root}: git repository with no commits ({head} is unborn), nothing to mine; commit something first or pass another folder.");
         }
         return new GitBackend(repo, root, rules);
     }

@@ -18,21 +18,8 @@ public static class ModelDirectory
     /// <exception cref="CheckpointException">A file is missing or malformed, or the parts disagree; the message names the directory and the problem.</exception>
     public static LoadedModel Load(string dir, Device? device = null, ScalarType dtype = ScalarType.Float32)
     {
-        if (!System.IO.Directory.Exists(dir)) throw new CheckpointException(dir, "model directory not found.");
-        var configPath = Path.Combine(dir, ConfigFileName);
-        if (!File.Exists(configPath)) throw new CheckpointException(dir, $"{ConfigFileName} is missing.");
-        ModelConfig config;
-        try
-        {
-            config = ModelConfig.FromJson(configPath);
-        }
-        catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException or FormatException or OverflowException)
-        {
-            throw new CheckpointException(configPath, $"config is not usable: {e.Message}", e);
-        }
-
+        var config = ReadConfig(dir);
         var tokenizerPath = Path.Combine(dir, TokenizerFileName);
-        if (!File.Exists(tokenizerPath)) throw new CheckpointException(dir, $"{TokenizerFileName} is missing.");
         ByteLevelBpeTokenizer tokenizer;
         try
         {
@@ -69,6 +56,54 @@ public static class ModelDirectory
         finally
         {
             foreach (var t in weights.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>Checks a model directory without reading any weights: config.json is usable, tokenizer.json is there, and every
+    /// weights file's header is whole. Commands call it before long work that ends in <see cref="Load"/>.</summary>
+    /// <exception cref="CheckpointException">As <see cref="Load"/> would throw it for a missing or damaged part.</exception>
+    public static ModelConfig Check(string dir)
+    {
+        var config = ReadConfig(dir);
+        CheckpointFiles.CheckDirectory(dir);
+        return config;
+    }
+
+    /// <summary>How adapters trained on the model in <paramref name="dir"/> name it: the Hugging Face Hub id that config.json records
+    /// as "_name_or_path" (as transformers writes it for a downloaded model) when it is one, else the directory's full path, so
+    /// PEFT and vLLM can find the base either way.</summary>
+    public static string NameOrPath(string dir)
+    {
+        var full = Path.GetFullPath(dir);
+        try
+        {
+            var recorded = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(full, ConfigFileName)))?["_name_or_path"];
+            if (recorded is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var id) && IsHubId(id)) return id;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException) { }
+        return full;
+    }
+
+    /// <summary>"owner/name" of the Hub (letters, digits, '-', '_', '.'), not a relative path such as "models/tiny-python-lm" that exists here.</summary>
+    private static bool IsHubId(string id) =>
+        System.Text.RegularExpressions.Regex.IsMatch(id, @"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$") && !id.Contains("..", StringComparison.Ordinal)
+        && !System.IO.Directory.Exists(id);
+
+    /// <summary>config.json of <paramref name="dir"/>, after checking that the directory, its config and its tokenizer file exist.</summary>
+    private static ModelConfig ReadConfig(string dir)
+    {
+        if (!System.IO.Directory.Exists(dir)) throw new CheckpointException(dir, "model directory not found.");
+        var configPath = Path.Combine(dir, ConfigFileName);
+        if (!File.Exists(configPath)) throw new CheckpointException(dir, $"{ConfigFileName} is missing: not a model directory.");
+        if (!File.Exists(Path.Combine(dir, TokenizerFileName))) throw new CheckpointException(dir, $"{TokenizerFileName} is missing.");
+        try
+        {
+            return ModelConfig.FromJson(configPath);
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or InvalidOperationException or FormatException or OverflowException
+                                      or System.Text.Json.JsonException)
+        {
+            throw new CheckpointException(configPath, $"config is not usable: {e.Message}", e);
         }
     }
 

@@ -129,7 +129,9 @@ public static class BenchReport
     public static async Task<IReadOnlyList<string>> WriteAsync(string benchDir, string outDir, string command, bool png = true)
     {
         var data = await BenchData.LoadAsync(benchDir);
+        OutputFolder.Check(outDir);
         var written = new List<string>();
+        var provenance = Provenance.Capture(command);
         var md = new StringBuilder();
         md.AppendLine("# RepoPeftBench statistics").AppendLine();
         md.AppendLine($"Built from `{Config.RepoPaths.Relative(benchDir)}`. Command: `{command}`. Code: `{Provenance.CodeVersion()}`.").AppendLine();
@@ -163,17 +165,17 @@ public static class BenchReport
         }
 
         var mdPath = Path.Combine(outDir, "stats.md");
-        AtomicFile.WriteText(mdPath, md.ToString());
+        ResultFile.WriteMarkdown(mdPath, md.ToString(), provenance);
         written.Add(mdPath);
 
         var json = new
         {
-            provenance = Provenance.Capture(command),
+            provenance,
             @static = new { tasks = data.StaticTasks.Count, repos = data.StaticRepos.Count, per_split = data.StaticTasks.GroupBy(t => t.Split).ToDictionary(g => g.Key, g => g.Count()) },
             evolution = new { tasks = data.EvolutionTasks.Count, repos = data.EvolutionRepos.Count, commits = data.Commits.Count, per_split = data.EvolutionTasks.GroupBy(t => t.Split).ToDictionary(g => g.Key, g => g.Count()) },
         };
         var jsonPath = Path.Combine(outDir, "stats.json");
-        AtomicFile.WriteText(jsonPath, JsonSerializer.Serialize(json, Provenance.Json));
+        ResultFile.WriteJson(jsonPath, JsonSerializer.Serialize(json, Provenance.Json), provenance);
         written.Add(jsonPath);
 
         written.AddRange(FigureExport.Save(TasksPerRepo(data.StaticTasks, "Static track: tasks per repository"), outDir, "static-tasks-per-repo", png: png));

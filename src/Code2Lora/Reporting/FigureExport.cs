@@ -24,20 +24,25 @@ public static class FigureExport
     /// <summary>
     /// Writes <c>name.html</c> into <paramref name="dir"/> (and <c>name.png</c> if Chromium is installed); returns the paths written.
     /// The HTML references a plotly.js copied into the same folder, so it renders offline without a 3.5 MB script per figure.
+    /// A figure whose page is unchanged keeps its PNG: Chromium's pixels vary between renders, and a committed figure of the same
+    /// numbers should not show up as modified.
     /// </summary>
     public static IReadOnlyList<string> Save(GenericChart chart, string dir, string name, int width = 1000, int height = 600, bool png = true)
     {
         Directory.CreateDirectory(dir);
         EnsurePlotlyScript(dir);
         var html = Path.Combine(dir, name + ".html");
-        AtomicFile.WriteText(html, Page(chart, name, width, height));
+        var page = Page(chart, name, width, height);
+        var unchanged = File.Exists(html) && File.ReadAllText(html) == page;
+        if (!unchanged) AtomicFile.WriteText(html, page);
         var written = new List<string> { html };
-        if (png && Chromium.Find() is { } chromium)
+        var pngPath = Path.Combine(dir, name + ".png");
+        if (png && unchanged && File.Exists(pngPath)) written.Add(pngPath);
+        else if (png && Chromium.Find() is { } chromium)
         {
             // The PNG is a static picture: render a twin page without Plotly's interactive toolbar.
             var still = Path.Combine(dir, $".{name}.still.html");
-            File.WriteAllText(still, Page(chart, name, width, height).Replace("</head>", "<style>.modebar-container{display:none!important}</style></head>"));
-            var pngPath = Path.Combine(dir, name + ".png");
+            File.WriteAllText(still, page.Replace("</head>", "<style>.modebar-container{display:none!important}</style></head>"));
             try { if (Chromium.Screenshot(chromium, still, pngPath, width + 20, height + 20)) written.Add(pngPath); }
             finally { File.Delete(still); }
         }

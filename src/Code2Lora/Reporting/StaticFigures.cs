@@ -28,7 +28,8 @@ public static class StaticFigures
         var m = centred ? s.Centred : s.Raw;
         var n = s.Repos.Count;
         // Plotly draws the first row at the bottom; reverse the rows so the diagonal runs from the top left, as in a matrix.
-        var z = Enumerable.Range(0, n).Reverse().Select(i => Enumerable.Range(0, n).Select(j => m[i, j]).ToArray()).ToArray();
+        // Four decimals, as in summary.json: weights trained on another CPU differ in the last bits, and the figure should not.
+        var z = Enumerable.Range(0, n).Reverse().Select(i => Enumerable.Range(0, n).Select(j => Math.Round(m[i, j], 4)).ToArray()).ToArray();
         var labels = s.Repos.Select(r => r.Split('/')[^1]).ToArray();
         var chart = CS.Chart.Heatmap<double, string, string, string>(zData: z, X: labels, Y: labels.Reverse().ToArray());
         return BenchReport.Titled(chart, centred ? $"Mean-centred cosine between generated adapters (mean off-diagonal {s.MeanCentred:F3})"
@@ -41,7 +42,8 @@ public static class StaticFigures
     {
         var n = s.Repos.Count;
         var dist = new double[n, n];
-        for (var i = 0; i < n; i++) for (var j = 0; j < n; j++) dist[i, j] = Math.Max(0, 2 - 2 * s.Centred[i, j]);
+        // Cosines to four decimals (see Similarity), so last-bit differences between machines do not move the map.
+        for (var i = 0; i < n; i++) for (var j = 0; j < n; j++) dist[i, j] = Math.Max(0, 2 - 2 * Math.Round(s.Centred[i, j], 4));
         var y = Tsne.EmbedDistances(dist, config);
         var points = Enumerable.Range(0, n).GroupBy(i => groupOf(s.Repos[i])).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
             CS.Chart.Point<double, double, string>(x: g.Select(i => y[i, 0]).ToArray(), y: g.Select(i => y[i, 1]).ToArray(), Name: g.Key,

@@ -84,7 +84,7 @@ internal static class EvoUpdateCommand
         NativeHeap.UseTrimmedHeap();
         var config = loaded.Value;
         var p = loaded.Linked<Preset>("bench", config.Bench).Value;
-        var lm = ModelDirectory.Load(Path.Combine(RepoPaths.Data, config.BaseModel));
+        var lm = ModelDirectory.Load(FrozenBase.Locate(config.BaseModel));
         lm.Model.eval();
         if (untrainedDir is not null) EvoUpdateSpeed.SaveUntrained(config, lm, untrainedDir);
         return LiveAdapter.Load(config, p.Mining, lm, untrainedDir ?? modelDir ?? LiveAdapter.DefaultModelDirectory(config.Name));

@@ -3,6 +3,7 @@ using Code2Lora.Bench;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Experiments;
+using Code2Lora.Hub;
 using Code2Lora.Models;
 using Code2Lora.Runtime;
 using Code2Lora.Training;
@@ -13,10 +14,12 @@ namespace Code2Lora.Cli;
 /// <summary>`c2l train static|slora|plora|fft|t2l` and `c2l eval`: the static-track experiment (paper Table 2), resumable step by step.</summary>
 internal static class TrainCommand
 {
-    private static Option<string?> BaseModelOption() => new("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
+    private static Option<string?> BaseModelOption() => new("--base-model") { Description = "Base model directory or a Hub id in the local cache (shorthand for --set base_model=<full path or id>)." };
 
     /// <summary><c>--base-model DIR</c> as the override it stands for.</summary>
-    internal static IEnumerable<string> BaseModelOverride(string? baseModel) => baseModel is null ? [] : [$"base_model={Path.GetFullPath(baseModel)}"];
+    // A Hub id ("Qwen/Qwen2.5-Coder-1.5B") stays an id unless a folder of that name exists here; FrozenBase finds it in the Hub cache.
+    internal static IEnumerable<string> BaseModelOverride(string? baseModel) =>
+        baseModel is null ? [] : [$"base_model={(Directory.Exists(baseModel) || !HubRepo.LooksLikeNamespacedId(baseModel) ? Path.GetFullPath(baseModel) : baseModel)}"];
 
     public static Command Create()
     {

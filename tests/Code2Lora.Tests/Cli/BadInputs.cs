@@ -19,7 +19,7 @@ public sealed class BadInputs : IDisposable
         File.WriteAllText(Path.Combine(NonGit, "app.py"), "def answer():\n    return 42\n");
         Repository.Init(Unborn);
 
-        var shipped = FrozenBase.PathOf(StaticExperimentConfig.Smoke.BaseModel);
+        var shipped = Path.GetFullPath(FrozenBase.Locate(StaticExperimentConfig.Smoke.BaseModel));
         foreach (var (dir, weights) in new[] { (TruncatedModel, Truncated(Path.Combine(shipped, "model.safetensors"))), (RandomModel, RandomBytes(4096)) })
         {
             Directory.CreateDirectory(dir);

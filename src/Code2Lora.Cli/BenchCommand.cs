@@ -14,6 +14,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Build and inspect RepoPeftBench (static and evolution tracks).");
         bench.Subcommands.Add(Build());
+        bench.Subcommands.Add(Import());
         bench.Subcommands.Add(Report());
         bench.Subcommands.Add(Speed());
         bench.Subcommands.Add(CheckPython());
@@ -69,6 +70,32 @@ internal static class BenchCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"evolution commits kept: {summary.EvolutionCommits} · failed repositories: {summary.FailedRepos} · {summary.Seconds:F1} s · skip report: {Markup.Escape(Path.Combine(outDir, "skips.md"))}");
         return summary;
+    }
+
+    /// <summary>`c2l bench import DIR`: the authors' released datasets (and their vectors) as a benchmark folder.</summary>
+    private static Command Import()
+    {
+        var source = new Argument<string>("dir") { Description = "A released dataset folder as downloaded from the Hub (or a folder of several)" };
+        var output = new Option<string?>("--to") { Description = "Benchmark folder to write (default data/work/bench-released)" };
+        var dataset = new Option<string?>("--dataset") { Description = $"Which dataset DIR is, when its name does not say: {string.Join(", ", Bench.Released.ReleasedDataset.Names)}" };
+        var cmd = new Command("import", "Convert the released RepoPeftBench datasets (columns, fp16 vectors) into a benchmark folder that Static and Evo train on without the encoder.")
+            { source, output, dataset };
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
+        {
+            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Work, "bench-released");
+            var datasets = Bench.Released.ReleasedDataset.Find(r.GetValue(source)!, r.GetValue(dataset));
+            AnsiConsole.MarkupLine($"[bold]bench import[/] {string.Join(", ", datasets.Select(d => d.Name))} → {Markup.Escape(outDir)}");
+            var summary = await ProgressView.RunAsync(progress => Bench.Released.ReleasedImport.RunAsync(datasets, outDir, CommandLine(), progress, ct));
+            var table = new Table().AddColumns("dataset", "file", "rows", "written to", "state vectors", "diff vectors", "not mapped");
+            foreach (var f in summary.Files)
+                table.AddRow(Markup.Escape(f.Dataset), Markup.Escape(f.File), $"{f.Rows:N0}", Markup.Escape(f.WrittenTo ?? "(vectors only)"), $"{f.StateVectors:N0}",
+                    $"{f.DiffVectors:N0}", Markup.Escape(string.Join(", ", f.UnmappedColumns)));
+            AnsiConsole.Write(table);
+            foreach (var note in summary.Notes) AnsiConsole.MarkupLine($"[yellow]note[/] {Markup.Escape(note)}");
+            AnsiConsole.MarkupLine($"{summary.Seconds:F1} s · manifest: {Markup.Escape(Path.Combine(outDir, "manifest.json"))}");
+            return 0;
+        }));
+        return cmd;
     }
 
     private static Command Report()

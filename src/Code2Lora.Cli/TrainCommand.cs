@@ -72,16 +72,31 @@ internal static class TrainCommand
     {
         var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
-        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<name>/.") { baseModel });
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Score this authors' .pt checkpoint (a V1 or V2-static head) instead of the trained methods." };
+        var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default: the config's), e.g. one written by c2l bench import." };
+        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<name>/.") { baseModel, checkpoint, bench });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var loaded = preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel)));
-            var (experiment, repos) = await OpenAsync(loaded);
+            var (experiment, repos) = await OpenAsync(loaded, r.GetValue(bench));
             var lm = experiment.LoadBase();
-            await EvaluateAsync(loaded, experiment, await ContextsAsync(experiment, repos, lm, ct), repos, ct);
+            var contexts = await ContextsAsync(experiment, repos, lm, ct);
+            if (r.GetValue(checkpoint) is { } file) await EvaluateCheckpointAsync(experiment, Hyper.Released.ReleasedCheckpoint.Read(file), contexts, ct);
+            else await EvaluateAsync(loaded, experiment, contexts, repos, ct);
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Scores one checkpoint's head beside the pretrained base and prints the table.</summary>
+    private static async Task EvaluateCheckpointAsync(StaticExperiment experiment, Hyper.Released.ReleasedCheckpoint checkpoint, Hyper.RepoContexts contexts, CancellationToken ct)
+    {
+        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name, "checkpoint-" + Path.GetFileNameWithoutExtension(checkpoint.Path));
+        AnsiConsole.MarkupLine($"[bold]checkpoint[/] {Markup.Escape(checkpoint.Path)}: {checkpoint.Format} head, H {checkpoint.HeadConfig.HiddenDim}, rank {checkpoint.HeadConfig.Lora.Rank}");
+        var summary = await ProgressView.RunAsync(progress => Task.Run(() => CheckpointEvaluation.RunAsync(experiment, checkpoint, contexts, results, BenchCommand.CommandLine(),
+            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
+        Console.WriteLine(CheckpointEvaluation.Markdown(summary));
+        AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
     /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its
@@ -167,26 +182,26 @@ internal static class TrainCommand
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))),
-            notes.Add, repos), ct));
+            notes.Add, repos.Count > 0 ? repos : null), ct));   // no inputs (an imported benchmark): the context baselines are skipped
         foreach (var note in notes) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(note)}[/]");
         Console.WriteLine(StaticEvaluation.Markdown(summary));
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
-    /// <summary>Opens the static experiment a config describes: its benchmark (built when missing) and run folder
+    /// <summary>Opens the static experiment a config describes: its benchmark (built when missing), or <paramref name="benchDir"/>
+    /// (which has no repository inputs: e.g. the released data, whose vectors come with it), and run folder
     /// (data/work/static-&lt;name&gt;/, where the resolved configs are saved).</summary>
-    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(LoadedConfig<StaticExperimentConfig> loaded)
+    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(LoadedConfig<StaticExperimentConfig> loaded, string? benchDir = null)
     {
         NativeHeap.UseTrimmedHeap();
         FrozenBase.Check(loaded.Value.BaseModel);          // a wrong --base-model fails before the benchmark is built
         var bench = loaded.Linked<Preset>("bench", loaded.Value.Bench);
         RunConfigs.Record(bench.Stamp);
-        var benchDir = await BenchCommand.EnsureBuiltAsync(bench.Value);
         var runDir = Path.Combine(RepoPaths.Work, "static-" + loaded.Value.Name);
         loaded.Save(runDir);
         bench.Save(runDir);
-        var experiment = await StaticExperiment.OpenAsync(loaded.Value, benchDir, runDir);
-        return (experiment, BenchInputs.Prepare(bench.Value, RepoPaths.Work));
+        var experiment = await StaticExperiment.OpenAsync(loaded.Value, benchDir ?? await BenchCommand.EnsureBuiltAsync(bench.Value), runDir);
+        return (experiment, benchDir is null ? BenchInputs.Prepare(bench.Value, RepoPaths.Work) : []);
     }
 
     internal static Task<Hyper.RepoContexts> ContextsAsync(StaticExperiment experiment, IReadOnlyList<RepoInput> repos, LoadedModel lm, CancellationToken ct) =>

@@ -188,8 +188,7 @@ public static class EvoEvaluation
             if (!scored.ContainsKey(a) || !scored.ContainsKey(b)) continue;
             foreach (var split in Splits)
             {
-                var d = Bootstrap.Paired(SummaryTables.Em(scored[a][split]), SummaryTables.Em(scored[b][split]), seed: seed);
-                comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
+                comparisons.Add(Comparison.Of(a, b, split, scored[a][split], scored[b][split], seed));
             }
         }
         var byKind = scored.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, KindScore>>)Splits.ToDictionary(s => s,

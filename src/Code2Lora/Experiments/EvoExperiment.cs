@@ -1,5 +1,6 @@
 using Code2Lora.Adapters;
 using Code2Lora.Bench;
+using Code2Lora.Bench.Released;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
@@ -47,9 +48,12 @@ public sealed class EvoExperiment
     /// <summary>Loads the frozen base model (a fresh copy).</summary>
     public LoadedModel LoadBase(Device? device = null) => FrozenBase.Load(Config.BaseModel, device);
 
-    /// <summary>Embeds what the benchmark needs (diffs, every kept commit's state, static snapshots) and opens the store.</summary>
+    /// <summary>Embeds what the benchmark needs (diffs, every kept commit's state, static snapshots) and opens the store; a benchmark
+    /// imported from the released datasets opens the released vectors instead (no encoder runs).</summary>
     public async Task<EmbeddingStore> VectorsAsync(IReadOnlyList<RepoInput> repos, LoadedModel encoder, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)
     {
+        if (ReleasedManifest.EncoderFor(BenchDirectory, ReleasedDataset.EvolutionTrack) is { } released)
+            return await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), released);
         var summary = await EmbeddingPipeline.RunAsync(BenchDirectory, repos, encoder.Model, encoder.Tokenizer, Config.Encoder, progress, cancel);
         return await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), summary.EncoderId);
     }

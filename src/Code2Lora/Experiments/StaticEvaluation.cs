@@ -57,7 +57,15 @@ public sealed record SummaryRow(string Method, string CrEm, string IrEm, string 
 /// <summary>A paired-bootstrap comparison of two methods on the same tasks (EM points, a − b).</summary>
 public sealed record Comparison(
     [property: JsonPropertyName("a")] string A, [property: JsonPropertyName("b")] string B, [property: JsonPropertyName("split")] string Split,
-    [property: JsonPropertyName("em_diff")] double EmDiff, [property: JsonPropertyName("em_diff_ci")] double[] EmDiffCi);
+    [property: JsonPropertyName("em_diff")] double EmDiff, [property: JsonPropertyName("em_diff_ci")] double[] EmDiffCi)
+{
+    /// <summary>The paired bootstrap of method <paramref name="a"/>'s rows against <paramref name="b"/>'s on the same tasks of one split.</summary>
+    public static Comparison Of(string a, string b, string split, IReadOnlyList<PredictionRow> ra, IReadOnlyList<PredictionRow> rb, int seed)
+    {
+        var d = Bootstrap.Paired(SummaryTables.Em(ra), SummaryTables.Em(rb), seed: seed);
+        return new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]);
+    }
+}
 
 /// <summary>Mean off-diagonal cosine between the generated adapters of the benchmark's repositories (raw and mean-centred).</summary>
 public sealed record SimilaritySummary([property: JsonPropertyName("repos")] int Repos, [property: JsonPropertyName("mean_cosine")] double MeanCosine,
@@ -235,8 +243,7 @@ public static class StaticEvaluation
             foreach (var split in Splits)
             {
                 if (!sa.TryGetValue(split, out var ra) || !sb.TryGetValue(split, out var rb)) continue;
-                var d = Bootstrap.Paired(SummaryTables.Em(ra), SummaryTables.Em(rb), seed: seed);
-                comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
+                comparisons.Add(Comparison.Of(a, b, split, ra, rb, seed));
             }
         }
         return comparisons;

@@ -1,5 +1,6 @@
 using Code2Lora.Adapters;
 using Code2Lora.Bench;
+using Code2Lora.Bench.Released;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
@@ -65,9 +66,12 @@ public sealed class StaticExperiment
     /// <summary>Loads the frozen base model (a fresh copy: each method installs its own LoRA slots).</summary>
     public LoadedModel LoadBase(Device? device = null) => FrozenBase.Load(Config.BaseModel, device);
 
-    /// <summary>Embeds the static repositories' states with the base model (incremental) and returns the vectors.</summary>
+    /// <summary>Embeds the static repositories' states with the base model (incremental) and returns the vectors; a benchmark
+    /// imported from the released datasets returns the released vectors instead (no encoder runs, <paramref name="repos"/> unused).</summary>
     public async Task<RepoContexts> ContextsAsync(IReadOnlyList<RepoInput> repos, LoadedModel encoder, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)
     {
+        if (ReleasedManifest.EncoderFor(BenchDirectory, ReleasedDataset.StaticTrack) is { } released)
+            return RepoContexts.FromStore(await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), released));
         var summary = await EmbeddingPipeline.RunAsync(BenchDirectory, repos, encoder.Model, encoder.Tokenizer, Config.Encoder, progress, cancel);
         return RepoContexts.FromStore(await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), summary.EncoderId));
     }

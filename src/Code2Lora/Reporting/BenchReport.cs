@@ -13,18 +13,20 @@ namespace Code2Lora.Reporting;
 public sealed record BenchData(IReadOnlyList<QnaRow> StaticTasks, IReadOnlyList<RepoRow> StaticRepos,
     IReadOnlyList<QnaRow> EvolutionTasks, IReadOnlyList<RepoRow> EvolutionRepos, IReadOnlyList<CommitRow> Commits)
 {
-    /// <summary>Reads every Parquet file of a benchmark folder written by <see cref="BenchBuild"/>.</summary>
+    /// <summary>Reads every Parquet file of a benchmark folder written by <see cref="BenchBuild"/> or <c>c2l bench import</c>; a file
+    /// lacking one of the columns is an error naming it (a released file must go through <c>c2l bench import</c> first).</summary>
     public static async Task<BenchData> LoadAsync(string benchDir)
     {
         if (!File.Exists(Path.Combine(benchDir, "manifest.json")))
-            throw new DirectoryNotFoundException($"{benchDir} is not a built benchmark (no manifest.json); run `c2l bench build` first.");
+            throw new DirectoryNotFoundException($"{benchDir} is not a built benchmark (no manifest.json); run `c2l bench build` first, " +
+                                                 "or `c2l bench import` for the released datasets.");
         async Task<List<T>> All<T>(string track, string kind, IEnumerable<string> splits) where T : class, new()
         {
             var rows = new List<T>();
             foreach (var s in splits)
             {
                 var p = Path.Combine(benchDir, track, kind, s + ".parquet");
-                if (File.Exists(p)) rows.AddRange(await ParquetTable.ReadAsync<T>(p));
+                if (File.Exists(p)) rows.AddRange(await ParquetTable.ReadExactAsync<T>(p));
             }
             return rows;
         }

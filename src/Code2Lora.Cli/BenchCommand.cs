@@ -20,6 +20,8 @@ internal static class BenchCommand
         bench.Subcommands.Add(CheckPython());
         bench.Subcommands.Add(TrainSpeed());
         bench.Subcommands.Add(BenchContentionCommand.Create());
+        bench.Subcommands.Add(PaperBenchCommands.MemoryPlan());
+        bench.Subcommands.Add(PaperBenchCommands.PaperRehearsal());
         return bench;
     }
 

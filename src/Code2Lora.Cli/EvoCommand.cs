@@ -117,6 +117,6 @@ internal static class EvoCommand
     }
 
     private static Task<EmbeddingStore> VectorsAsync(EvoExperiment experiment, IReadOnlyList<RepoInput> repos, CancellationToken ct) =>
-        ProgressView.RunAsync(progress => experiment.VectorsAsync(repos, experiment.LoadBase(),
+        ProgressView.RunAsync(progress => experiment.VectorsAsync(repos, experiment.LoadEncoder(),
             new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress("embed " + e.Phase, e.Done, e.Total, e.Current))), ct));
 }

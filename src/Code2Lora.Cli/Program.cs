@@ -10,6 +10,7 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(HubCommand.Create());
+root.Subcommands.Add(PlanCommand.Create());
 root.Subcommands.Add(PretrainCommand.Create());
 root.Subcommands.Add(EmbedCommand.Create());
 var train = TrainCommand.Create();

@@ -28,7 +28,7 @@ internal static class StudyCommand
             var staticConfig = study.Linked<StaticExperimentConfig>("static", study.Value.Static);
             RunConfigs.Record(staticConfig.Stamp);
             var (experiment, repos) = await TrainCommand.OpenAsync(staticConfig);
-            var contexts = await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadBase(), ct);
+            var contexts = await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
             var name = study.Value.Name;
             var results = Path.Combine(RepoPaths.Results, "conditioning", name);
             study.Save(results);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Code2Lora.Bench;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
+using Code2Lora.Evaluation;
 using Code2Lora.Experiments;
 using Code2Lora.Hub;
 using Code2Lora.Models;
@@ -54,7 +55,7 @@ internal static class TrainCommand
         speed.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, repos) = await OpenAsync(speedPreset.Load<StaticExperimentConfig>(r));
-            var contexts = await ContextsAsync(experiment, repos, experiment.LoadBase(), ct);
+            var contexts = await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
             var result = AdapterSpeed.Measure(experiment, contexts, BenchCommand.CommandLine());
             var path = Path.Combine(RepoPaths.Results, "bench", "adapters.json");
             AtomicFile.WriteText(path, System.Text.Json.JsonSerializer.Serialize(result, Provenance.Json));
@@ -74,15 +75,22 @@ internal static class TrainCommand
         var baseModel = BaseModelOption();
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Score this authors' .pt checkpoint (a V1 or V2-static head) instead of the trained methods." };
         var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default: the config's), e.g. one written by c2l bench import." };
-        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<name>/.") { baseModel, checkpoint, bench });
+        var shard = new Option<string?>("--shard") { Description = "k/N: decode only the repositories of shard k of N (docs/sharding.md); merge with --merge once all N are done." };
+        var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<name>/predictions) without decoding, and write the summary." };
+        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<name>/.") { baseModel, checkpoint, bench, shard, merge });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
+            var part = r.GetValue(shard) is { } text ? Shard.Parse(text) : null;
+            if (part is not null && r.GetValue(merge)) throw new ArgumentException("--shard decodes one part and --merge joins all parts: give one of them.");
             var loaded = preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel)));
             var (experiment, repos) = await OpenAsync(loaded, r.GetValue(bench));
-            var lm = experiment.LoadBase();
-            var contexts = await ContextsAsync(experiment, repos, lm, ct);
-            if (r.GetValue(checkpoint) is { } file) await EvaluateCheckpointAsync(experiment, Hyper.Released.ReleasedCheckpoint.Read(file), contexts, ct);
-            else await EvaluateAsync(loaded, experiment, contexts, repos, ct);
+            var contexts = await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
+            if (r.GetValue(checkpoint) is { } file)
+            {
+                if (part is not null || r.GetValue(merge)) throw new ArgumentException("--checkpoint scores one released head in one process: drop --shard/--merge.");
+                await EvaluateCheckpointAsync(experiment, Hyper.Released.ReleasedCheckpoint.Read(file), contexts, ct);
+            }
+            else await EvaluateAsync(loaded, experiment, contexts, repos, ct, part, r.GetValue(merge));
             return 0;
         }));
         return cmd;
@@ -104,7 +112,7 @@ internal static class TrainCommand
     internal static async Task RunAllAsync(LoadedConfig<StaticExperimentConfig> config, StageTimings timings, CancellationToken ct)
     {
         var (experiment, repos) = await OpenAsync(config);
-        var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadBase(), ct));
+        var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct));
         foreach (var name in new[] { "static", "slora", "fft", "t2l" })
         {
             var result = await timings.TimeAsync($"static: train {name}", () => TrainAsync(name, TrainerFor(name, experiment, contexts, ct)));
@@ -123,7 +131,7 @@ internal static class TrainCommand
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, repos) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
-            var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadBase(), ct) : null;
+            var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct) : null;
             var result = await TrainAsync(name, TrainerFor(name, experiment, contexts, ct));
             AnsiConsole.MarkupLine(result.Completed
                 ? $"[bold green]{name}[/] trained: {result.Step} steps, last loss {result.LastLoss:F3}, {string.Join(", ", result.LastEval.Select(kv => $"{kv.Key} {kv.Value:F3}"))}"
@@ -175,16 +183,17 @@ internal static class TrainCommand
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress($"train {name}", p.Step, p.Steps, $"loss {p.Loss:F3}"))))));
 
     /// <summary>Evaluates every trained method with progress bars, prints the Table 2 analog and where it was written.</summary>
-    private static async Task EvaluateAsync(LoadedConfig<StaticExperimentConfig> loaded, StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct)
+    private static async Task EvaluateAsync(LoadedConfig<StaticExperimentConfig> loaded, StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct,
+        Shard? shard = null, bool mergeOnly = false)
     {
         var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
         loaded.Save(results);
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))),
-            notes.Add, repos.Count > 0 ? repos : null), ct));   // no inputs (an imported benchmark): the context baselines are skipped
+            notes.Add, repos.Count > 0 ? repos : null, shard, mergeOnly), ct));   // no inputs (an imported benchmark): the context baselines are skipped
         foreach (var note in notes) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(note)}[/]");
-        Console.WriteLine(StaticEvaluation.Markdown(summary));
+        if (shard is null) Console.WriteLine(StaticEvaluation.Markdown(summary));
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 

@@ -45,8 +45,12 @@ public sealed class EvoExperiment
     /// <summary>Where the trained GRU and head are written (<see cref="EvoFiles"/>).</summary>
     public string EvoDirectory => Path.Combine(RunDirectory, "code2lora-evo");
 
-    /// <summary>Loads the frozen base model (a fresh copy).</summary>
-    public LoadedModel LoadBase(Device? device = null) => FrozenBase.Load(Config.BaseModel, device);
+    /// <summary>Loads the frozen base model (a fresh copy) on the configured device, in the configured dtype, with activation
+    /// checkpointing as configured.</summary>
+    public LoadedModel LoadBase() => FrozenBase.Load(Config.BaseModel, Config.ResolveCompute(), Config.ActivationCheckpointing);
+
+    /// <summary>Loads the frozen repository encoder (<see cref="Config"/>'s EncoderModel, else the base model) on the configured device and dtype.</summary>
+    public LoadedModel LoadEncoder() => FrozenBase.Load(Config.EncoderModel ?? Config.BaseModel, Config.ResolveCompute());
 
     /// <summary>Embeds what the benchmark needs (diffs, every kept commit's state, static snapshots) and opens the store; a benchmark
     /// imported from the released datasets opens the released vectors instead (no encoder runs).</summary>

@@ -92,9 +92,13 @@ public static class StaticEvaluation
 
     /// <summary>Runs pretrained, the context baselines (rag, drc, fft-rag; they need the benchmark's <paramref name="repos"/>), every
     /// trained method (single-lora, code2lora-static, fft, per-repo-lora on IR only, t2l) and the conditioning ablations; a method
-    /// that has not been trained is skipped with a line to <paramref name="note"/>.</summary>
+    /// that has not been trained is skipped with a line to <paramref name="note"/>. Each method's decoding resumes task by task
+    /// (<see cref="PredictionCache"/>). With <paramref name="shard"/> only that shard's repositories are decoded and nothing is written
+    /// but their predictions (the returned summary covers the shard alone); a later run with <paramref name="mergeOnly"/> joins the
+    /// shards' predictions without decoding and writes the summary a single process would have written.</summary>
     public static async Task<StaticSummary> RunAsync(StaticExperiment experiment, RepoContexts contexts, string resultsDir, string command,
-        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null, IReadOnlyList<RepoInput>? repos = null)
+        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null, IReadOnlyList<RepoInput>? repos = null,
+        Shard? shard = null, bool mergeOnly = false)
     {
         using var held = RunLock.Acquire(resultsDir, "evaluation");     // its prediction caches and tables are rewritten below
         var c = experiment.Config;
@@ -116,16 +120,21 @@ public static class StaticEvaluation
         {
             var m = model ?? lm;
             var chosen = splits.Where(kv => only is null || only.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
-            var (rows, reused) = await cache.RunAsync(method, identity, m.Model, m.Tokenizer, chosen, with ?? settings,
-                progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
-            if (reused) note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
-            scored[method.Name] = rows;
-            return reused;
+            var run = await cache.RunAsync(method, identity, m.Model, m.Tokenizer, chosen, with ?? settings,
+                progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))),
+                shard, mergeOnly);
+            if (run.Reused) note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
+            scored[method.Name] = run.Rows;
+            return run.Decoded == chosen.Values.Sum(v => v.Count);
         }
-        // Coverage counts the provider's calls: decoding makes one per task; reused predictions made none, so count them here.
-        ContextCoverage CoverageOf(IContextProvider provider, bool reused)
+        // Coverage counts the provider's calls: decoding every task now made one per task; otherwise count them all afresh.
+        ContextCoverage CoverageOf(IContextProvider provider, bool decodedAll)
         {
-            if (reused) foreach (var task in splits.Values.SelectMany(v => v)) provider.ContextFor(task);
+            if (!decodedAll)
+            {
+                provider.Coverage.Reset();
+                foreach (var task in splits.Values.SelectMany(v => v).Where(t => shard is null || shard.Contains(t.RepoId))) provider.ContextFor(task);
+            }
             return provider.Coverage.Snapshot();
         }
         void Skip(string method, string verb) => note?.Invoke($"{method}: not trained, skipped (run: c2l train {verb} --preset {c.Name}).");
@@ -150,7 +159,7 @@ public static class StaticEvaluation
         else Skip("single-lora", "slora");
         if (File.Exists(Path.Combine(experiment.FftDirectory, ModelDirectory.ConfigFileName)))
         {
-            var fft = experiment.LoadFullFineTune(lm.Model.Device);
+            var fft = experiment.LoadFullFineTune();
             var fftId = ModelIdentity("fft", experiment.FftDirectory);
             using (fft.Model)
             {
@@ -188,22 +197,33 @@ public static class StaticEvaluation
             using (var mean = new MeanAdapter(head, ctx))
                 await Evaluate(new FixedAdapterMethod("mean-adapter", slots, mean), $"{headId} train-states={trainStates.Count}");
             ablations.AddRange(["shuffled-repo", "zero-embedding", "mean-adapter"]);
-            var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
-            var sim = AdapterSimilarity.Measure(head, contexts, states, lm.Model.Device);
-            similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4));
-            FigureExport.Save(StaticFigures.Similarity(sim, centred: false), resultsDir, "adapter-cosine");
-            FigureExport.Save(StaticFigures.Similarity(sim, centred: true), resultsDir, "adapter-cosine-centred");
-            if (states.Count >= 3)
+            // Whole-benchmark analyses: the merge run (or a single process) does them, not a shard.
+            if (shard is null)
             {
-                var splitOf = experiment.Bench.StaticRepos.ToDictionary(r => r.RepoId, r => r.Split);
-                FigureExport.Save(StaticFigures.AdapterMap(sim, r => splitOf[r]), resultsDir, "adapter-tsne");
+                var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
+                var sim = AdapterSimilarity.Measure(head, contexts, states, lm.Model.Device);
+                similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4));
+                FigureExport.Save(StaticFigures.Similarity(sim, centred: false), resultsDir, "adapter-cosine");
+                FigureExport.Save(StaticFigures.Similarity(sim, centred: true), resultsDir, "adapter-cosine-centred");
+                if (states.Count >= 3)
+                {
+                    var splitOf = experiment.Bench.StaticRepos.ToDictionary(r => r.RepoId, r => r.Split);
+                    FigureExport.Save(StaticFigures.AdapterMap(sim, r => splitOf[r]), resultsDir, "adapter-tsne");
+                }
+                foreach (var split in Splits)
+                    conditioning.Add(ConditioningLoss.Measure(split, slots, head, contexts,
+                        CompletionExamples.Build(splits[split], lm.Tokenizer, c.MaxTokens), trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
             }
-            foreach (var split in Splits)
-                conditioning.Add(ConditioningLoss.Measure(split, slots, head, contexts,
-                    CompletionExamples.Build(splits[split], lm.Tokenizer, c.MaxTokens), trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
         }
         else Skip("code2lora-static", "static");
         slots.Clear();
+        if (shard is not null)
+        {
+            note?.Invoke($"shard {shard}: predictions of its repositories stored under {Path.Combine(resultsDir, "predictions")}; the summary is written by the merge run (c2l eval --merge) once every shard is done.");
+            var nothing = new Dictionary<string, MethodSummary>();
+            var shardProvenance = Provenance.Capture(command);
+            return new StaticSummary(nothing, nothing, [], null, [], coverage, c, command, shardProvenance.GitSha, shardProvenance);
+        }
 
         var summaries = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(
             kv.Value.TryGetValue(Splits[0], out var cr) ? SplitScore.Of(Splits[0], cr, c.Seed) : null, SplitScore.Of(Splits[1], kv.Value[Splits[1]], c.Seed)));

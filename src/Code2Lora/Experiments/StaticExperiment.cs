@@ -63,8 +63,12 @@ public sealed class StaticExperiment
     /// <summary>Where the single LoRA is written (PEFT layout).</summary>
     public string SingleLoraDirectory => Path.Combine(RunDirectory, "single-lora");
 
-    /// <summary>Loads the frozen base model (a fresh copy: each method installs its own LoRA slots).</summary>
-    public LoadedModel LoadBase(Device? device = null) => FrozenBase.Load(Config.BaseModel, device);
+    /// <summary>Loads the frozen base model (a fresh copy: each method installs its own LoRA slots) on the configured device, in the
+    /// configured dtype, with activation checkpointing as configured.</summary>
+    public LoadedModel LoadBase() => FrozenBase.Load(Config.BaseModel, Config.ResolveCompute(), Config.ActivationCheckpointing);
+
+    /// <summary>Loads the frozen repository encoder (<see cref="Config"/>'s EncoderModel, else the base model) on the configured device and dtype.</summary>
+    public LoadedModel LoadEncoder() => FrozenBase.Load(Config.EncoderModel ?? Config.BaseModel, Config.ResolveCompute());
 
     /// <summary>Embeds the static repositories' states with the base model (incremental) and returns the vectors; a benchmark
     /// imported from the released datasets returns the released vectors instead (no encoder runs, <paramref name="repos"/> unused).</summary>
@@ -194,7 +198,12 @@ public sealed class StaticExperiment
         if (baseModel.Tokenizer is not ByteLevelBpeTokenizer tokenizer)
             throw new InvalidOperationException($"full fine-tuning saves a model directory, which needs the base's tokenizer.json; {baseModel.Directory} has none.");
         var (batches, validation) = Data(baseModel);
-        var training = Config.FftTraining with { Steps = batches.StepsFor(Config.FftEpochs) };
+        // A base held in bf16 trains through fp32 master copies (the trainer's bf16 precision), as the paper's FFT does.
+        var training = Config.FftTraining with
+        {
+            Steps = batches.StepsFor(Config.FftEpochs),
+            Precision = baseModel.Model.DType == ScalarType.Float32 ? Config.FftTraining.Precision : "bf16",
+        };
         var result = new Trainer(training, FftRunDirectory, $"fft/{Config.Name}").Run(new FullFineTuneRecipe(baseModel.Model, batches, validation), progress, cancel);
         foreach (var p in baseModel.Model.parameters()) p.requires_grad = false;
         if (result.Completed)
@@ -202,12 +211,13 @@ public sealed class StaticExperiment
         return result;
     }
 
-    /// <summary>Loads the fully fine-tuned model (eval mode); a missing one is a clear error.</summary>
-    public LoadedModel LoadFullFineTune(Device? device = null)
+    /// <summary>Loads the fully fine-tuned model (eval mode) on the configured device and dtype; a missing one is a clear error.</summary>
+    public LoadedModel LoadFullFineTune()
     {
         if (!File.Exists(Path.Combine(FftDirectory, ModelDirectory.ConfigFileName)))
             throw new InvalidOperationException($"no fully fine-tuned model in {FftDirectory}; run: c2l train fft --preset {Config.Name}");
-        var loaded = ModelDirectory.Load(FftDirectory, device);
+        var target = Config.ResolveCompute();
+        var loaded = ModelDirectory.Load(FftDirectory, target.Device, target.Dtype);
         loaded.Model.eval();
         return loaded;
     }

@@ -53,17 +53,8 @@ public static class TorchRuntime
         return n;
     }
 
-    /// <summary>Resolves a device name: "auto" means CUDA when available, else CPU; anything else goes to torch.</summary>
-    public static torch.Device ResolveDevice(string name = "auto")
-    {
-        if (string.Equals(name, "auto", StringComparison.OrdinalIgnoreCase))
-            return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
-        if (name.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !torch.cuda.is_available())
-            throw new InvalidOperationException(
-                $"device '{name}' was asked for but CUDA is not available: this build uses the '{BuildInfo.TorchBackend}' LibTorch backend " +
-                "(rebuild with -p:TorchBackend=cuda on a CUDA machine, see environment.md), or pass --device cpu.");
-        return torch.device(name);
-    }
+    /// <summary>Resolves a device name: "auto" means CUDA when available, else CPU; see <see cref="ComputeTarget.Resolve"/>.</summary>
+    public static torch.Device ResolveDevice(string name = "auto") => ComputeTarget.Resolve(name, "fp32", "--device").Device;
 
     /// <summary>Sets the intra-op thread count; 0 keeps LibTorch's default (one per core).</summary>
     public static void SetThreads(int threads)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Code2Lora.NET needs on a Debian 12 machine that has the .NET 10 SDK, then builds (Release).
-#   apt: git, python3 (differential tests of the Python front end), chromium (PNG export of figures),
+#   apt: git, python3 (differential tests of the Python front end), chromium (PNG/SVG/PDF figures, notebook chart PNGs),
+#        python3-nbformat (the notebook tests validate nbformat 4.5 with Jupyter's own validator),
 #        python3-torch + libopenblas0-pthread (the PyTorch reference of the decoder parity tests and of
 #        `c2l bench train-speed`; without OpenBLAS Debian's torch falls back to the reference BLAS, ~35x slower),
 #        and the Debian python3-* packages of data/corpora/static-packages.txt (the benchmark's real code).
@@ -10,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(git python3 chromium python3-torch libopenblas0-pthread)
+pkgs=(git python3 chromium python3-torch libopenblas0-pthread python3-nbformat)
 lists=(data/corpora/static-packages.txt)
 [ "${C2L_PRETRAIN_CORPUS:-0}" = 1 ] && lists+=(data/corpora/pretrain-packages.txt)
 for list in "${lists[@]}"; do

@@ -21,27 +21,10 @@ public static class RepoPaths
     /// into another folder leaves the committed results alone).</summary>
     public const string ResultsVariable = "C2L_RESULTS";
 
-    /// <summary>results/ of the checkout: committed reports, figures and benchmark files with provenance; <see cref="ResultsVariable"/> overrides.</summary>
+    /// <summary>results/ of the checkout: committed reports, figures and benchmark files with provenance; <see cref="ResultsVariable"/>
+    /// overrides it (c2l-notebook --out points it at a copy of the committed results).</summary>
     public static string Results => Environment.GetEnvironmentVariable(ResultsVariable) is { Length: > 0 } elsewhere
         ? Path.GetFullPath(elsewhere) : Path.Combine(Root, "results");
-
-    /// <summary>Sends <see cref="Results"/> to <paramref name="dir"/> for this process and its children. The folder starts as a copy of
-    /// the committed results (notebooks read them, and prediction caches save decoding) unless it exists already.</summary>
-    public static string RedirectResults(string dir)
-    {
-        var full = Path.GetFullPath(dir);
-        var committed = Path.Combine(Root, "results");
-        if (!Directory.Exists(full) && Directory.Exists(committed))
-            foreach (var file in Directory.EnumerateFiles(committed, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(full, Path.GetRelativePath(committed, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-        Directory.CreateDirectory(full);
-        Environment.SetEnvironmentVariable(ResultsVariable, full);
-        return full;
-    }
 
     /// <summary>A path relative to the checkout root when it lies inside it (for reports that get committed), else unchanged.</summary>
     public static string Relative(string path)

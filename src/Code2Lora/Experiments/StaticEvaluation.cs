@@ -205,11 +205,10 @@ public static class StaticEvaluation
                 similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4));
                 FigureExport.Save(StaticFigures.Similarity(sim, centred: false), resultsDir, "adapter-cosine");
                 FigureExport.Save(StaticFigures.Similarity(sim, centred: true), resultsDir, "adapter-cosine-centred");
+                var splitOf = experiment.Bench.StaticRepos.ToDictionary(r => r.RepoId, r => r.Split);
+                AdapterSimilarityFile.Write(resultsDir, sim, splitOf);
                 if (states.Count >= 3)
-                {
-                    var splitOf = experiment.Bench.StaticRepos.ToDictionary(r => r.RepoId, r => r.Split);
                     FigureExport.Save(StaticFigures.AdapterMap(sim, r => splitOf[r]), resultsDir, "adapter-tsne");
-                }
                 foreach (var split in Splits)
                     conditioning.Add(ConditioningLoss.Measure(split, slots, head, contexts,
                         CompletionExamples.Build(splits[split], lm.Tokenizer, c.MaxTokens), trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));

@@ -44,4 +44,10 @@ fi
 command -v dotnet >/dev/null || { echo "install: the .NET 10 SDK is required (https://dot.net); see environment.md" >&2; exit 1; }
 echo "install: dotnet build -c Release (restores packages; a few minutes on a fresh clone)"
 dotnet build Code2Lora.sln -c Release -nologo -v q -clp:ErrorsOnly
+
+# The real git histories: each bundle's sha256 is checked against data/histories/manifest.tsv and the bundle is cloned
+# into data/work/histories (once). A missing or corrupt bundle stops the install, naming it and both checksums.
+bundles=${C2L_HISTORIES:-data/histories}
+if compgen -G "$bundles/*.bundle" >/dev/null; then ./c2l histories prepare
+else echo "install: no history bundles in $bundles (see data/histories/README.md); the real-history evolution track needs them"; fi
 echo "install: done"

@@ -18,6 +18,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Report());
         bench.Subcommands.Add(Speed());
         bench.Subcommands.Add(CheckPython());
+        bench.Subcommands.Add(BenchHistoryCommands.TestFiles());
         bench.Subcommands.Add(TrainSpeed());
         bench.Subcommands.Add(BenchContentionCommand.Create());
         bench.Subcommands.Add(PaperBenchCommands.MemoryPlan());
@@ -34,7 +35,8 @@ internal static class BenchCommand
         var repos = new Option<string[]>("--repo") { Description = "Extra repository path (git or plain directory); repeatable", AllowMultipleArgumentsPerToken = true };
         var list = new Option<string?>("--list") { Description = "File of repositories to clone (URL or owner/name per line); needs network" };
         var testRule = new Option<TestFileRule?>("--test-rule") { Description = "paper (path patterns) or code (authors' broader rule)" };
-        var cmd = preset.AddTo(new Command("build", "Mine the config's repositories into Parquet files (both tracks) with a skip report.") { output, repos, list, testRule });
+        var histories = new Option<bool>("--histories") { Description = "Also mine the shipped real histories (data/histories/manifest.tsv; bundles verified and cloned into data/work/histories)" };
+        var cmd = preset.AddTo(new Command("build", "Mine the config's repositories into Parquet files (both tracks) with a skip report.") { output, repos, list, testRule, histories });
         cmd.SetAction(async (r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
@@ -44,6 +46,9 @@ internal static class BenchCommand
             if (r.GetValue(list) is { } listFile)
                 extra.AddRange(BenchInputs.FromList(listFile, Path.Combine(RepoPaths.Work, "clones"),
                     (id, why) => AnsiConsole.MarkupLine($"[yellow]not cloned[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
+            if (r.GetValue(histories))
+                extra.AddRange(BenchInputs.FromHistories(RepoPaths.HistoryManifest, RepoPaths.HistoryBundles, RepoPaths.HistoryCache,
+                    (id, why) => AnsiConsole.MarkupLine($"[yellow]history not used[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
             await BuildAsync(p, outDir, extra, CommandLine(), ct);
             return 0;
         });
@@ -151,25 +156,34 @@ internal static class BenchCommand
         var preset = new ConfigOptions("bench");
         var output = new Option<string?>("--out") { Description = "Report folder (default results/python-frontend)" };
         var python = new Option<string?>("--python") { Description = "CPython interpreter to compare with (default /usr/bin/python3, else python3)" };
-        var cmd = preset.AddTo(new Command("check-python", "Compare the C# Python front end with CPython (tokenize, ast) on every test file of the preset's Debian corpus.") { output, python });
+        var histories = new Option<bool>("--histories") { Description = "Compare on every distinct test-file version of the shipped real histories instead (writes histories.md)" };
+        var cmd = preset.AddTo(new Command("check-python", "Compare the C# Python front end with CPython (tokenize, ast) on every test file of the preset's Debian corpus.") { output, python, histories });
         cmd.SetAction((r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
             var outDir = Runtime.OutputFolder.Check(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend"));
-            var inputs = BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+            var onHistories = r.GetValue(histories);
+            var inputs = onHistories ? BenchHistoryCommands.Histories()
+                : BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var files = new List<string>();
-            foreach (var input in inputs)
-            {
-                using var source = RepoSource.Open(input.Path, input.RepoId);
-                files.AddRange(source.ReadSnapshot(include: f => f.EndsWith(".py")).Files
-                    .Where(f => FileRules.IsTestFile(f.Path, f.Text, p.Mining.TestRule))
-                    .Select(f => Path.Combine(input.Path, f.Path)));
-            }
+            if (onHistories) files = BenchHistoryCommands.ExportTestVersions(inputs);
+            else
+                foreach (var input in inputs)
+                {
+                    using var source = RepoSource.Open(input.Path, input.RepoId);
+                    files.AddRange(source.ReadSnapshot(include: f => f.EndsWith(".py")).Files
+                        .Where(f => FileRules.IsTestFile(f.Path, f.Text, p.Mining.TestRule))
+                        .Select(f => Path.Combine(input.Path, f.Path)));
+                }
             AnsiConsole.MarkupLine($"comparing {Counts.Of(files.Count, "test file")} of {Counts.Of(inputs.Count, "repository")} with CPython …");
             var report = Python.PythonDifferential.Run(files, r.GetValue(python));
-            var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: test files of `{p.StaticPackages}` ({inputs.Count} packages)\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
-            Runtime.AtomicFile.WriteText(Path.Combine(outDir, "differential.md"), md);
-            AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(Path.Combine(outDir, "differential.md"))}");
+            var corpus = onHistories
+                ? $"every distinct test-file version (paper or code rule) of the first-parent histories of `data/histories/manifest.tsv` ({inputs.Count} repositories)"
+                : $"test files of `{p.StaticPackages}` ({inputs.Count} packages)";
+            var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: {corpus}\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
+            var mdPath = Path.Combine(outDir, onHistories ? "histories.md" : "differential.md");
+            Runtime.AtomicFile.WriteText(mdPath, md);
+            AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(mdPath)}");
             return Task.FromResult(report.TokenAgreement >= 0.999 && report.FamilyAgreement >= 0.99 ? 0 : 1);
         });
         return cmd;

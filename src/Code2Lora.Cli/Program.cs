@@ -7,6 +7,7 @@ root.Subcommands.Add(InfoCommand.Create());
 root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(MineCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(HistoriesCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());
 root.Subcommands.Add(ModelCommand.Create());
 root.Subcommands.Add(HubCommand.Create());

@@ -191,10 +191,7 @@ public sealed class LiveAdapter
             {
                 cancel.ThrowIfCancellationRequested();
                 var commit = pending[i];
-                var info = new CommitInfo(commit.Sha, state.CommitsWalked, commit.Committer.When, commit.Message, commit.Parents.FirstOrDefault()?.Sha)
-                {
-                    AuthorTimestamp = commit.Author.When,
-                };
+                var info = new CommitInfo(commit.Sha, state.CommitsWalked, commit.Committer.When, commit.Message, commit.Parents.FirstOrDefault()?.Sha);
                 var clock = Stopwatch.StartNew();
                 var added = ledger.Scan(source, info, _mining);
                 state = state with { LastSeenSha = commit.Sha, CommitsWalked = state.CommitsWalked + 1 };

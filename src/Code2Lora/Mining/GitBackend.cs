@@ -47,10 +47,7 @@ internal sealed class GitBackend : IRepoBackend
         {
             var c = chain[i];
             commitsBySha[c.Sha] = c;
-            infos.Add(new CommitInfo(c.Sha, i, c.Committer.When, c.Message, i == 0 ? null : chain[i - 1].Sha)
-            {
-                AuthorTimestamp = c.Author.When,
-            });
+            infos.Add(new CommitInfo(c.Sha, i, c.Committer.When, c.Message, i == 0 ? null : chain[i - 1].Sha));
         }
         return infos;
     }
@@ -158,6 +155,12 @@ internal sealed class GitBackend : IRepoBackend
 
     public string? ReadText(string sha, string path, out SkippedFile? skipped)
     {
+        // A path whose bytes are not UTF-8 reached us with U+FFFD in it, so it cannot be looked up: name the real reason.
+        if (SourceText.HasInvalidPathEncoding(path))
+        {
+            skipped = new SkippedFile(path, SkipReason.InvalidPathEncoding, "the path's bytes are not UTF-8");
+            return null;
+        }
         var entry = Lookup(sha)[path];
         if (entry is null || entry.TargetType == TreeEntryTargetType.Tree)
         {

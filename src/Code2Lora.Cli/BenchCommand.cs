@@ -17,6 +17,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Import());
         bench.Subcommands.Add(Report());
         bench.Subcommands.Add(Speed());
+        bench.Subcommands.Add(CheckKeys());
         bench.Subcommands.Add(CheckPython());
         bench.Subcommands.Add(BenchHistoryCommands.TestFiles());
         bench.Subcommands.Add(TrainSpeed());
@@ -132,21 +133,86 @@ internal static class BenchCommand
     {
         var preset = new ConfigOptions("bench");
         var output = new Option<string?>("--out") { Description = "Result file (default results/bench/mining.json)" };
-        var cmd = preset.AddTo(new Command("speed", "Measure the builder's throughput (commits/s, files/s, tasks/s) on the forge and the Debian corpus, 1 thread and all cores.") { output });
-        cmd.SetAction((r, ct) =>
+        var histories = new HistoryOptions();
+        var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts for the real histories", DefaultValueFactory = _ => $"1,{Environment.ProcessorCount}" };
+        var historiesOnly = new Option<bool>("--histories-only") { Description = "Skip the config's forge, Debian and mining-layer measurements" };
+        var cmd = preset.AddTo(new Command("speed", "Measure the builder's throughput: real histories per repository (commits/s, peak RSS), the forge and the Debian corpus.")
+            { output, threads, historiesOnly });
+        histories.AddTo(cmd);
+        cmd.SetAction(async (r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
             var outPath = Runtime.OutputFolder.CheckFileFolder(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json"));
-            var inputs = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
-            var results = MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
-                p.Bench, p.Mining, CommandLine()).Append(MiningSpeed.MeasureMiningLayer(RepoPaths.Work, p.Mining, CommandLine())).ToList();
-            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(results, Runtime.Provenance.Json));
-            var table = new Table().AddColumns("corpus", "threads", "repos", "commits", "files", "tasks", "s", "commits/s", "files/s", "tasks/s");
-            foreach (var x in results)
-                table.AddRow(x.Corpus, $"{x.Threads}", $"{x.Repos}", $"{x.Commits}", $"{x.Files}", $"{x.Tasks}", $"{x.Seconds:F2}", $"{x.CommitsPerS:F0}", $"{x.FilesPerS:F0}", $"{x.TasksPerS:F0}");
-            AnsiConsole.Write(table);
+            var threadCounts = r.GetValue(threads)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToList();
+            var inputs = histories.Resolve(r).Select(h => new RepoInput(h.RepoId, h.Path, h.Provenance, Static: false, Evolution: true)).ToList();
+            var real = await ProgressView.RunAsync(progress => Task.Run(() =>
+                MiningSpeed.MeasureHistories(inputs, "real histories", p.Bench, p.Mining, threadCounts, progress)));
+            var corpora = new List<MiningSpeedResult>();
+            if (!r.GetValue(historiesOnly))
+            {
+                var corpus = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+                corpora.AddRange(MiningSpeed.Measure(corpus.Where(i => i.Evolution).ToList(), "forge", corpus.Where(i => i.Static).ToList(), "debian",
+                    p.Bench, p.Mining, CommandLine()));
+                corpora.Add(MiningSpeed.MeasureMiningLayer(RepoPaths.Work, p.Mining, CommandLine()));
+            }
+            var report = new MiningSpeedReport(real, corpora,
+                "Wall-clock figures on a machine that may be shared: compare load_average_* with the core count, and cpu_seconds with seconds.",
+                Runtime.Provenance.Capture(CommandLine()));
+            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(report, Runtime.Provenance.Json));
+            foreach (var h in real)
+            {
+                var perRepo = new Table().AddColumns("repository", "commits", "kept", "files", "tasks", "s", "cpu s", "commits/s", "peak RSS MiB");
+                foreach (var x in h.PerRepo)
+                    perRepo.AddRow(Markup.Escape(x.RepoId), $"{x.Commits}", $"{x.KeptCommits}", $"{x.FilesParsed}", $"{x.Tasks}", $"{x.Seconds:F2}", $"{x.CpuSeconds:F2}",
+                        x.Error is null ? $"{x.CommitsPerS:F0}" : "[red]failed[/]", $"{x.PeakRssMib:F0}");
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(h.Corpus)}[/], {h.Threads} thread(s): {h.Commits} commits in {h.Seconds:F1} s = [green]{h.CommitsPerS:F0} commits/s[/], max peak RSS {h.MaxPeakRssMib:F0} MiB, load {h.LoadAverageStart} → {h.LoadAverageEnd}");
+                AnsiConsole.Write(perRepo);
+                foreach (var x in h.PerRepo.Where(x => x.Error is not null)) AnsiConsole.MarkupLine($"[red]{Markup.Escape(x.RepoId)}[/]: {Markup.Escape(x.Error!)}");
+            }
+            if (corpora.Count > 0)
+            {
+                var table = new Table().AddColumns("corpus", "threads", "repos", "commits", "files", "tasks", "s", "commits/s", "files/s", "tasks/s");
+                foreach (var x in corpora)
+                    table.AddRow(x.Corpus, $"{x.Threads}", $"{x.Repos}", $"{x.Commits}", $"{x.Files}", $"{x.Tasks}", $"{x.Seconds:F2}", $"{x.CommitsPerS:F0}", $"{x.FilesPerS:F0}", $"{x.TasksPerS:F0}");
+                AnsiConsole.Write(table);
+            }
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(outPath)}");
-            return Task.FromResult(0);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command CheckKeys()
+    {
+        var preset = new ConfigOptions("bench");
+        var output = new Option<string?>("--out") { Description = "Result file (default results/bench/key-check.json)" };
+        var histories = new HistoryOptions();
+        var maxCommits = new Option<int?>("--max-commits") { Description = "Check only the first N first-parent commits of each history" };
+        var threads = new Option<int>("--threads") { Description = "Threads of the fast walk", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var cmd = preset.AddTo(new Command("check-keys", "Check that the evolution track's hashed, one-pass keys keep exactly the commits and assertions the plain definition (built, normalised prefix strings) keeps.")
+            { output, maxCommits, threads });
+        histories.AddTo(cmd);
+        cmd.SetAction((r, ct) =>
+        {
+            var p = preset.Load<Preset>(r).Value;
+            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "key-check.json");
+            var results = new List<KeyCheckResult>();
+            foreach (var h in histories.Resolve(r))
+            {
+                var result = KeyCheck.Run(new RepoInput(h.RepoId, h.Path, h.Provenance), p.Mining, r.GetValue(threads), r.GetValue(maxCommits), p.Bench.HistoryCutoff);
+                results.Add(result);
+                AnsiConsole.MarkupLine($"{Markup.Escape(h.RepoId)}: {result.Commits} commits, {result.Versions} test-file versions, {result.NewAssertions} new assertions, " +
+                                       (result.Mismatches == 0 ? "[green]same decisions[/]" : $"[red]{result.Mismatches} commits differ[/]: {Markup.Escape(result.FirstMismatch!)}"));
+            }
+            var report = new
+            {
+                repos = results.Count, commits = results.Sum(x => x.Commits), versions = results.Sum(x => x.Versions),
+                new_assertions = results.Sum(x => x.NewAssertions), mismatches = results.Sum(x => x.Mismatches),
+                per_repo = results, provenance = Runtime.Provenance.Capture(CommandLine()),
+            };
+            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(report, Runtime.Provenance.Json));
+            AnsiConsole.MarkupLine($"wrote {Markup.Escape(outPath)}");
+            return Task.FromResult(report.mismatches == 0 ? 0 : 1);
         });
         return cmd;
     }

@@ -1,24 +1,27 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Code2Lora.Mining;
 using Code2Lora.Python;
+using Code2Lora.Runtime;
 
 namespace Code2Lora.Bench;
 
-/// <summary>An assertion a commit added or changed in one test file; <paramref name="Modified"/> when the same prefix held another target before.</summary>
-public sealed record NewAssertion(EvolutionAssertion Assertion, string File, bool Modified);
-
 /// <summary>
 /// The evolution track's kept-commit rule (paper-notes §3.4 step 2) as a walk state: for every test file, the assertion keys
-/// (type + whitespace-normalised prefix + target) of its last version that parsed. A commit is kept when <see cref="Scan"/>
-/// finds any key its file did not hold before. The benchmark builder and the live updater both walk with it, so they keep
-/// the same commits; the keys are stored as 64-bit hashes so a repository's ledger can be saved and resumed.
+/// (type + whitespace-normalised prefix + target, as <see cref="AssertionKey"/> hashes) of its last version that parsed.
+/// A commit is kept when it brings any key its file did not hold before. The benchmark builder and the live updater both
+/// walk with it, so they keep the same commits; a ledger can be saved and resumed. Walking splits into reading (git,
+/// on the walking thread), parsing (pure, any thread) and applying (in commit order), so parses can run in parallel.
 /// </summary>
 public sealed class AssertionLedger
 {
-    private readonly Dictionary<string, FileKeys> _files;
+    /// <summary>How many parses are remembered by blob id (a revert, a copy or a pure rename then costs no parse).</summary>
+    public const int ParseCacheVersions = 512;
 
-    private sealed record FileKeys(HashSet<string> Keys, HashSet<string> Prefixes);
+    private readonly Dictionary<string, FileKeys> _files;
+    private readonly Dictionary<string, ParsedBlob> _parsedByBlob = new(StringComparer.Ordinal);
+    private readonly Queue<string> _cacheOrder = new();
+
+    private sealed record FileKeys(HashSet<UInt128> Keys, HashSet<UInt128> Prefixes);
 
     private AssertionLedger(Dictionary<string, FileKeys> files) => _files = files;
 
@@ -28,8 +31,11 @@ public sealed class AssertionLedger
     /// <summary>Test files with recorded assertions.</summary>
     public int Files => _files.Count;
 
-    /// <summary>Test-file versions parsed by <see cref="Scan"/> since this ledger was made or loaded.</summary>
+    /// <summary>Test-file versions compared since this ledger was made or loaded (parsed, or taken from the blob cache).</summary>
     public int Parsed { get; private set; }
+
+    /// <summary>Of <see cref="Parsed"/>, the versions whose blob had been parsed before.</summary>
+    public int CacheHits { get; private set; }
 
     /// <summary>
     /// Applies one first-parent commit: renames carry a file's keys, deletions drop them, and every changed test .py file is
@@ -38,51 +44,112 @@ public sealed class AssertionLedger
     /// </summary>
     public IReadOnlyList<NewAssertion> Scan(RepoSource source, CommitInfo commit, MiningRules rules, Action<SkippedFile>? skipped = null)
     {
-        var found = new List<NewAssertion>();
+        var pending = Read(source, commit, rules);
+        foreach (var job in pending.Jobs) job.RunOrWait();
+        return Apply(pending, skipped);
+    }
+
+    /// <summary>
+    /// <see cref="Scan"/> over a history with <paramref name="threads"/> threads: the calling thread reads and applies commits
+    /// in order while helpers parse the versions read ahead. Yields every commit with what it added, in order; the result
+    /// is the same for any thread count.
+    /// </summary>
+    public IEnumerable<(CommitInfo Commit, IReadOnlyList<NewAssertion> Found)> Walk(RepoSource source, IEnumerable<CommitInfo> commits,
+        MiningRules rules, int threads, Action<SkippedFile>? skipped = null)
+    {
+        foreach (var pending in OrderedPipeline.Run(commits.Select(c => Read(source, c, rules)), p => p.Jobs, threads))
+            yield return (pending.Commit, Apply(pending, skipped));
+    }
+
+    /// <summary>Reads the test-file versions a commit changed (on the thread that owns <paramref name="source"/>); parses come from the blob cache where it can.</summary>
+    public PendingCommit Read(RepoSource source, CommitInfo commit, MiningRules rules)
+    {
+        var steps = new List<PendingCommit.Step>();
         foreach (var change in source.Changes(commit))
+        {
+            if (change.Kind == ChangeKind.Deleted || !change.Path.EndsWith(".py", StringComparison.Ordinal) || FileRules.InSkippedDirectory(change.Path, rules))
+            {
+                steps.Add(new PendingCommit.Step(change, null, null));
+                continue;
+            }
+            bool testPath = FileRules.IsTestPath(change.Path, rules.TestRule);
+            if (!testPath && rules.TestRule == TestFileRule.Paper) { steps.Add(new PendingCommit.Step(change, null, null)); continue; }
+
+            var blob = source.BlobId(commit.Sha, change.Path);
+            if (testPath && blob is not null && _parsedByBlob.TryGetValue(blob, out var known))
+            {
+                string path = change.Path;
+                string Reread() => source.ReadBlob(blob, path, out _) ?? throw new MiningException($"{path} ({blob}) could be read once but not again.");
+                steps.Add(new PendingCommit.Step(change, new TestFileVersion(path, blob, known, Reread), null));
+                continue;
+            }
+            SkippedFile? unread;
+            var text = blob is not null ? source.ReadBlob(blob, change.Path, out unread) : source.ReadText(commit.Sha, change.Path, out unread);
+            if (text is null) { steps.Add(new PendingCommit.Step(change, null, unread)); continue; }
+            if (!FileRules.IsTestFile(change.Path, text, rules.TestRule)) { steps.Add(new PendingCommit.Step(change, null, null)); continue; }
+            var parse = new ParsedBlob();
+            if (blob is not null) Remember(blob, parse);
+            steps.Add(new PendingCommit.Step(change, new TestFileVersion(change.Path, blob, text, parse), null));
+        }
+        return new PendingCommit(commit, steps);
+    }
+
+    /// <summary>Applies a commit read by <see cref="Read"/> whose jobs have run, in the order of its changes.</summary>
+    public IReadOnlyList<NewAssertion> Apply(PendingCommit pending, Action<SkippedFile>? skipped = null)
+    {
+        var found = new List<NewAssertion>();
+        var commit = pending.Commit;
+        foreach (var (change, version, unread) in pending.Steps)
         {
             if (change.Kind == ChangeKind.Renamed && change.OldPath is { } old && _files.Remove(old, out var moved)) _files[change.Path] = moved;
             if (change.Kind == ChangeKind.Deleted) { _files.Remove(change.Path); continue; }
-            if (!change.Path.EndsWith(".py", StringComparison.Ordinal) || FileRules.InSkippedDirectory(change.Path, rules)) continue;
-            if (!FileRules.IsTestPath(change.Path, rules.TestRule) && rules.TestRule == TestFileRule.Paper) continue;
-
-            var text = source.ReadText(commit.Sha, change.Path, out var unread);
-            if (text is null) { if (unread is not null) skipped?.Invoke(unread); continue; }
-            if (!FileRules.IsTestFile(change.Path, text, rules.TestRule)) continue;
-
-            IReadOnlyList<EvolutionAssertion> asserts;
+            if (version is null)
+            {
+                if (unread is not null) skipped?.Invoke(unread);
+                continue;
+            }
+            var parsed = version.Parsed ?? throw new InvalidOperationException($"{version.Path} at {commit.Sha} was applied before it was parsed.");
             Parsed++;
-            try { asserts = EvolutionTaskExtractor.Extract(text); }
-            catch (PySyntaxError e)
+            if (version.FromCache) CacheHits++;
+            if (parsed.Error is { } e)
             {
                 skipped?.Invoke(new SkippedFile(change.Path, SkipReason.SyntaxError, $"{commit.Sha[..Math.Min(8, commit.Sha.Length)]} line {e.Line}: {e.Message}"));
                 continue;
             }
             var before = _files.GetValueOrDefault(change.Path);
-            var now = new FileKeys(new HashSet<string>(StringComparer.Ordinal), new HashSet<string>(StringComparer.Ordinal));
-            foreach (var a in asserts)
+            var now = new FileKeys(new HashSet<UInt128>(parsed.Keys.Length), new HashSet<UInt128>(parsed.Keys.Length));
+            for (int i = 0; i < parsed.Sites.Count; i++)
             {
-                var key = Key(a);
-                var (keyHash, prefixHash) = (Hash(key), Hash(key[..key.LastIndexOf('\u001f')]));
-                now.Keys.Add(keyHash);
-                now.Prefixes.Add(prefixHash);
-                if (before is null || !before.Keys.Contains(keyHash)) found.Add(new NewAssertion(a, change.Path, before?.Prefixes.Contains(prefixHash) == true));
+                var key = parsed.Keys[i];
+                now.Keys.Add(key.Key);
+                now.Prefixes.Add(key.Prefix);
+                if (before is null || !before.Keys.Contains(key.Key))
+                    found.Add(new NewAssertion(parsed.Sites[i], change.Path, before?.Prefixes.Contains(key.Prefix) == true, key, version));
             }
             _files[change.Path] = now;
         }
         return found;
     }
 
-    /// <summary>The full key of an assertion: type, whitespace-normalised prefix and target, separated by U+001F.</summary>
+    private void Remember(string blob, ParsedBlob parse)
+    {
+        if (!_parsedByBlob.TryAdd(blob, parse)) return;
+        _cacheOrder.Enqueue(blob);
+        if (_cacheOrder.Count > ParseCacheVersions) _parsedByBlob.Remove(_cacheOrder.Dequeue());
+    }
+
+    /// <summary>The plain key of an assertion: type, whitespace-normalised prefix and target, separated by U+001F (the definition <see cref="AssertionKey"/> hashes).</summary>
     public static string Key(EvolutionAssertion a) =>
         a.AssertionType + "\u001f" + Normalise.Whitespace(a.Prefix) + "\u001f" + Normalise.Whitespace(a.Target);
 
-    /// <summary>The ledger as JSON: test file → its key and prefix hashes (sorted, so equal ledgers give equal text).</summary>
+    /// <summary>The ledger as JSON: test file → its key and prefix hashes as hex (sorted, so equal ledgers give equal text).</summary>
     public string ToJson() => JsonSerializer.Serialize(
         _files.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary(
-            f => f.Key, f => new[] { f.Value.Keys.Order(StringComparer.Ordinal).ToArray(), f.Value.Prefixes.Order(StringComparer.Ordinal).ToArray() }));
+            f => f.Key, f => new[] { Sorted(f.Value.Keys), Sorted(f.Value.Prefixes) }));
 
-    /// <summary>Reads <see cref="ToJson"/>'s text; anything else is an <see cref="InvalidDataException"/>.</summary>
+    private static string[] Sorted(HashSet<UInt128> hashes) => hashes.Order().Select(AssertionKey.Hex).ToArray();
+
+    /// <summary>Reads <see cref="ToJson"/>'s text; anything else (including an older ledger's 64-bit keys) is an <see cref="InvalidDataException"/>.</summary>
     public static AssertionLedger FromJson(string json)
     {
         Dictionary<string, string[][]>? files;
@@ -90,11 +157,8 @@ public sealed class AssertionLedger
         catch (JsonException e) { throw new InvalidDataException($"not an assertion ledger: {e.Message}", e); }
         if (files is null || files.Values.Any(v => v is not { Length: 2 }))
             throw new InvalidDataException("not an assertion ledger: every file needs [keys, prefixes].");
-        return new AssertionLedger(files.ToDictionary(f => f.Key,
-            f => new FileKeys(new HashSet<string>(f.Value[0], StringComparer.Ordinal), new HashSet<string>(f.Value[1], StringComparer.Ordinal)),
-            StringComparer.Ordinal));
+        HashSet<UInt128> Parse(string file, string[] hexes) => hexes.Select(h => AssertionKey.ParseHex(h)
+            ?? throw new InvalidDataException($"not an assertion ledger of this version: '{h}' of {file} is not a 128-bit key (older ledgers kept 64 bits; rebuild it).")).ToHashSet();
+        return new AssertionLedger(files.ToDictionary(f => f.Key, f => new FileKeys(Parse(f.Key, f.Value[0]), Parse(f.Key, f.Value[1])), StringComparer.Ordinal));
     }
-
-    // 64 bits of SHA-256: a collision inside one file's few hundred keys is out of reach, and a ledger stays small.
-    private static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(s)), 0, 8);
 }

@@ -11,6 +11,10 @@ public sealed record BenchSummary(
     IReadOnlyDictionary<string, int> EvolutionTasks, IReadOnlyDictionary<string, int> EvolutionRepos,
     int EvolutionCommits, int FailedRepos, double Seconds);
 
+/// <summary>How mining one repository's history went: what it walked and kept, its wall-clock seconds and the process's peak RSS meanwhile.</summary>
+public sealed record RepoMiningStats(string RepoId, int CommitsWalked, int KeptCommits, int Tasks, int FilesParsed, int CacheHits,
+    double Seconds, double PeakRssMib);
+
 /// <summary>Progress of a build: which phase, how many repositories are done.</summary>
 public readonly record struct BenchProgress(string Phase, int Done, int Total, string? Current);
 
@@ -34,18 +38,19 @@ public static class BenchBuild
         var (sRepos, sTasks) = StaticTrackBuilder.Split(staticResults, config, skips);
 
         var evoInputs = inputs.Where(i => i.Evolution).ToList();
-        var evoResults = RunEach(evoInputs, "evolution track", i => EvolutionTrackBuilder.BuildRepo(i, config, rules, skips), skips, ref failed, dop, progress, cancel);
-        var (eRepos, eCommits, eTasks) = EvolutionTrackBuilder.Split(evoResults, config, skips);
+        var spoolRoot = Path.Combine(outDir, "evolution", ".spool");
+        var (evoResults, mining) = MineHistories(evoInputs, spoolRoot, config, rules, skips, ref failed, dop, progress, cancel);
 
         progress?.Report(new BenchProgress("writing", 0, 1, outDir));
-        await WriteTrackAsync(Path.Combine(outDir, "static"), sRepos, sTasks, commits: null);
-        await WriteTrackAsync(Path.Combine(outDir, "evolution"), eRepos, eTasks, eCommits);
+        await WriteTrackAsync(Path.Combine(outDir, "static"), sRepos, sTasks);
+        var evolution = await EvolutionTrackBuilder.SplitAndWriteAsync(evoResults, Path.Combine(outDir, "evolution"), config, skips);
+        if (Directory.Exists(spoolRoot)) Directory.Delete(spoolRoot, recursive: true);
         skips.Write(Path.Combine(outDir, "skips.json")); // and skips.md beside it
 
         var summary = new BenchSummary(
             Count(sTasks.Select(t => t.Split)), Count(sRepos.Select(r => r.Split)),
-            Count(eTasks.Select(t => t.Split)), Count(eRepos.Select(r => r.Split)),
-            eCommits.Count, failed, clock.Elapsed.TotalSeconds);
+            evolution.Tasks, Count(evolution.Repos.Select(r => r.Split)),
+            evolution.Commits, failed, clock.Elapsed.TotalSeconds);
         var manifest = new
         {
             provenance = Provenance.Capture(command),
@@ -53,6 +58,7 @@ public static class BenchBuild
             mining_rules = rules,
             inputs = inputs.Select(i => new { repo_id = i.RepoId, i.Provenance, @static = i.Static, evolution = i.Evolution }),
             summary,
+            evolution_mining = mining,
         };
         AtomicFile.WriteText(Path.Combine(outDir, "manifest.json"), JsonSerializer.Serialize(manifest, Provenance.Json));
         progress?.Report(new BenchProgress("writing", 1, 1, outDir));
@@ -80,16 +86,48 @@ public static class BenchBuild
         return results.ToList();
     }
 
-    private static async Task WriteTrackAsync(string dir, IReadOnlyList<RepoRow> repos, IReadOnlyList<QnaRow> tasks, IReadOnlyList<CommitRow>? commits)
+    /// <summary>
+    /// Mines the evolution track one repository at a time, each with <paramref name="threads"/> threads, so the peak memory
+    /// recorded for a repository is its own and memory never holds more than one repository's working set; rows go to
+    /// per-repository spools under <paramref name="spoolRoot"/>. A repository that fails is recorded and the rest go on.
+    /// </summary>
+    private static (List<EvolutionRepoResult>, List<RepoMiningStats>) MineHistories(IReadOnlyList<RepoInput> inputs, string spoolRoot,
+        BenchConfig config, MiningRules rules, SkipReport skips, ref int failed, int threads, IProgress<BenchProgress>? progress, CancellationToken cancel)
+    {
+        const string phase = "evolution track";
+        var results = new List<EvolutionRepoResult>();
+        var stats = new List<RepoMiningStats>();
+        progress?.Report(new BenchProgress(phase, 0, inputs.Count, null));
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var input = inputs[i];
+            GC.Collect();
+            PeakRss.Reset();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            try
+            {
+                var r = EvolutionTrackBuilder.BuildRepo(input, config, rules, skips, Path.Combine(spoolRoot, Normalise.Id(input.RepoId)), threads);
+                results.Add(r);
+                stats.Add(new RepoMiningStats(input.RepoId, r.CommitsWalked, r.KeptCommits, r.Tasks, r.FilesParsed, r.CacheHits,
+                    Math.Round(clock.Elapsed.TotalSeconds, 3), Math.Round(PeakRss.MiB(), 1)));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed++;
+                skips.Add(input.RepoId, SkipReason.RepoFailed, $"{phase}: {e.GetType().Name}: {e.Message}");
+            }
+            progress?.Report(new BenchProgress(phase, i + 1, inputs.Count, input.RepoId));
+        }
+        return (results, stats);
+    }
+
+    private static async Task WriteTrackAsync(string dir, IReadOnlyList<RepoRow> repos, IReadOnlyList<QnaRow> tasks)
     {
         foreach (var split in SplitNames.QnaFiles)
             await ParquetTable.WriteAsync(Path.Combine(dir, "qna", split + ".parquet"), tasks.Where(t => t.Split == split).ToList());
         foreach (var split in new[] { SplitNames.Train, SplitNames.CrVal, SplitNames.CrTest })
-        {
             await ParquetTable.WriteAsync(Path.Combine(dir, "repos", split + ".parquet"), repos.Where(r => r.Split == split).ToList());
-            if (commits is not null)
-                await ParquetTable.WriteAsync(Path.Combine(dir, "commits", split + ".parquet"), commits.Where(c => c.CrossRepoSplit == split).ToList());
-        }
     }
 
     private static IReadOnlyDictionary<string, int> Count(IEnumerable<string> splits) =>

@@ -4,8 +4,14 @@ using Code2Lora.Python;
 
 namespace Code2Lora.Bench;
 
-/// <summary>What one repository's history contributes to the evolution track before splits.</summary>
-public sealed record EvolutionRepoResult(RepoRow Repo, IReadOnlyList<CommitRow> Commits, IReadOnlyList<QnaRow> Tasks, int CommitsWalked, int FilesParsed);
+/// <summary>What one repository's history contributes to the evolution track before splits; its rows wait in <see cref="SpoolDirectory"/>.</summary>
+/// <remarks><c>Tasks</c> counts every new or changed assertion of the kept commits (the count the cross-repo split stratifies on);
+/// <c>FilesParsed</c> counts the test-file versions compared, <c>CacheHits</c> of them without a parse (their blob was parsed before).</remarks>
+public sealed record EvolutionRepoResult(RepoRow Repo, int KeptCommits, int Tasks, int CommitsWalked, int FilesParsed, int CacheHits,
+    string SpoolDirectory);
+
+/// <summary>What the evolution track's split wrote: the repositories (with their cross-repo split), tasks per split file, and kept commits.</summary>
+public sealed record EvolutionSplitCounts(IReadOnlyList<RepoRow> Repos, IReadOnlyDictionary<string, int> Tasks, int Commits);
 
 /// <summary>Builds the evolution track from first-parent histories (paper-notes §3.4).</summary>
 public static class EvolutionTrackBuilder
@@ -13,86 +19,143 @@ public static class EvolutionTrackBuilder
     /// <summary>
     /// Walks the first-parent history oldest-first, keeps the commits that add or change an assertion in a test file
     /// (by the key type + whitespace-normalised prefix + target), and records the production-code diff from the previous
-    /// kept commit. Renames carry a file's assertion cache; deletions drop it.
+    /// kept commit. Renames carry a file's assertion cache; deletions drop it. The kept commits and the tasks a split can
+    /// choose go to an <see cref="EvolutionSpool"/> in <paramref name="spoolDirectory"/> as the walk goes; only those
+    /// tasks' prefixes are ever built. With <paramref name="threads"/> &gt; 1, threads − 1 helpers parse test files and one
+    /// more thread computes diffs and writes the spool; the output does not depend on it.
     /// </summary>
-    public static EvolutionRepoResult BuildRepo(RepoInput input, BenchConfig config, MiningRules rules, SkipReport skips)
+    public static EvolutionRepoResult BuildRepo(RepoInput input, BenchConfig config, MiningRules rules, SkipReport skips,
+        string spoolDirectory, int threads = 1)
     {
         using var source = RepoSource.Open(input.Path, input.RepoId, rules);
         var genome = ForgeGenome.Exists(input.Path) ? ForgeGenome.Load(input.Path) : null;
         var ledger = new AssertionLedger();
-        var commits = new List<CommitRow>();
-        var tasks = new List<QnaRow>();
+        using var spool = new EvolutionSpool(spoolDirectory);
+        using var writer = new KeptCommitWriter(input, rules, spool, background: threads > 1);
         string? previousKept = null;
-        int walked = 0;
+        int walked = 0, kept = 0, tasks = 0;
 
-        foreach (var commit in source.FirstParentHistory(config.HistoryCutoff))
+        var history = source.FirstParentHistory(config.HistoryCutoff);
+        foreach (var (commit, found) in ledger.Walk(source, history, rules, threads, skipped => skips.Add(input.RepoId, skipped)))
         {
             walked++;
-            var found = ledger.Scan(source, commit, rules, skipped => skips.Add(input.RepoId, skipped));
             if (found.Count == 0) continue;
 
-            int index = commits.Count;
-            commits.Add(new CommitRow
+            int index = kept++;
+            var row = new CommitRow
             {
                 RepoId = input.RepoId, CommitIndex = index, CommitSha = commit.Sha, CommitTimestamp = commit.Timestamp.UtcDateTime,
-                ProductionCodeDiff = source.ProductionDiff(previousKept, commit.Sha, rules),
                 NewAssertions = found.Count, ModifiedAssertions = found.Count(f => f.Modified), AddedAssertions = found.Count(f => !f.Modified),
-            });
+            };
+            // Selection reads only target, file and function; the rest of a row (prefix, difficulty, ids) is filled in
+            // for the few rows a split can choose.
+            var rows = found.Select(a => new QnaRow { Target = a.Site.Target, TestFile = a.File, TestFunction = a.Site.TestFunction }).ToList();
+            var eval = rows.Take(config.EvalTasksPerCommit).ToList();
+            var train = SmartCap.Apply(rows, config);
+            for (int i = 0; i < rows.Count; i++)
+                if (i < eval.Count || train.Contains(rows[i])) Fill(rows[i], input.RepoId, commit, index, found[i], genome);
+            writer.Add(row, previousKept, eval, train);   // the production diff from the previous kept commit is computed there
             previousKept = commit.Sha;
-            foreach (var (a, file, _) in found)
-                tasks.Add(new QnaRow
-                {
-                    RepoId = input.RepoId, Prefix = a.Prefix, Target = a.Target, AssertionType = a.AssertionType,
-                    Difficulty = Difficulty.Classify(a.Target), TestFile = file, TestFunction = a.TestFunction, TestClass = a.TestClass,
-                    LineNo = a.LineNo, ColOffset = a.ColOffset, CommitSha = commit.Sha, CommitIndex = index, Track = "evolution",
-                    AssertionEventId = Normalise.Id(input.RepoId, commit.Sha, file, AssertionLedger.Key(a)),
-                    TaskKind = genome is null ? "unknown" : TaskKindLabeler.Label(genome, commit.Index, a.Target),
-                });
+            tasks += rows.Count;
         }
+        writer.Complete();
 
-        var inRepo = Splitter.InRepoChronological(commits.Count, config);
-        for (int i = 0; i < commits.Count; i++) commits[i].InRepoSplit = inRepo[i];
         var repo = new RepoRow
         {
-            RepoId = input.RepoId, SnapshotSha = source.Head.Sha, Provenance = input.Provenance, Tasks = tasks.Count,
+            RepoId = input.RepoId, SnapshotSha = source.Head.Sha, Provenance = input.Provenance, Tasks = tasks,
         };
-        return new EvolutionRepoResult(repo, commits, tasks, walked, ledger.Parsed);
+        return new EvolutionRepoResult(repo, kept, tasks, walked, ledger.Parsed, ledger.CacheHits, spool.Directory);
+    }
+
+    /// <summary>Completes a task row chosen as a candidate: its prefix (built here, the costly part), position, difficulty and ids.</summary>
+    private static void Fill(QnaRow row, string repoId, CommitInfo commit, int index, NewAssertion a, GenomeManifest? genome)
+    {
+        row.RepoId = repoId;
+        row.Prefix = a.Prefix();
+        row.AssertionType = a.Site.AssertionType;
+        row.Difficulty = Difficulty.Classify(a.Site.Target);
+        row.TestClass = a.Site.TestClass;
+        (row.LineNo, row.ColOffset) = (a.Site.LineNo, a.Site.ColOffset);
+        (row.CommitSha, row.CommitIndex, row.Track) = (commit.Sha, index, "evolution");
+        row.AssertionEventId = Normalise.Id(repoId, commit.Sha, a.File, AssertionKey.Hex(a.Key.Key));
+        row.TaskKind = genome is null ? "unknown" : TaskKindLabeler.Label(genome, commit.Index, a.Site.Target);
     }
 
     /// <summary>
-    /// Splits repositories cross-repo (stratified by task count) and assigns every task its file: smart-capped training
-    /// tasks from train repositories' in-repo train commits; the first EvalTasksPerCommit tasks of each scored commit for
-    /// ir_val / ir_test (train repositories' val / test commits) and cr_val / cr_test (every commit of held-out repositories).
+    /// Splits repositories cross-repo (stratified by task count) and writes every chosen task to its file under
+    /// <paramref name="trackDirectory"/>: smart-capped training tasks from train repositories' in-repo train commits; the first
+    /// EvalTasksPerCommit tasks of each scored commit for ir_val / ir_test (train repositories' val / test commits) and
+    /// cr_val / cr_test (every commit of held-out repositories). Repositories are read back from their spools one at a
+    /// time and written in repository-id order, so the files do not depend on how (or how parallel) they were mined.
     /// </summary>
-    public static (IReadOnlyList<RepoRow> Repos, IReadOnlyList<CommitRow> Commits, IReadOnlyList<QnaRow> Tasks) Split(
-        IEnumerable<EvolutionRepoResult> results, BenchConfig config, SkipReport skips)
+    public static async Task<EvolutionSplitCounts> SplitAndWriteAsync(IEnumerable<EvolutionRepoResult> results, string trackDirectory, BenchConfig config, SkipReport skips)
     {
         var kept = new List<EvolutionRepoResult>();
         foreach (var r in results.OrderBy(r => r.Repo.RepoId, StringComparer.Ordinal))
         {
-            if (r.Commits.Count > 0) kept.Add(r);
+            if (r.KeptCommits > 0) kept.Add(r);
             else skips.Add(r.Repo.RepoId, SkipReason.NoKeptCommits, "no commit adds or changes an assertion");
         }
-        var split = Splitter.CrossRepo(kept.ToDictionary(r => r.Repo.RepoId, r => r.Tasks.Count), config);
-        var commitsOut = new List<CommitRow>();
-        var tasksOut = new List<QnaRow>();
-        foreach (var r in kept)
+        var split = Splitter.CrossRepo(kept.ToDictionary(r => r.Repo.RepoId, r => r.Tasks), config);
+        string[] repoSplits = [SplitNames.Train, SplitNames.CrVal, SplitNames.CrTest];
+        var qna = SplitNames.QnaFiles.ToDictionary(s => s, s => new ParquetAppender<QnaRow>(Path.Combine(trackDirectory, "qna", s + ".parquet"),
+            t => t.Prefix.Length + t.Target.Length + 256));
+        var commits = repoSplits.ToDictionary(s => s, s => new ParquetAppender<CommitRow>(Path.Combine(trackDirectory, "commits", s + ".parquet"),
+            c => c.ProductionCodeDiff.Length + 128));
+        try
         {
-            var cross = split[r.Repo.RepoId];
-            r.Repo.Split = cross;
-            var byCommit = r.Tasks.GroupBy(t => t.CommitIndex).ToDictionary(g => g.Key, g => g.ToList());
-            foreach (var c in r.Commits)
+            foreach (var r in kept)
             {
-                c.CrossRepoSplit = cross;
-                commitsOut.Add(c);
-                var commitTasks = byCommit.GetValueOrDefault(c.CommitIndex) ?? [];
-                IEnumerable<QnaRow> chosen; string file;
-                if (cross != SplitNames.Train) { file = cross; chosen = commitTasks.Take(config.EvalTasksPerCommit); }
-                else if (c.InRepoSplit == SplitNames.InRepoTrain) { file = SplitNames.Train; chosen = SmartCap.Apply(commitTasks, config); }
-                else { file = c.InRepoSplit == SplitNames.InRepoVal ? SplitNames.IrVal : SplitNames.IrTest; chosen = commitTasks.Take(config.EvalTasksPerCommit); }
-                foreach (var t in chosen) { t.Split = file; tasksOut.Add(t); }
+                var cross = split[r.Repo.RepoId];
+                r.Repo.Split = cross;
+                var inRepo = Splitter.InRepoChronological(r.KeptCommits, config);
+                foreach (var c in EvolutionSpool.Commits(r.SpoolDirectory))
+                {
+                    (c.CrossRepoSplit, c.InRepoSplit) = (cross, inRepo[c.CommitIndex]);
+                    commits[cross].Add(c);
+                }
+                foreach (var t in ChosenTasks(r.SpoolDirectory, cross, inRepo))
+                    qna[t.Split].Add(t);
+            }
+            foreach (var w in qna.Values) w.Complete();
+            foreach (var w in commits.Values) w.Complete();
+            foreach (var s in repoSplits)
+                await ParquetTable.WriteAsync(Path.Combine(trackDirectory, "repos", s + ".parquet"), kept.Select(r => r.Repo).Where(r => r.Split == s).ToList());
+            return new EvolutionSplitCounts(kept.Select(r => r.Repo).ToList(),
+                qna.Where(w => w.Value.Rows > 0).ToDictionary(w => w.Key, w => w.Value.Rows), commits.Values.Sum(w => w.Rows));
+        }
+        finally
+        {
+            foreach (var w in qna.Values) w.Dispose();
+            foreach (var w in commits.Values) w.Dispose();
+        }
+    }
+
+    /// <summary>A repository's tasks in commit order, each with its split file set: evaluation candidates, or for a train repository's in-repo train commits the smart-capped ones.</summary>
+    private static IEnumerable<QnaRow> ChosenTasks(string spool, string cross, string[] inRepo)
+    {
+        if (cross != SplitNames.Train)
+        {
+            foreach (var t in EvolutionSpool.EvalTasks(spool)) { t.Split = cross; yield return t; }
+            yield break;
+        }
+        using var eval = EvolutionSpool.EvalTasks(spool).GetEnumerator();
+        using var train = EvolutionSpool.TrainTasks(spool).GetEnumerator();
+        bool moreEval = eval.MoveNext(), moreTrain = train.MoveNext();
+        for (int c = 0; c < inRepo.Length; c++)
+        {
+            for (; moreEval && eval.Current.CommitIndex == c; moreEval = eval.MoveNext())
+            {
+                if (inRepo[c] == SplitNames.InRepoTrain) continue;
+                eval.Current.Split = inRepo[c] == SplitNames.InRepoVal ? SplitNames.IrVal : SplitNames.IrTest;
+                yield return eval.Current;
+            }
+            for (; moreTrain && train.Current.CommitIndex == c; moreTrain = train.MoveNext())
+            {
+                if (inRepo[c] != SplitNames.InRepoTrain) continue;
+                train.Current.Split = SplitNames.Train;
+                yield return train.Current;
             }
         }
-        return (kept.Select(r => r.Repo).ToList(), commitsOut, tasksOut);
     }
 }

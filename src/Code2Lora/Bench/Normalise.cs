@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Code2Lora.Bench;
@@ -5,6 +6,10 @@ namespace Code2Lora.Bench;
 /// <summary>Whitespace normalisation used by assertion keys (paper-notes §3.4 step 2).</summary>
 public static class Normalise
 {
+    /// <summary>Every UTF-16 code unit <see cref="char.IsWhiteSpace(char)"/> accepts, for vectorised searches.</summary>
+    public static readonly SearchValues<char> WhitespaceChars =
+        SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsWhiteSpace).ToArray());
+
     /// <summary>Collapses every run of whitespace to one space and trims.</summary>
     public static string Whitespace(string s)
     {

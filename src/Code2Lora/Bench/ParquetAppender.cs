@@ -3,57 +3,100 @@ using Parquet.Serialization;
 
 namespace Code2Lora.Bench;
 
-/// <summary>Writes a typed Parquet file one row group at a time (bounded memory for large tables) and publishes it atomically:
-/// rows go to a temporary sibling, which <see cref="CommitAsync"/> renames over the target; disposing without committing
-/// deletes it, so a reader never sees a partial file and an interrupted write leaves the old one in place.</summary>
-public sealed class ParquetAppender<T> : IAsyncDisposable where T : class, new()
+/// <summary>
+/// Writes a Parquet file row group by row group, so a table never has to be in memory at once. Rows are buffered until
+/// <see cref="RowGroupRows"/> rows or <see cref="RowGroupChars"/> characters (as <c>size</c> counts them; both adjustable),
+/// then written as one row group. The file appears under its name only at <see cref="Complete"/> (a reader never sees half of it);
+/// a table smaller than one row group gives the same bytes as <see cref="ParquetTable.WriteAsync"/>.
+/// </summary>
+public sealed class ParquetAppender<T> : IDisposable where T : class, new()
 {
-    private readonly string tmp;
-    private FileStream? stream;
-    private bool any;
+    /// <summary>Rows per row group (ParquetTable's row group size).</summary>
+    public const int RowGroupRows = 50_000;
+    /// <summary>Characters per row group, so groups of long prefixes stay a few tens of MB.</summary>
+    public const long RowGroupChars = 4_000_000;
 
-    /// <summary>Starts a file that will replace <paramref name="path"/>.</summary>
-    public ParquetAppender(string path)
+    private readonly string _path, _tmp;
+    private readonly Func<T, long> _size;
+    private readonly int _groupRows;
+    private readonly long _groupChars;
+    private readonly List<T> _buffer = [];
+    private FileStream? _stream;
+    private long _chars;
+    private bool _completed;
+
+    /// <summary>Starts <paramref name="path"/> (written under a temporary name until <see cref="Complete"/>); <paramref name="size"/> estimates a row's characters.</summary>
+    public ParquetAppender(string path, Func<T, long> size, int rowGroupRows = RowGroupRows, long rowGroupChars = RowGroupChars)
     {
-        Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        tmp = Path + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        _groupRows = rowGroupRows;
+        _groupChars = rowGroupChars;
+        _path = Path.GetFullPath(path);
+        _tmp = _path + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        _size = size;
+        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
     }
 
-    /// <summary>The target file.</summary>
-    public string Path { get; }
+    /// <summary>Rows added so far.</summary>
+    public int Rows { get; private set; }
 
-    /// <summary>Rows written so far.</summary>
-    public long Rows { get; private set; }
-
-    /// <summary>Writes <paramref name="rows"/> as one row group (nothing for an empty batch).</summary>
-    public async Task AppendAsync(IReadOnlyCollection<T> rows, CancellationToken cancel = default)
+    /// <summary>Adds one row; a full buffer is written out as a row group.</summary>
+    public void Add(T row)
     {
-        var s = stream ?? throw new InvalidOperationException($"{Path} was already committed.");
-        if (rows.Count == 0) return;
-        s.Position = 0;   // appending re-reads the footer written so far
-        await ParquetSerializer.SerializeAsync(rows, s, new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, Append = any }, cancellationToken: cancel);
-        any = true;
-        Rows += rows.Count;
+        _buffer.Add(row);
+        Rows++;
+        _chars += _size(row);
+        if (_buffer.Count >= _groupRows || _chars >= _groupChars) Flush();
     }
 
-    /// <summary>Flushes and renames the file over the target (an empty file still gets the schema, so readers see zero rows).</summary>
-    public async Task CommitAsync(CancellationToken cancel = default)
+    /// <summary>Writes the rest and moves the file into place (an empty table is a valid file with no rows).</summary>
+    public void Complete()
     {
-        var s = stream ?? throw new InvalidOperationException($"{Path} was already committed.");
-        if (!any) await ParquetSerializer.SerializeAsync(Array.Empty<T>(), s, new ParquetOptions(), cancellationToken: cancel);
-        s.Flush(flushToDisk: true);
-        await s.DisposeAsync();
-        stream = null;
-        File.Move(tmp, Path, overwrite: true);
+        if (_stream is null || _buffer.Count > 0) Flush();
+        _stream!.Flush(flushToDisk: true);
+        _stream.Dispose();
+        _stream = null;
+        File.Move(_tmp, _path, overwrite: true);
+        _completed = true;
     }
 
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    private void Flush()
     {
-        if (stream is not null) await stream.DisposeAsync();
-        stream = null;
-        if (File.Exists(tmp)) File.Delete(tmp);
+        bool append = _stream is not null;
+        _stream ??= new FileStream(_tmp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy, RowGroupSize = RowGroupRows, Append = append };
+        var rows = _buffer.ToList();
+        // Off any synchronization context: the builder calls this from plain threads and from tests.
+        Task.Run(() => ParquetSerializer.SerializeAsync(rows, _stream, options)).GetAwaiter().GetResult();
+        _buffer.Clear();
+        _chars = 0;
+    }
+
+    /// <summary>Drops an unfinished file.</summary>
+    public void Dispose()
+    {
+        _stream?.Dispose();
+        if (!_completed && File.Exists(_tmp)) File.Delete(_tmp);
+    }
+
+    /// <summary>Reads a file row group by row group (one group in memory at a time).</summary>
+    public static IEnumerable<T> ReadAll(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"no Parquet file at {path}", path);
+        int groups = Task.Run(async () =>
+        {
+            await using var probe = File.OpenRead(path);
+            await using var reader = await ParquetReader.CreateAsync(probe);
+            return reader.RowGroupCount;
+        }).GetAwaiter().GetResult();
+        for (int g = 0; g < groups; g++)
+        {
+            IList<T> rows;
+            using (var stream = File.OpenRead(path))
+            {
+                int group = g;
+                rows = Task.Run(() => ParquetSerializer.DeserializeAsync<T>(stream, rowGroupIndex: group)).GetAwaiter().GetResult().Data;
+            }
+            foreach (var row in rows) yield return row;
+        }
     }
 }

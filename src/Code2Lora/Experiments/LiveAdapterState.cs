@@ -15,8 +15,8 @@ namespace Code2Lora.Experiments;
 /// </summary>
 public sealed record LiveAdapterState
 {
-    /// <summary>Version of this layout; a state of another version is rebuilt.</summary>
-    public const int CurrentSchema = 1;
+    /// <summary>Version of this layout; a state of another version is rebuilt (2: the ledger's keys are 128-bit).</summary>
+    public const int CurrentSchema = 2;
 
     /// <summary>The file that commits a save.</summary>
     public const string StateFile = "state.json";

@@ -169,6 +169,12 @@ internal sealed class DirectoryBackend : IRepoBackend
         return null;
     }
 
+    // A one-commit history never sees a file twice, so there is nothing a content id would save.
+    public string? BlobId(string sha, string path) => null;
+
+    public string? ReadBlob(string blobId, string path, out SkippedFile? skipped) =>
+        throw new InvalidOperationException("a plain directory has no blob ids");
+
     public string ProductionDiff(string? fromSha, string toSha, MiningRules diffRules) =>
         throw new MiningException($"'{root}' is a plain directory with no history; production-code diffs need a git repository.");
 

@@ -120,9 +120,14 @@ internal sealed class GitBackend : IRepoBackend
                 skipped = new SkippedFile(path, SkipReason.TooLarge, $"{size} bytes > {rules.MaxFileBytes}");
                 return null;
             }
-            var bytes = new byte[size];
-            using (var stream = blob.GetContentStream()) stream.ReadExactly(bytes);
-            return SourceText.Decode(path, bytes, rules, out skipped);
+            // Pooled: test files are often larger than the large-object threshold, and a fresh array per version costs a gen-2 collection every few.
+            var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent((int)size);
+            try
+            {
+                using (var stream = blob.GetContentStream()) stream.ReadExactly(bytes, 0, (int)size);
+                return SourceText.Decode(path, bytes.AsSpan(0, (int)size), rules, out skipped);
+            }
+            finally { System.Buffers.ArrayPool<byte>.Shared.Return(bytes); }
         }
         catch (Exception e) when (e is LibGit2SharpException or IOException)
         {
@@ -136,7 +141,7 @@ internal sealed class GitBackend : IRepoBackend
         var c = Lookup(commit.Sha);
         var parent = c.Parents.FirstOrDefault();
         var options = new CompareOptions { Similarity = SimilarityOptions.Renames };
-        var changes = repo.Diff.Compare<TreeChanges>(parent?.Tree, c.Tree, options);
+        using var changes = repo.Diff.Compare<TreeChanges>(parent?.Tree, c.Tree, options);
         var list = new List<FileChange>();
         foreach (var change in changes)
         {
@@ -170,6 +175,23 @@ internal sealed class GitBackend : IRepoBackend
         return ReadEntry(entry, path, out skipped);
     }
 
+    public string? BlobId(string sha, string path)
+    {
+        var entry = Lookup(sha)[path];
+        if (entry is null || entry.TargetType != TreeEntryTargetType.Blob || entry.Mode is Mode.SymbolicLink or Mode.GitLink
+            || SourceText.HasInvalidPathEncoding(path)) return null;
+        return entry.Target.Sha;
+    }
+
+    public string? ReadBlob(string blobId, string path, out SkippedFile? skipped)
+    {
+        Blob? blob;
+        try { blob = repo.Lookup<Blob>(blobId); }
+        catch (LibGit2SharpException e) { throw new MiningException($"Bad blob id '{blobId}' in '{root}': {e.Message}", e); }
+        if (blob is null) throw new MiningException($"Blob '{blobId}' ({path}) not found in '{root}'.");
+        return ReadBlob(blob, path, out skipped);
+    }
+
     public string ProductionDiff(string? fromSha, string toSha, MiningRules diffRules)
     {
         var fromTree = fromSha is null ? null : Lookup(fromSha).Tree;
@@ -182,7 +204,18 @@ internal sealed class GitBackend : IRepoBackend
             Similarity = SimilarityOptions.Renames,
             IndentHeuristic = true,
         };
-        using var patch = repo.Diff.Compare<Patch>(fromTree, toTree, options);
+        // Only production files' sections are kept, so only they (with the old side of their renames, for the pairing)
+        // are diffed: the tree comparison is cheap, the patches of large test files are not.
+        var paths = new List<string>();
+        using var changes = repo.Diff.Compare<TreeChanges>(fromTree, toTree, new CompareOptions { Similarity = SimilarityOptions.Renames });
+        foreach (var change in changes)
+        {
+            if (!FileRules.IsProductionPath(change.Path, diffRules)) continue;
+            paths.Add(change.Path);
+            if (change.OldPath != change.Path) paths.Add(change.OldPath);
+        }
+        if (paths.Count == 0) return "";
+        using var patch = repo.Diff.Compare<Patch>(fromTree, toTree, paths, new ExplicitPathsOptions { ShouldFailOnUnmatchedPath = false }, options);
         var kept = new StringBuilder();
         // Filter whole per-file sections by their new path, as the authors' filter_diff does.
         foreach (var entry in patch)

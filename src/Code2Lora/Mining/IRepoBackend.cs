@@ -15,6 +15,12 @@ internal interface IRepoBackend : IDisposable
     /// <summary>Reads one file at one commit.</summary>
     string? ReadText(string sha, string path, out SkippedFile? skipped);
 
+    /// <summary>The content id (git blob sha) of a regular file at a commit; null when there is none to give (then <see cref="ReadText"/> says why).</summary>
+    string? BlobId(string sha, string path);
+
+    /// <summary>Reads a file's content by its <see cref="BlobId"/>, with the checks of <see cref="ReadText"/>.</summary>
+    string? ReadBlob(string blobId, string path, out SkippedFile? skipped);
+
     /// <summary>The filtered unified diff between two commits.</summary>
     string ProductionDiff(string? fromSha, string toSha, MiningRules rules);
 }

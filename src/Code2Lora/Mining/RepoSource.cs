@@ -119,6 +119,15 @@ public sealed class RepoSource : IDisposable
     public string? ReadText(string commitSha, string path, out SkippedFile? skipped) => backend.ReadText(commitSha, path, out skipped);
 
     /// <summary>
+    /// The content id of a regular file at a commit (git's blob sha, equal for equal bytes), or null when the backend has
+    /// none or the path is not a readable regular file; <see cref="ReadText"/> then reads it (and says why not).
+    /// </summary>
+    public string? BlobId(string commitSha, string path) => backend.BlobId(commitSha, path);
+
+    /// <summary>Reads a file by the id <see cref="BlobId"/> gave, with the size, binary and UTF-8 checks of <see cref="ReadText"/>.</summary>
+    public string? ReadBlob(string blobId, string path, out SkippedFile? skipped) => backend.ReadBlob(blobId, path, out skipped);
+
+    /// <summary>
     /// <c>git diff -U3 from to</c> (null = empty tree) restricted to whole per-file sections whose new path is a
     /// production file (<see cref="FileRules.IsProductionPath"/>); '' if none. Git repositories only.
     /// </summary>

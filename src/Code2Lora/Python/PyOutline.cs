@@ -34,15 +34,12 @@ internal sealed class PyOutline
         "continue", "raise", "global", "nonlocal", "del", "assert", "import", "from", "def", "class",
     ];
 
-    private PyOutline(IReadOnlyList<PyToken> tokens)
+    private PyOutline(List<PyToken> tokens)
     {
-        var sig = new List<PyToken>(tokens.Count);
-        foreach (var t in tokens)
-        {
-            if (t.Type is not (PyTokenType.Comment or PyTokenType.NL)) sig.Add(t);
-        }
-        Tokens = sig;
-        Match = MatchBrackets(sig);
+        // In place: a large module's token list is megabytes, and a copy of it is garbage straight away.
+        tokens.RemoveAll(t => t.Type is PyTokenType.Comment or PyTokenType.NL);
+        Tokens = tokens;
+        Match = MatchBrackets(tokens);
     }
 
     /// <summary>Tokens without comments and NL.</summary>
@@ -60,7 +57,7 @@ internal sealed class PyOutline
     /// <summary>Tokenizes and outlines a module; throws <see cref="PySyntaxError"/>, also for Python 2 syntax CPython 3 rejects (<see cref="Python2Syntax"/>).</summary>
     public static PyOutline Parse(string source)
     {
-        var tokens = PyTokenizer.Tokenize(source);
+        var tokens = PyTokenizer.TokenizeToList(source);
         Python2Syntax.Check(tokens, source);
         var outline = new PyOutline(tokens);
         outline.Build();

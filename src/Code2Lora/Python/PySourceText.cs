@@ -10,7 +10,7 @@ internal sealed class PySourceText
 
     public PySourceText(string source)
     {
-        Text = source.Length > 0 && source[0] == '\uFEFF' ? source[1..] : source;
+        Text = WithoutBom(source);
         _hasSurrogates = Text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
         _starts.Add(0);
         for (int i = 0; i < Text.Length; i++)
@@ -19,6 +19,9 @@ internal sealed class PySourceText
                 _starts.Add(i + 1);
         }
     }
+
+    /// <summary>The text the tokenizer reads: <paramref name="source"/> without one leading byte-order mark.</summary>
+    public static string WithoutBom(string source) => source.Length > 0 && source[0] == '\uFEFF' ? source[1..] : source;
 
     /// <summary>The source without a byte-order mark.</summary>
     public string Text { get; }

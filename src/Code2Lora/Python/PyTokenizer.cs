@@ -12,17 +12,25 @@ public static class PyTokenizer
     /// <summary>Tokenizes a whole module; throws <see cref="PySyntaxError"/> where tokenize raises TokenError or IndentationError.</summary>
     public static IReadOnlyList<PyToken> Tokenize(string source) => new Scanner(source).Run();
 
+    /// <summary><see cref="Tokenize"/> into a list the caller owns (and may filter in place).</summary>
+    internal static List<PyToken> TokenizeToList(string source) => new Scanner(source).Run();
+
     private sealed class Scanner
     {
         private readonly string _s;
         private readonly List<int> _lineStarts = new();
         private readonly List<PyToken> _tokens;
         private readonly bool _hasSurrogates; // columns count code points, so only then do they differ from UTF-16 offsets
+        // Short token texts repeat (names, operators, indentation): one string per distinct text and file, not per token.
+        private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _textLookup;
+        private const int SharedTextMaxLength = 32;
 
         public Scanner(string source)
         {
             _s = source.Length > 0 && source[0] == '\uFEFF' ? source[1..] : source;
             _tokens = new List<PyToken>(_s.Length / 4 + 16);
+            _textLookup = _texts.GetAlternateLookup<ReadOnlySpan<char>>();
             _lineStarts.Add(0);
             _hasSurrogates = _s.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
             for (int i = 0; i < _s.Length; i++)
@@ -52,7 +60,17 @@ public static class PyTokenizer
         }
 
         private void Add(PyTokenType type, int start, int end, int startLine, int startLineStart, int endLine, int endLineStart) =>
-            _tokens.Add(new PyToken(type, _s.Substring(start, end - start), startLine, Col(startLineStart, start), endLine, Col(endLineStart, end)));
+            _tokens.Add(new PyToken(type, Text(start, end), startLine, Col(startLineStart, start), endLine, Col(endLineStart, end)));
+
+        private string Text(int start, int end)
+        {
+            if (end - start > SharedTextMaxLength) return _s.Substring(start, end - start);
+            var span = _s.AsSpan(start, end - start);
+            if (_textLookup.TryGetValue(span, out var known)) return known;
+            var text = span.ToString();
+            _texts[text] = text;
+            return text;
+        }
 
         private void AddOnLine(PyTokenType type, int start, int end, int lnum, int ls) => Add(type, start, end, lnum, ls, lnum, ls);
 
@@ -66,7 +84,7 @@ public static class PyTokenizer
         private bool IsLineTerminatorAt(int i, int le) =>
             _s[i] == '\n' || (_s[i] == '\r' && (i + 1 == le || _s[i + 1] == '\n'));
 
-        public IReadOnlyList<PyToken> Run()
+        public List<PyToken> Run()
         {
             int lnum = 0, parenlev = 0;
             bool continued = false;

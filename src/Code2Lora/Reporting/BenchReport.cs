@@ -127,6 +127,15 @@ public static class BenchReport
         return chart.WithXAxisStyle<double, double, string>(TitleText: x).WithYAxisStyle<double, double, string>(TitleText: y);
     }
 
+    /// <summary>The per-repository mining record of a build's manifest (empty for a build that has none).</summary>
+    public static IReadOnlyList<RepoMiningStats> MiningStats(string benchDir)
+    {
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(benchDir, "manifest.json")));
+        return manifest.RootElement.TryGetProperty("evolution_mining", out var mining)
+            ? mining.Deserialize<List<RepoMiningStats>>(Provenance.Json) ?? []
+            : [];
+    }
+
     /// <summary>Writes stats.md, stats.json and the figures of a benchmark into <paramref name="outDir"/>; returns the files written.</summary>
     public static async Task<IReadOnlyList<string>> WriteAsync(string benchDir, string outDir, string command, bool png = true)
     {
@@ -158,6 +167,20 @@ public static class BenchReport
                 ("new assertions per commit", data.Commits.Select(c => c.NewAssertions).ToList()),
                 ("production diff characters", data.Commits.Select(c => c.ProductionCodeDiff.Length).ToList())), 1));
         }
+        var mining = MiningStats(benchDir);
+        if (mining.Count > 0)
+        {
+            md.AppendLine("## Evolution mining, per repository").AppendLine();
+            md.AppendLine("Each repository mined alone (all cores on it); peak RSS is the process's while it was mined.").AppendLine();
+            md.AppendLine(Tables.ToMarkdown(new DataFrame(
+                new StringDataFrameColumn("repo_id", mining.Select(m => m.RepoId)),
+                new Int32DataFrameColumn("commits_walked", mining.Select(m => m.CommitsWalked)),
+                new Int32DataFrameColumn("kept_commits", mining.Select(m => m.KeptCommits)),
+                new Int32DataFrameColumn("new_assertions", mining.Select(m => m.Tasks)),
+                new Int32DataFrameColumn("test_file_versions", mining.Select(m => m.FilesParsed)),
+                new DoubleDataFrameColumn("seconds", mining.Select(m => m.Seconds)),
+                new DoubleDataFrameColumn("peak_rss_mib", mining.Select(m => m.PeakRssMib))), 1, maxRows: 10_000));
+        }
         var skipsMd = Path.Combine(benchDir, "skips.md");
         if (File.Exists(skipsMd))
         {
@@ -174,7 +197,7 @@ public static class BenchReport
         {
             provenance,
             @static = new { tasks = data.StaticTasks.Count, repos = data.StaticRepos.Count, per_split = data.StaticTasks.GroupBy(t => t.Split).ToDictionary(g => g.Key, g => g.Count()) },
-            evolution = new { tasks = data.EvolutionTasks.Count, repos = data.EvolutionRepos.Count, commits = data.Commits.Count, per_split = data.EvolutionTasks.GroupBy(t => t.Split).ToDictionary(g => g.Key, g => g.Count()) },
+            evolution = new { tasks = data.EvolutionTasks.Count, repos = data.EvolutionRepos.Count, commits = data.Commits.Count, per_split = data.EvolutionTasks.GroupBy(t => t.Split).ToDictionary(g => g.Key, g => g.Count()), mining },
         };
         var jsonPath = Path.Combine(outDir, "stats.json");
         ResultFile.WriteJson(jsonPath, JsonSerializer.Serialize(json, Provenance.Json), provenance);

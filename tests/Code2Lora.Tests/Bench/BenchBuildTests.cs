@@ -56,7 +56,7 @@ public class BenchBuildTests : IDisposable
 
         var outDir = Path.Combine(_dir, "bench");
         var config = BenchConfig.Smoke;
-        var summary = await BenchBuild.RunAsync(inputs, outDir, config, new MiningRules(), "test");
+        var summary = await BenchBuild.RunAsync(inputs, outDir, config, new MiningRules(), "test", parallelism: 2);
 
         Assert.Equal(2 + 2, summary.FailedRepos); // missing and empty, once per track each
         var skips = await File.ReadAllTextAsync(Path.Combine(outDir, "skips.md"));
@@ -85,8 +85,11 @@ public class BenchBuildTests : IDisposable
         var manifest = await File.ReadAllTextAsync(Path.Combine(outDir, "manifest.json"));
         Assert.Contains("\"git_sha\"", manifest);
         Assert.Contains("\"min_tasks_per_repo\": 3", manifest);
+        Assert.Contains("\"evolution_mining\"", manifest);   // per repository: commits walked, seconds, peak RSS
+        Assert.Contains("\"peak_rss_mib\"", manifest);
+        Assert.False(Directory.Exists(Path.Combine(outDir, "evolution", ".spool")));
 
-        // Same inputs, same bytes: the build is deterministic.
+        // Same inputs, same bytes: the build is deterministic, with 2 threads or 1.
         var again = Path.Combine(_dir, "bench2");
         await BenchBuild.RunAsync(inputs, again, config, new MiningRules(), "test", parallelism: 1);
         foreach (var f in new[] { "static/qna/train.parquet", "evolution/commits/train.parquet", "evolution/qna/train.parquet" })
@@ -106,6 +109,9 @@ public class BenchBuildTests : IDisposable
         Assert.Contains(files, f => f.EndsWith("static-tasks-per-repo.html"));
         var md = await File.ReadAllTextAsync(files.First(f => f.EndsWith("stats.md")));
         Assert.Contains("| split | repos | tasks | tasks_per_repo |", md);
+        Assert.Contains("## Evolution mining, per repository", md);
+        Assert.Equal(3, BenchReport.MiningStats(outDir).Count);
+        Assert.All(BenchReport.MiningStats(outDir), m => Assert.True(m.PeakRssMib > 0 && m.CommitsWalked > 0));
         var html = await File.ReadAllTextAsync(files.First(f => f.EndsWith("static-tasks-per-repo.html")));
         Assert.Contains(FigureExport.PlotlyScript, html);
         Assert.True(File.Exists(Path.Combine(_dir, "report", FigureExport.PlotlyScript)));

@@ -19,11 +19,17 @@ public class HostileHistoriesTests
     private static string Tests(params int[] values) =>
         "from pkg import f\n\n" + string.Concat(values.Select((v, i) => $"def test_{i}():\n    assert f({i}) == {v}\n\n"));
 
-    private static (EvolutionRepoResult Result, SkipReport Skips) Mine(string dir, string repoId = "acme/odd", BenchConfig? config = null)
+    /// <summary>What the builder kept of one history: commits walked, kept commits and their tasks, read back from its spool.</summary>
+    private sealed record Mined(int CommitsWalked, List<CommitRow> Commits, List<QnaRow> Tasks);
+
+    private static (Mined Result, SkipReport Skips) Mine(string dir, string repoId = "acme/odd", BenchConfig? config = null)
     {
         var skips = new SkipReport();
-        var result = EvolutionTrackBuilder.BuildRepo(new RepoInput(repoId, dir, "test"), config ?? Config, new MiningRules(), skips);
-        return (result, skips);
+        using var spool = new TempDirectory();
+        // Every task of a kept commit is an evaluation candidate here, so the spool's evaluation file holds all of them.
+        var result = EvolutionTrackBuilder.BuildRepo(new RepoInput(repoId, dir, "test"), (config ?? Config) with { EvalTasksPerCommit = int.MaxValue },
+            new MiningRules(), skips, spool.Path);
+        return (new Mined(result.CommitsWalked, EvolutionSpool.Commits(result.SpoolDirectory).ToList(), EvolutionSpool.EvalTasks(result.SpoolDirectory).ToList()), skips);
     }
 
     private static string Import(TempDirectory tmp, HistoryStream history)

@@ -14,28 +14,26 @@ public sealed class ParquetAppenderTests : IDisposable
         Enumerable.Range(from, count).Select(i => new RepoRow { RepoId = $"org/r{i}", Split = "train", SnapshotSha = $"{i}", Tasks = i }).ToList();
 
     [Fact]
-    public async Task EachBatchIsARowGroupAndTheTargetChangesOnlyOnCommit()
+    public async Task FullBuffersBecomeRowGroupsAndTheTargetChangesOnlyOnComplete()
     {
         var path = Path.Combine(_dir, "repos", "train.parquet");
         await ParquetTable.WriteAsync(path, Repos(100, 1));
-        await using (var appender = new ParquetAppender<RepoRow>(path))
+        using (var appender = new ParquetAppender<RepoRow>(path, _ => 1, rowGroupRows: 3))
         {
-            await appender.AppendAsync(Repos(0, 3));
-            await appender.AppendAsync([]);
-            await appender.AppendAsync(Repos(3, 2));
+            foreach (var row in Repos(0, 5)) appender.Add(row);
             Assert.Equal("org/r100", Assert.Single(await ParquetTable.ReadExactAsync<RepoRow>(path)).RepoId);   // not yet published
-            await appender.CommitAsync();
+            appender.Complete();
             Assert.Equal(5, appender.Rows);
         }
         await using (var reader = await ParquetReader.CreateAsync(path)) Assert.Equal(2, reader.RowGroupCount);
         Assert.Equal(Enumerable.Range(0, 5).Select(i => $"org/r{i}"), (await ParquetTable.ReadExactAsync<RepoRow>(path)).Select(r => r.RepoId));
 
-        await using (var abandoned = new ParquetAppender<RepoRow>(path)) await abandoned.AppendAsync(Repos(7, 1));   // disposed uncommitted
+        using (var abandoned = new ParquetAppender<RepoRow>(path, _ => 1, rowGroupRows: 1)) abandoned.Add(Repos(7, 1)[0]);   // disposed, not completed
         Assert.Equal(5, (await ParquetTable.ReadExactAsync<RepoRow>(path)).Count);
-        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));                                       // no temp file left
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!));                                                // no temp file left
 
         var empty = Path.Combine(_dir, "empty.parquet");
-        await using (var appender = new ParquetAppender<RepoRow>(empty)) await appender.CommitAsync();
+        using (var appender = new ParquetAppender<RepoRow>(empty, _ => 1)) appender.Complete();
         Assert.Empty(await ParquetTable.ReadExactAsync<RepoRow>(empty));
     }
 

@@ -84,14 +84,16 @@ public sealed class LiveAdapterTests(LiveAdapterFixture fx) : IClassFixture<Live
         repo.CommitBaseHistory();
         var r = fx.Open().Update(repo.Path);
 
-        var built = EvolutionTrackBuilder.BuildRepo(new RepoInput("calc", repo.Path, "test", Static: false), BenchConfig.Smoke, new MiningRules(), new SkipReport());
-        Assert.Equal(built.Commits.Aggregate("", (chain, c) => LiveAdapterState.Extend(chain, c.CommitSha)), State(r.StateDirectory).KeptChain);
+        var built = EvolutionTrackBuilder.BuildRepo(new RepoInput("calc", repo.Path, "test", Static: false), BenchConfig.Smoke, new MiningRules(), new SkipReport(),
+            repo.Scratch("spool"));
+        var keptCommits = EvolutionSpool.Commits(built.SpoolDirectory).ToList();
+        Assert.Equal(keptCommits.Aggregate("", (chain, c) => LiveAdapterState.Extend(chain, c.CommitSha)), State(r.StateDirectory).KeptChain);
 
         var embedder = new ChunkEmbedder(fx.Base.Model, fx.Base.Tokenizer);
         var encoder = fx.Config.Encoder;
         using var source = RepoSource.Open(repo.Path, null, encoder.State.Files.Rules);
-        var h0State = new RepoStateEncoder(embedder, encoder.State).Encode(source.ReadSnapshot(built.Commits[0].CommitSha, encoder.State.Files.Includes).Files, out _);
-        var steps = built.Commits.Select((c, i) => new CommitStep(c.CommitSha, i, SplitNames.InRepoTrain,
+        var h0State = new RepoStateEncoder(embedder, encoder.State).Encode(source.ReadSnapshot(keptCommits[0].CommitSha, encoder.State.Files.Includes).Files, out _);
+        var steps = keptCommits.Select((c, i) => new CommitStep(c.CommitSha, i, SplitNames.InRepoTrain,
             new DiffEncoder(embedder, encoder.Diff).Encode(c.ProductionCodeDiff), null)).ToList();
         var (gru, _) = EvoFiles.Load(fx.EvoDir, fx.Base.Config, fx.EncoderId);
         var walk = HistoryWalk.Contexts(gru, new CommitHistory("calc", SplitNames.Train, h0State, steps), fx.Base.Model.Device);
@@ -277,8 +279,9 @@ public sealed class LiveAdapterTests(LiveAdapterFixture fx) : IClassFixture<Live
 
         var result = EvoUpdateSpeed.Measure(fx.Open(), repoPath, scratch.Scratch("state"), "untrained", "test");
 
-        var built = EvolutionTrackBuilder.BuildRepo(new RepoInput("r", repoPath, "test", Static: false), BenchConfig.Smoke, new MiningRules(), new SkipReport());
-        Assert.Equal((ForgeFixture.Small.Commits, built.Commits.Count, built.Commits.Count - 1), (result.Commits, result.KeptCommits, result.TimedCommits));
+        var built = EvolutionTrackBuilder.BuildRepo(new RepoInput("r", repoPath, "test", Static: false), BenchConfig.Smoke, new MiningRules(), new SkipReport(),
+            scratch.Scratch("spool"));
+        Assert.Equal((ForgeFixture.Small.Commits, built.KeptCommits, built.KeptCommits - 1), (result.Commits, result.KeptCommits, result.TimedCommits));
         Assert.True(result.GruHeadMsMedian > 0 && result.DiffEncodeMsMedian > 0 && result.PeakRssMb > 0);
         using (var git = new Repository(repoPath)) Assert.Equal(tip, git.Head.Tip.Sha);
     }

@@ -177,18 +177,13 @@ public static class ReleasedImport
         /// <summary>Maps every row to <typeparamref name="T"/> and writes them to <paramref name="target"/> in row groups of batchRows rows.</summary>
         public async Task<string?> RowsAsync<T>(string target, Func<ReleasedParquetFile.ReleasedRow, T> map) where T : class, new()
         {
-            await using var output = new ParquetAppender<T>(target);
-            var batch = new List<T>(batchRows);
+            using var output = new ParquetAppender<T>(target, _ => 0, rowGroupRows: batchRows);
             foreach (var row in file.Read(columns))
             {
-                batch.Add(map(row));
+                output.Add(map(row));
                 Tick();
-                if (batch.Count < batchRows) continue;
-                await output.AppendAsync(batch, cancel);
-                batch.Clear();
             }
-            await output.AppendAsync(batch, cancel);
-            await output.CommitAsync(cancel);
+            await Task.Run(output.Complete, cancel);
             if (f.Table == ReleasedTable.Commits) (StateVectors, DiffVectors) = ((int)Rows, (int)Rows);
             Report();
             return target;

@@ -36,7 +36,7 @@ public static class MethodEvaluator
             {
                 Method = method.Name, Split = split, RepoId = tasks[c.Index].RepoId, TaskIndex = c.Index, Target = tasks[c.Index].Target,
                 Prediction = c.Score.Prediction, RawPrediction = c.RawPrediction, ExactMatch = c.Score.ExactMatch,
-                EditSimilarity = c.Score.EditSimilarity, PromptTokens = c.PromptTokens, ExtraTokens = c.ExtraPromptTokens, Truncated = c.Truncated,
+                EditSimilarity = c.Score.EditSimilarity, CodeBleu = c.Score.CodeBleu, PromptTokens = c.PromptTokens, ExtraTokens = c.ExtraPromptTokens, Truncated = c.Truncated,
             }).ToList();
         }
         return result;

@@ -60,7 +60,11 @@ public sealed class PredictionCache(string predictionsDir)
         {
             var file = Path.Combine(dir, split + ".parquet");
             if (!File.Exists(file)) return null;
-            result[split] = (await ParquetTable.ReadAsync<PredictionRow>(file)).ToList();
+            var rows = (await ParquetTable.ReadAsync<PredictionRow>(file)).ToList();
+            // CodeBLEU is a function of the saved strings: recomputing it lets predictions saved before the column existed
+            // gain it without decoding again.
+            foreach (var row in rows) row.CodeBleu = Metrics.CodeBleu(row.Prediction, Metrics.StripComment(row.Target));
+            result[split] = rows;
         }
         return result;
     }

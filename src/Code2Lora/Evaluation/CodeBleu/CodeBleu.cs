@@ -41,17 +41,18 @@ public static class CodeBleu
                 // The package re-strips the already stripped candidate for every further reference; kept for equal scores.
                 candidate = DocstringStripper.Strip(candidate);
                 var reference = DocstringStripper.Strip(rawReference);
-                using var candidateTree = SyntaxTree.Parse(candidate);
-                using var referenceTree = SyntaxTree.Parse(reference);
+                var candidateParts = StructureOf(candidate);
+                var referenceParts = StructureOf(reference);
 
-                var (matched, total) = SyntaxMatch.Count(candidateTree, referenceTree);
-                syntaxMatched += matched;
-                syntaxTotal += total;
+                syntaxTotal += referenceParts.Subtrees.Count;
+                foreach (var sexp in referenceParts.Subtrees)
+                {
+                    if (candidateParts.SubtreeSet.Contains(sexp)) syntaxMatched++;
+                }
 
-                var candidateFlow = PythonDataflow.Normalize(PythonDataflow.Extract(candidateTree, candidate));
-                var referenceFlow = PythonDataflow.Normalize(PythonDataflow.Extract(referenceTree, reference));
-                flowTotal += referenceFlow.Count;
-                foreach (var edge in referenceFlow)
+                var candidateFlow = candidateParts.Dataflow.ToList();
+                flowTotal += referenceParts.Dataflow.Count;
+                foreach (var edge in referenceParts.Dataflow)
                 {
                     int at = candidateFlow.FindIndex(c => c.Variable == edge.Variable && c.Relation == edge.Relation && c.Parents.SequenceEqual(edge.Parents));
                     if (at < 0) continue;
@@ -65,6 +66,26 @@ public static class CodeBleu
         var score = 0.25 * ngram + 0.25 * weighted + 0.25 * syntax + 0.25 * (dataflow == 0 ? 1 : dataflow);
         return new CodeBleuScore(score, ngram, weighted, syntax, dataflow);
     }
+
+    /// <summary>The syntax and data-flow view of one (comment- and docstring-stripped) string, computed once per distinct
+    /// string: every method of an evaluation is scored against the same targets, and predictions repeat.</summary>
+    private static CodeStructure StructureOf(string code)
+    {
+        if (Structures.TryGetValue(code, out var cached)) return cached;
+        using var tree = SyntaxTree.Parse(code);
+        var subtrees = SyntaxMatch.SubtreeExpressions(tree.Root).ToList();
+        var structure = new CodeStructure(subtrees, new HashSet<string>(subtrees, StringComparer.Ordinal),
+            PythonDataflow.Normalize(PythonDataflow.Extract(tree, code)));
+        if (Structures.Count >= MaxCachedStructures) Structures.Clear();
+        Structures[code] = structure;
+        return structure;
+    }
+
+    private const int MaxCachedStructures = 20_000;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CodeStructure> Structures = new(StringComparer.Ordinal);
+
+    private sealed record CodeStructure(IReadOnlyList<string> Subtrees, HashSet<string> SubtreeSet,
+        IReadOnlyList<(string Variable, string Relation, string[] Parents)> Dataflow);
 
     /// <summary>calc_codebleu([reference], [prediction], "python") for one pair.</summary>
     public static CodeBleuScore Compute(string prediction, string reference) => Corpus([[reference]], [prediction]);

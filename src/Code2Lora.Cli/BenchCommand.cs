@@ -18,6 +18,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(Speed());
         bench.Subcommands.Add(CheckPython());
         bench.Subcommands.Add(TrainSpeed());
+        bench.Subcommands.Add(CodeBleuSpeed());
         return bench;
     }
 
@@ -140,6 +141,26 @@ internal static class BenchCommand
             Runtime.AtomicFile.WriteText(Path.Combine(outDir, "differential.md"), md);
             AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(Path.Combine(outDir, "differential.md"))}");
             return Task.FromResult(report.TokenAgreement >= 0.999 && report.FamilyAgreement >= 0.99 ? 0 : 1);
+        });
+        return cmd;
+    }
+
+    private static Command CodeBleuSpeed()
+    {
+        var predictions = new Option<string?>("--predictions") { Description = "Folder searched for predictions/**/*.parquet (default results/)" };
+        var output = new Option<string?>("--out") { Description = "Result file (default results/bench/codebleu.json)" };
+        var cmd = new Command("codebleu-speed", "Time CodeBLEU on every saved prediction (cold, then with each string's parse cached).") { predictions, output };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var root = r.GetValue(predictions) ?? RepoPaths.Results;
+            var files = Directory.GetFiles(root, "*.parquet", SearchOption.AllDirectories)
+                .Where(f => f.Split(Path.DirectorySeparatorChar).Contains("predictions")).Order(StringComparer.Ordinal).ToList();
+            var result = await Experiments.CodeBleuSpeed.MeasureAsync(files, CommandLine());
+            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "codebleu.json");
+            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(result, Runtime.Provenance.Json));
+            AnsiConsole.MarkupLine($"{result.Tasks} tasks ({result.DistinctPairs} distinct) from {result.Files} files: cold {result.ColdSeconds:F2} s "
+                + $"({result.ColdTasksPerS:F0} tasks/s), warm {result.WarmSeconds:F2} s, mean CodeBLEU {result.MeanCodeBleu:F4}, load {result.LoadAverage:F1} → {Markup.Escape(outPath)}");
+            return 0;
         });
         return cmd;
     }

@@ -109,7 +109,8 @@ public static class EvoUpdateSpeed
         return RepoForge.Generate(dir, forge with { Repos = 1 })[0].Path;
     }
 
-    private static double? LoadAverage()
+    /// <summary>The 1-minute load average from /proc/loadavg, or null where there is none.</summary>
+    internal static double? LoadAverage()
     {
         try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }

@@ -24,6 +24,7 @@ public static class CodeBleu
     {
         if (references.Count != predictions.Count)
             throw new ArgumentException($"{references.Count} reference lists for {predictions.Count} predictions; give one list per prediction", nameof(references));
+        if (references.Any(r => r.Count == 0)) throw new ArgumentException("every prediction needs at least one reference", nameof(references));
         var refs = references.Select(r => r.Select(PyText.Strip).ToList()).ToList();
         var hyps = predictions.Select(PyText.Strip).ToList();
 

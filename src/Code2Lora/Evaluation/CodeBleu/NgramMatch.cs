@@ -10,41 +10,51 @@ internal static class NgramMatch
     private const double OtherTokenWeight = 0.2;
 
     /// <summary>bleu.corpus_bleu: modified precision per order, micro-averaged over the corpus, times the brevity penalty.</summary>
-    public static double Bleu(IReadOnlyList<IReadOnlyList<string[]>> references, IReadOnlyList<string[]> hypotheses)
-    {
-        var numerators = new double[MaxOrder + 1];
-        var denominators = new double[MaxOrder + 1];
-        long hypLength = 0, refLength = 0;
-        for (int s = 0; s < hypotheses.Count; s++)
+    public static double Bleu(IReadOnlyList<IReadOnlyList<string[]>> references, IReadOnlyList<string[]> hypotheses) =>
+        Corpus(references, hypotheses, refs => refs.Select(r => r.Length), (counts, refs, n) =>
         {
-            var hyp = hypotheses[s];
-            for (int n = 1; n <= MaxOrder; n++)
+            var maxRef = new Dictionary<string, int>(counts.Count, StringComparer.Ordinal);
+            foreach (var reference in refs)
             {
-                var counts = Counts(hyp, n);
-                var maxRef = new Dictionary<string, int>(counts.Count, StringComparer.Ordinal);
-                foreach (var reference in references[s])
-                {
-                    var refCounts = Counts(reference, n);
-                    foreach (var gram in counts.Keys) maxRef[gram] = Math.Max(maxRef.GetValueOrDefault(gram), refCounts.GetValueOrDefault(gram));
-                }
-                long clipped = 0, total = 0;
-                foreach (var (gram, count) in counts)
-                {
-                    clipped += Math.Min(count, maxRef[gram]);
-                    total += count;
-                }
-                numerators[n] += clipped;
-                denominators[n] += Math.Max(1, total);
+                var refCounts = Counts(reference, n);
+                foreach (var gram in counts.Keys) maxRef[gram] = Math.Max(maxRef.GetValueOrDefault(gram), refCounts.GetValueOrDefault(gram));
             }
-            hypLength += hyp.Length;
-            refLength += ClosestLength(references[s].Select(r => r.Length), hyp.Length);
-        }
-        return Combine(numerators, denominators, refLength, hypLength);
-    }
+            double clipped = 0, total = 0;
+            foreach (var (gram, count) in counts)
+            {
+                clipped += Math.Min(count, maxRef[gram]);
+                total += count;
+            }
+            return (clipped, Math.Max(1, total));
+        });
 
     /// <summary>weighted_ngram_match.corpus_bleu with the package's keyword weights. Its brevity penalty reads each reference's
     /// length from the (tokens, weights) pair, i.e. 2, and that quirk is kept because the published scores include it.</summary>
-    public static double WeightedBleu(IReadOnlyList<IReadOnlyList<string[]>> references, IReadOnlyList<string[]> hypotheses, IReadOnlySet<string> keywords)
+    public static double WeightedBleu(IReadOnlyList<IReadOnlyList<string[]>> references, IReadOnlyList<string[]> hypotheses, IReadOnlySet<string> keywords) =>
+        Corpus(references, hypotheses, refs => refs.Select(_ => 2), (counts, refs, n) =>
+        {
+            double matched = 0, totals = 0;
+            foreach (var reference in refs)
+            {
+                double clipped = 0, total = 0;
+                foreach (var (gram, count) in Counts(reference, n))
+                {
+                    // Unigram keys are the tokens themselves, so the weight lookup is by the whole key.
+                    double weight = n == 1 ? (keywords.Contains(gram) ? 1.0 : OtherTokenWeight) : 1.0;
+                    clipped += Math.Min(count, counts.GetValueOrDefault(gram)) * weight;
+                    total += count * weight;
+                }
+                matched += clipped;
+                totals += Math.Max(1, total);
+            }
+            return (matched, totals);
+        });
+
+    /// <summary>The corpus loop both variants share: per order, a sentence's (matched, total) from <paramref name="orderStatistic"/>
+    /// summed over the corpus; the brevity penalty from the reference lengths closest to each hypothesis.</summary>
+    private static double Corpus(IReadOnlyList<IReadOnlyList<string[]>> references, IReadOnlyList<string[]> hypotheses,
+        Func<IReadOnlyList<string[]>, IEnumerable<int>> referenceLengths,
+        Func<Dictionary<string, int>, IReadOnlyList<string[]>, int, (double Matched, double Total)> orderStatistic)
     {
         var numerators = new double[MaxOrder + 1];
         var denominators = new double[MaxOrder + 1];
@@ -54,24 +64,12 @@ internal static class NgramMatch
             var hyp = hypotheses[s];
             for (int n = 1; n <= MaxOrder; n++)
             {
-                var counts = Counts(hyp, n);
-                foreach (var reference in references[s])
-                {
-                    var refCounts = Counts(reference, n);
-                    double clipped = 0, total = 0;
-                    foreach (var (gram, count) in refCounts)
-                    {
-                        // Unigram keys are the tokens themselves, so the weight lookup is by the whole key.
-                        double weight = n == 1 ? (keywords.Contains(gram) ? 1.0 : OtherTokenWeight) : 1.0;
-                        clipped += Math.Min(count, counts.GetValueOrDefault(gram)) * weight;
-                        total += count * weight;
-                    }
-                    numerators[n] += clipped;
-                    denominators[n] += Math.Max(1, total);
-                }
+                var (matched, total) = orderStatistic(Counts(hyp, n), references[s], n);
+                numerators[n] += matched;
+                denominators[n] += total;
             }
             hypLength += hyp.Length;
-            refLength += ClosestLength(references[s].Select(_ => 2), hyp.Length);
+            refLength += ClosestLength(referenceLengths(references[s]), hyp.Length);
         }
         return Combine(numerators, denominators, refLength, hypLength);
     }

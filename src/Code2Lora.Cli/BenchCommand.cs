@@ -149,13 +149,16 @@ internal static class BenchCommand
     {
         var predictions = new Option<string?>("--predictions") { Description = "Folder searched for predictions/**/*.parquet (default results/)" };
         var output = new Option<string?>("--out") { Description = "Result file (default results/bench/codebleu.json)" };
-        var cmd = new Command("codebleu-speed", "Time CodeBLEU on every saved prediction (cold, then with each string's parse cached).") { predictions, output };
+        var pairs = new Option<string?>("--pairs") { Description = "Also score this JSON list of {prediction, reference} (scripts/reference/codebleu_check.py pairs)" };
+        var dump = new Option<string?>("--dump") { Description = "Write each distinct pair's CodeBLEU parts as JSON lines (for scripts/reference/codebleu_check.py check)" };
+        var cmd = new Command("codebleu-speed", "Time CodeBLEU on every saved prediction (cold, then with each string's parse cached).") { predictions, output, pairs, dump };
         cmd.SetAction(async (r, ct) =>
         {
             var root = r.GetValue(predictions) ?? RepoPaths.Results;
             var files = Directory.GetFiles(root, "*.parquet", SearchOption.AllDirectories)
                 .Where(f => f.Split(Path.DirectorySeparatorChar).Contains("predictions")).Order(StringComparer.Ordinal).ToList();
-            var result = await Experiments.CodeBleuSpeed.MeasureAsync(files, CommandLine());
+            var extra = r.GetValue(pairs) is { } pairsFile ? Experiments.CodeBleuSpeed.ReadPairs(pairsFile) : null;
+            var result = await Experiments.CodeBleuSpeed.MeasureAsync(files, CommandLine(), extra, r.GetValue(dump));
             var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "codebleu.json");
             Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(result, Runtime.Provenance.Json));
             AnsiConsole.MarkupLine($"{result.Tasks} tasks ({result.DistinctPairs} distinct) from {result.Files} files: cold {result.ColdSeconds:F2} s "

@@ -61,7 +61,7 @@ internal sealed class PythonDataflow
                 merged[e.Index] = e;
                 order.Add(e.Index);
             }
-            else merged[e.Index] = e with { ParentNames = Union(seen.ParentNames, e.ParentNames), ParentIndices = Union(seen.ParentIndices, e.ParentIndices) };
+            else merged[e.Index] = e with { ParentNames = SetOrder(seen.ParentNames, e.ParentNames), ParentIndices = seen.ParentIndices.Concat(e.ParentIndices).Distinct().ToArray() };
         }
         return order.Select(i => merged[i]).ToList();
     }
@@ -342,14 +342,25 @@ internal sealed class PythonDataflow
                 merged[key] = e;
                 order.Add(key);
             }
-            else merged[key] = e with { ParentNames = Union(seen.ParentNames, e.ParentNames), ParentIndices = seen.ParentIndices.Concat(e.ParentIndices).Distinct().Order().ToArray() };
+            else merged[key] = e with { ParentNames = SetOrder(seen.ParentNames, e.ParentNames), ParentIndices = seen.ParentIndices.Concat(e.ParentIndices).Distinct().Order().ToArray() };
         }
         return SortByIndex(order.Select(k => merged[k]).ToList());
     }
 
-    /// <summary>The package unites parent lists through a Python set, whose order for strings changes with the interpreter's
-    /// hash seed; first-appearance order is used here so scores are reproducible.</summary>
-    private static T[] Union<T>(IReadOnlyList<T> a, IReadOnlyList<T> b) => a.Concat(b).Distinct().ToArray();
+    /// <summary>The package unites parent names through a Python set (<c>list(set(a + b))</c>), so their order is that of the
+    /// names' string hashes, which change with the interpreter's hash seed: the same names come out in the same order within
+    /// a run, different names in an arbitrary one. A fixed 64-bit FNV-1a hash plays that role here, so the score is
+    /// reproducible and behaves like the package under one fixed PYTHONHASHSEED (first-appearance order instead would line
+    /// renamed variables up perfectly and score loops systematically higher than the package does).</summary>
+    private static string[] SetOrder(IReadOnlyList<string> a, IReadOnlyList<string> b) =>
+        a.Concat(b).Distinct(StringComparer.Ordinal).OrderBy(StableHash).ThenBy(n => n, StringComparer.Ordinal).ToArray();
+
+    private static ulong StableHash(string s)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (var c in s) h = (h ^ c) * 1099511628211UL;
+        return h;
+    }
 
     /// <summary>Python's stable sorted(…, key=position).</summary>
     private static List<DataflowEdge> SortByIndex(List<DataflowEdge> edges) => edges.OrderBy(e => e.Index).ToList();

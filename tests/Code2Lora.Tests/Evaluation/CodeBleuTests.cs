@@ -25,6 +25,31 @@ public class CodeBleuTests
     public void MatchesThePackagesMultiReferenceCases(string prediction, string[] references, double expected) =>
         AssertClose(expected, CodeBleu.Corpus([references], [prediction]).Score, 0.01);
 
+    // The package's own code (codebleu 0.7.1, calc_codebleu([ref], [pred], "python")) run on these pairs with tree-sitter-python
+    // 0.23.6 (through a ctypes binding, as py-tree-sitter cannot be installed here); the same under PYTHONHASHSEED 0–3.
+    // They cover what the package's tests do not: for/while walked twice, if/elif/else joins, comprehensions, default
+    // parameters, tuple assignment, a call without data flow. Parts: total, n-gram, weighted, syntax, data flow.
+    [Theory]
+    [InlineData("def total(xs, start=0):\n    s = start\n    for x in xs:\n        s += x\n    return s",
+        "def total(values, start=0):\n    acc = start\n    for v in values:\n        acc = acc + v\n    return acc",
+        0.338453330904, 0.070760371563, 0.080255749255, 0.384615384615, 0.818181818182)]
+    [InlineData("def f(n):\n    i = 0\n    while i < n:\n        i += 1\n    return i", "def f(n):\n    i = n\n    while i > 0:\n        i -= 1\n    return i",
+        0.32588221555, 0.294209570812, 0.306938339008, 0.416666666667, 0.285714285714)]
+    [InlineData("def g(a, b):\n    if a > b:\n        m = a\n    elif a == b:\n        m = 0\n    else:\n        m = b\n    return [m * k for k in range(m)]",
+        "def g(a, b):\n    if a > b:\n        m = a\n    else:\n        m = b\n    return [k for k in range(m)]",
+        0.67457714136, 0.513134185376, 0.768507713398, 0.666666666667, 0.75)]
+    [InlineData("x, y = y, x", "a, b = b, a", 0.526864248296, 0.053728496591, 0.053728496591, 1.0, 1.0)]
+    [InlineData("assertEqual(result, {'a': 1})", "assertEqual(result, {'a': 2})", 0.612938848525, 0.240281141413, 0.211474252688, 1.0, 0.0)]
+    public void MatchesThePackageOnControlFlow(string prediction, string reference, double total, double ngram, double weighted, double syntax, double dataflow)
+    {
+        var s = CodeBleu.Compute(prediction, reference);
+        Assert.Equal(ngram, s.NgramMatch, 1e-11);
+        Assert.Equal(weighted, s.WeightedNgramMatch, 1e-11);
+        Assert.Equal(syntax, s.SyntaxMatch, 1e-11);
+        Assert.Equal(dataflow, s.DataflowMatch, 1e-11);
+        Assert.Equal(total, s.Score, 1e-11);
+    }
+
     [Fact]
     public void ExactMatchScoresOneInThePackageAndInTheAuthorsRule()
     {

@@ -14,10 +14,15 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Build and inspect RepoPeftBench (static and evolution tracks).");
         bench.Subcommands.Add(Build());
+        bench.Subcommands.Add(Import());
         bench.Subcommands.Add(Report());
         bench.Subcommands.Add(Speed());
         bench.Subcommands.Add(CheckPython());
+        bench.Subcommands.Add(BenchHistoryCommands.TestFiles());
         bench.Subcommands.Add(TrainSpeed());
+        bench.Subcommands.Add(BenchContentionCommand.Create());
+        bench.Subcommands.Add(PaperBenchCommands.MemoryPlan());
+        bench.Subcommands.Add(PaperBenchCommands.PaperRehearsal());
         bench.Subcommands.Add(CodeBleuSpeed());
         return bench;
     }
@@ -31,7 +36,8 @@ internal static class BenchCommand
         var repos = new Option<string[]>("--repo") { Description = "Extra repository path (git or plain directory); repeatable", AllowMultipleArgumentsPerToken = true };
         var list = new Option<string?>("--list") { Description = "File of repositories to clone (URL or owner/name per line); needs network" };
         var testRule = new Option<TestFileRule?>("--test-rule") { Description = "paper (path patterns) or code (authors' broader rule)" };
-        var cmd = preset.AddTo(new Command("build", "Mine the config's repositories into Parquet files (both tracks) with a skip report.") { output, repos, list, testRule });
+        var histories = new Option<bool>("--histories") { Description = "Also mine the shipped real histories (data/histories/manifest.tsv; bundles verified and cloned into data/work/histories)" };
+        var cmd = preset.AddTo(new Command("build", "Mine the config's repositories into Parquet files (both tracks) with a skip report.") { output, repos, list, testRule, histories });
         cmd.SetAction(async (r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
@@ -41,6 +47,9 @@ internal static class BenchCommand
             if (r.GetValue(list) is { } listFile)
                 extra.AddRange(BenchInputs.FromList(listFile, Path.Combine(RepoPaths.Work, "clones"),
                     (id, why) => AnsiConsole.MarkupLine($"[yellow]not cloned[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
+            if (r.GetValue(histories))
+                extra.AddRange(BenchInputs.FromHistories(RepoPaths.HistoryManifest, RepoPaths.HistoryBundles, RepoPaths.HistoryCache,
+                    (id, why) => AnsiConsole.MarkupLine($"[yellow]history not used[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
             await BuildAsync(p, outDir, extra, CommandLine(), ct);
             return 0;
         });
@@ -50,6 +59,7 @@ internal static class BenchCommand
     /// <summary>Prepares the inputs and builds the benchmark, printing a summary table.</summary>
     internal static async Task<BenchSummary> BuildAsync(Preset p, string outDir, IEnumerable<RepoInput> extraRepos, string command, CancellationToken ct)
     {
+        Runtime.OutputFolder.Check(outDir);
         AnsiConsole.MarkupLine($"[bold]bench build[/] preset [green]{p.Name}[/] → {Markup.Escape(outDir)}");
         var errors = new List<string>();
         var summary = await ProgressView.RunAsync(async progress =>
@@ -68,6 +78,32 @@ internal static class BenchCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"evolution commits kept: {summary.EvolutionCommits} · failed repositories: {summary.FailedRepos} · {summary.Seconds:F1} s · skip report: {Markup.Escape(Path.Combine(outDir, "skips.md"))}");
         return summary;
+    }
+
+    /// <summary>`c2l bench import DIR`: the authors' released datasets (and their vectors) as a benchmark folder.</summary>
+    private static Command Import()
+    {
+        var source = new Argument<string>("dir") { Description = "A released dataset folder as downloaded from the Hub (or a folder of several)" };
+        var output = new Option<string?>("--to") { Description = "Benchmark folder to write (default data/work/bench-released)" };
+        var dataset = new Option<string?>("--dataset") { Description = $"Which dataset DIR is, when its name does not say: {string.Join(", ", Bench.Released.ReleasedDataset.Names)}" };
+        var cmd = new Command("import", "Convert the released RepoPeftBench datasets (columns, fp16 vectors) into a benchmark folder that Static and Evo train on without the encoder.")
+            { source, output, dataset };
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
+        {
+            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Work, "bench-released");
+            var datasets = Bench.Released.ReleasedDataset.Find(r.GetValue(source)!, r.GetValue(dataset));
+            AnsiConsole.MarkupLine($"[bold]bench import[/] {string.Join(", ", datasets.Select(d => d.Name))} → {Markup.Escape(outDir)}");
+            var summary = await ProgressView.RunAsync(progress => Bench.Released.ReleasedImport.RunAsync(datasets, outDir, CommandLine(), progress, ct));
+            var table = new Table().AddColumns("dataset", "file", "rows", "written to", "state vectors", "diff vectors", "not mapped");
+            foreach (var f in summary.Files)
+                table.AddRow(Markup.Escape(f.Dataset), Markup.Escape(f.File), $"{f.Rows:N0}", Markup.Escape(f.WrittenTo ?? "(vectors only)"), $"{f.StateVectors:N0}",
+                    $"{f.DiffVectors:N0}", Markup.Escape(string.Join(", ", f.UnmappedColumns)));
+            AnsiConsole.Write(table);
+            foreach (var note in summary.Notes) AnsiConsole.MarkupLine($"[yellow]note[/] {Markup.Escape(note)}");
+            AnsiConsole.MarkupLine($"{summary.Seconds:F1} s · manifest: {Markup.Escape(Path.Combine(outDir, "manifest.json"))}");
+            return 0;
+        }));
+        return cmd;
     }
 
     private static Command Report()
@@ -90,7 +126,7 @@ internal static class BenchCommand
     internal static async Task ReportAsync(string benchDir, string outDir, string command)
     {
         var files = await BenchReport.WriteAsync(benchDir, outDir, command);
-        AnsiConsole.MarkupLine($"[bold]report[/] {files.Count} files in {Markup.Escape(outDir)}");
+        AnsiConsole.MarkupLine($"[bold]report[/] {Counts.Of(files.Count, "file")} in {Markup.Escape(outDir)}");
     }
 
     private static Command Speed()
@@ -101,7 +137,7 @@ internal static class BenchCommand
         cmd.SetAction((r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
-            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json");
+            var outPath = Runtime.OutputFolder.CheckFileFolder(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "mining.json"));
             var inputs = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var results = MiningSpeed.Measure(inputs.Where(i => i.Evolution).ToList(), "forge", inputs.Where(i => i.Static).ToList(), "debian",
                 p.Bench, p.Mining, CommandLine()).Append(MiningSpeed.MeasureMiningLayer(RepoPaths.Work, p.Mining, CommandLine())).ToList();
@@ -121,25 +157,34 @@ internal static class BenchCommand
         var preset = new ConfigOptions("bench");
         var output = new Option<string?>("--out") { Description = "Report folder (default results/python-frontend)" };
         var python = new Option<string?>("--python") { Description = "CPython interpreter to compare with (default /usr/bin/python3, else python3)" };
-        var cmd = preset.AddTo(new Command("check-python", "Compare the C# Python front end with CPython (tokenize, ast) on every test file of the preset's Debian corpus.") { output, python });
+        var histories = new Option<bool>("--histories") { Description = "Compare on every distinct test-file version of the shipped real histories instead (writes histories.md)" };
+        var cmd = preset.AddTo(new Command("check-python", "Compare the C# Python front end with CPython (tokenize, ast) on every test file of the preset's Debian corpus.") { output, python, histories });
         cmd.SetAction((r, ct) =>
         {
             var p = preset.Load<Preset>(r).Value;
-            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend");
-            var inputs = BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+            var outDir = Runtime.OutputFolder.Check(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend"));
+            var onHistories = r.GetValue(histories);
+            var inputs = onHistories ? BenchHistoryCommands.Histories()
+                : BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var files = new List<string>();
-            foreach (var input in inputs)
-            {
-                using var source = RepoSource.Open(input.Path, input.RepoId);
-                files.AddRange(source.ReadSnapshot(include: f => f.EndsWith(".py")).Files
-                    .Where(f => FileRules.IsTestFile(f.Path, f.Text, p.Mining.TestRule))
-                    .Select(f => Path.Combine(input.Path, f.Path)));
-            }
-            AnsiConsole.MarkupLine($"comparing {files.Count} test files of {inputs.Count} repositories with CPython …");
+            if (onHistories) files = BenchHistoryCommands.ExportTestVersions(inputs);
+            else
+                foreach (var input in inputs)
+                {
+                    using var source = RepoSource.Open(input.Path, input.RepoId);
+                    files.AddRange(source.ReadSnapshot(include: f => f.EndsWith(".py")).Files
+                        .Where(f => FileRules.IsTestFile(f.Path, f.Text, p.Mining.TestRule))
+                        .Select(f => Path.Combine(input.Path, f.Path)));
+                }
+            AnsiConsole.MarkupLine($"comparing {Counts.Of(files.Count, "test file")} of {Counts.Of(inputs.Count, "repository")} with CPython …");
             var report = Python.PythonDifferential.Run(files, r.GetValue(python));
-            var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: test files of `{p.StaticPackages}` ({inputs.Count} packages)\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
-            Runtime.AtomicFile.WriteText(Path.Combine(outDir, "differential.md"), md);
-            AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(Path.Combine(outDir, "differential.md"))}");
+            var corpus = onHistories
+                ? $"every distinct test-file version (paper or code rule) of the first-parent histories of `data/histories/manifest.tsv` ({inputs.Count} repositories)"
+                : $"test files of `{p.StaticPackages}` ({inputs.Count} packages)";
+            var md = $"# Python front end vs CPython\n\nCommand: `{CommandLine()}` · code `{Runtime.Provenance.CodeVersion()}` · corpus: {corpus}\n\n" + report.ToMarkdown().Replace(RepoPaths.Root + "/", "");
+            var mdPath = Path.Combine(outDir, onHistories ? "histories.md" : "differential.md");
+            Runtime.AtomicFile.WriteText(mdPath, md);
+            AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(mdPath)}");
             return Task.FromResult(report.TokenAgreement >= 0.999 && report.FamilyAgreement >= 0.99 ? 0 : 1);
         });
         return cmd;
@@ -196,7 +241,7 @@ internal static class BenchCommand
                 Precisions = r.GetValue(precision)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 CompareWithPyTorch = !r.GetValue(noPyTorch),
             };
-            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "train-throughput.json");
+            var outPath = Runtime.OutputFolder.CheckFileFolder(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "train-throughput.json"));
             AnsiConsole.MarkupLine($"[bold]train-speed[/] {Markup.Escape(p.Model.Describe())} · batch {settings.BatchSize} × {settings.SequenceLength} · {settings.EffectiveThreads} threads");
             var results = Training.Throughput.TrainThroughput.Measure(settings, CommandLine(), log: line => AnsiConsole.WriteLine(line));
             Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(results, Runtime.Provenance.Json));

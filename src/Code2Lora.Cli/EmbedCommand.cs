@@ -2,6 +2,7 @@ using System.CommandLine;
 using Code2Lora.Bench;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
+using Code2Lora.Experiments;
 using Code2Lora.Models;
 using Code2Lora.Runtime;
 using Spectre.Console;
@@ -14,7 +15,7 @@ internal static class EmbedCommand
     public static Command Create()
     {
         var preset = new ConfigOptions("static");
-        var model = new Option<string?>("--model") { Description = "Encoder model directory (config.json, model.safetensors, tokenizer.json); default: the config's encoder_model, else its base_model. The paper uses Qwen3-Embedding-0.6B." };
+        var model = new Option<string?>("--model") { Description = "Encoder model directory (config.json, model.safetensors, tokenizer.json) or a Hub id in the local cache (c2l hub download); default: the config's encoder_model, else its base_model. The paper uses Qwen3-Embedding-0.6B." };
         var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default data/work/bench-<preset>)." };
         var recipe = new Option<string?>("--recipe") { Description = "Default: the config's encoder (what the experiments use). Or: tiny (b+c, small windows) | paper (released: b+c) | paper-described (a+c)" };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:n]", DefaultValueFactory = _ => "auto" };
@@ -31,17 +32,17 @@ internal static class EmbedCommand
                     // The experiments' encoder by default: a store keyed by another encoder id is one no experiment reads.
                     null => loaded.Value.Encoder,
                     "tiny" => EncoderConfig.Tiny, "paper" => EncoderConfig.Paper, "paper-described" => EncoderConfig.PaperDescribed,
-                    var other => throw new ArgumentException($"unknown recipe '{other}' (tiny, paper, paper-described)."),
+                    var other => throw new ArgumentException($"--recipe '{other}': no such recipe; use tiny, paper or paper-described."),
                 };
-                var modelDir = r.GetValue(model) ?? Path.Combine(RepoPaths.Data, loaded.Value.EncoderModel ?? loaded.Value.BaseModel);
+                var modelDir = r.GetValue(model) ?? FrozenBase.Locate(loaded.Value.EncoderModel ?? loaded.Value.BaseModel);
                 var encoder = ModelDirectory.Load(modelDir, TorchRuntime.ResolveDevice(r.GetValue(device)!));
                 encoder.Model.eval();
                 var repos = BenchInputs.Prepare(p, RepoPaths.Work);
                 AnsiConsole.MarkupLine($"[bold]embed[/] {Markup.Escape(benchDir)} with {Markup.Escape(encoder.Directory)} ({Markup.Escape(encoder.Config.Describe())}), recipe {r.GetValue(recipe) ?? "of " + loaded.Source}");
                 var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, repos, encoder.Model, encoder.Tokenizer, config,
                     new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress(e.Phase, e.Done, e.Total, e.Current))), ct));
-                AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {summary.Wanted} vectors wanted, {summary.AlreadyStored} already stored, "
-                                       + $"{summary.StatesEmbedded} states + {summary.DiffsEmbedded} diffs embedded ({summary.EmptyStates} empty states), "
+                AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {Reporting.Counts.Of(summary.Wanted, "vector")} wanted, {summary.AlreadyStored} already stored, "
+                                       + $"{Reporting.Counts.Of(summary.StatesEmbedded, "state")} + {Reporting.Counts.Of(summary.DiffsEmbedded, "diff")} embedded ({summary.EmptyStates} empty), "
                                        + $"{summary.ForwardPasses} forward passes, {summary.Seconds:F1} s → {Markup.Escape(summary.StorePath)}");
                 return 0;
         }));

@@ -102,6 +102,7 @@ internal static class EvoCommand
     internal static async Task<(EvoExperiment, IReadOnlyList<RepoInput>, StaticExperimentConfig)> OpenAsync(LoadedConfig<EvoExperimentConfig> loaded)
     {
         NativeHeap.UseTrimmedHeap();
+        FrozenBase.Check(loaded.Value.BaseModel);          // a wrong --base-model fails before the benchmark is built
         var bench = loaded.Linked<Preset>("bench", loaded.Value.Bench);
         var statics = loaded.Linked<StaticExperimentConfig>("static", loaded.Value.Static);
         RunConfigs.Record(bench.Stamp);
@@ -116,6 +117,6 @@ internal static class EvoCommand
     }
 
     private static Task<EmbeddingStore> VectorsAsync(EvoExperiment experiment, IReadOnlyList<RepoInput> repos, CancellationToken ct) =>
-        ProgressView.RunAsync(progress => experiment.VectorsAsync(repos, experiment.LoadBase(),
+        ProgressView.RunAsync(progress => experiment.VectorsAsync(repos, experiment.LoadEncoder(),
             new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress("embed " + e.Phase, e.Done, e.Total, e.Current))), ct));
 }

@@ -35,6 +35,7 @@ internal static class EvoUpdateCommand
             { repo, state, output, model, baseModel });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
+            foreach (var folder in new[] { r.GetValue(state), r.GetValue(output) }.OfType<string>()) OutputFolder.Check(folder);
             var live = Open(preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel))), r.GetValue(model), untrainedDir: null);
             var result = await ProgressView.RunAsync(progress => Task.Run(() => live.Update(r.GetValue(repo)!, r.GetValue(state), r.GetValue(output),
                 new SyncProgress<LiveUpdateProgress>(p => progress.Report(new BenchProgress("commits", p.Done, p.Total, $"{p.Kept} kept"))), ct)));
@@ -83,7 +84,7 @@ internal static class EvoUpdateCommand
         NativeHeap.UseTrimmedHeap();
         var config = loaded.Value;
         var p = loaded.Linked<Preset>("bench", config.Bench).Value;
-        var lm = ModelDirectory.Load(Path.Combine(RepoPaths.Data, config.BaseModel));
+        var lm = ModelDirectory.Load(FrozenBase.Locate(config.BaseModel));
         lm.Model.eval();
         if (untrainedDir is not null) EvoUpdateSpeed.SaveUntrained(config, lm, untrainedDir);
         return LiveAdapter.Load(config, p.Mining, lm, untrainedDir ?? modelDir ?? LiveAdapter.DefaultModelDirectory(config.Name));

@@ -37,6 +37,8 @@ internal static class PretrainCommand
                 var run = r.GetValue(runDir) ?? Path.Combine(RepoPaths.Work, "pretrain-" + config.Name);
                 var model = r.GetValue(output) ?? (config.Name == "tiny" ? Path.Combine(RepoPaths.Data, "models", "tiny-python-lm") : Path.Combine(run, "model"));
                 var benchDir = r.GetValue(bench) ?? Path.Combine(RepoPaths.Work, "bench-tiny");
+                OutputFolder.Check(run);
+                OutputFolder.Check(model);
                 if (!File.Exists(Path.Combine(benchDir, "manifest.json")))
                     await BenchCommand.BuildAsync(Presets.Tiny, benchDir, [], BenchCommand.CommandLine(), ct);
                 var result = await RunAsync(config, run, model, benchDir, ct);

@@ -7,18 +7,14 @@ namespace Code2Lora.Cli;
 /// <summary>Renders library progress reports as Spectre.Console progress bars, one bar per phase.</summary>
 internal static class ProgressView
 {
-    /// <summary>Runs <paramref name="work"/> with live bars; in a non-interactive console, prints one line per finished phase.</summary>
+    /// <summary>Runs <paramref name="work"/> with live bars; without a terminal (a log, a pipe), prints plain progress lines with
+    /// rate and ETA at least every 10 s per running phase (<see cref="ProgressLog"/>).</summary>
     public static async Task<T> RunAsync<T>(Func<IProgress<BenchProgress>, Task<T>> work)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
-            var finished = new HashSet<string>();
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            return await work(new SyncProgress<BenchProgress>(p =>
-            {
-                if (p.Done >= p.Total && p.Total > 0 && finished.Add(p.Phase))
-                    Console.WriteLine($"  {p.Phase}: {p.Done}/{p.Total} done ({clock.Elapsed.TotalSeconds:F1} s)");
-            }));
+            using var log = new ProgressLog(Console.Out);
+            return await work(new SyncProgress<BenchProgress>(p => log.Report(p.Phase, p.Done, p.Total, p.Current)));
         }
         T result = default!;
         await AnsiConsole.Progress()

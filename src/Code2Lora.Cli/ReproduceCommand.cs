@@ -11,7 +11,8 @@ internal static class ReproduceCommand
     public static Command Create()
     {
         var preset = new Option<string>("--preset") { Description = "smoke | tiny | paper: configs/{bench,static,evo}/<name>.json", DefaultValueFactory = _ => "tiny" };
-        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation); stage timings go to results/reproduce/<preset>/timings.json.") { preset };
+        var record = new Option<bool>("--record-timings") { Description = "Also write results/reproduce/<preset>/timings.json, the committed timings the README quotes (from a clean clone on a quiet machine)." };
+        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation); stage timings go to results/reproduce/<preset>/timings.run.json (not committed).") { preset, record };
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             NativeHeap.UseTrimmedHeap();
@@ -21,7 +22,7 @@ internal static class ReproduceCommand
             var p = bench.Value;
             var benchDir = Path.Combine(RepoPaths.Work, "bench-" + p.Name);
             var timingsFile = Path.Combine(RepoPaths.Results, "reproduce", p.Name, "timings.json");
-            var timings = new StageTimings(timingsFile, BenchCommand.CommandLine());
+            var timings = new StageTimings(timingsFile, BenchCommand.CommandLine(), r.GetValue(record));
             await timings.TimeAsync("benchmark: build", () => BenchCommand.BuildAsync(p, benchDir, [], BenchCommand.CommandLine(), ct));
             await timings.TimeAsync("benchmark: report", () => BenchCommand.ReportAsync(benchDir, Path.Combine(RepoPaths.Results, "bench-stats", p.Name), BenchCommand.CommandLine()));
             if (p.Name != "paper")      // the paper preset needs a downloaded base model and a GPU
@@ -30,7 +31,7 @@ internal static class ReproduceCommand
                 await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", name), timings, ct);
             }
             var total = timings.Stages.Sum(s => s.Seconds);
-            AnsiConsole.MarkupLine($"[bold green]reproduce[/] preset {p.Name} done in {total / 60:F1} min; stage timings → {Markup.Escape(timingsFile)}");
+            AnsiConsole.MarkupLine($"[bold green]reproduce[/] preset {p.Name} done in {total / 60:F1} min; stage timings → {Markup.Escape(timings.OutputPath)}");
             foreach (var stage in timings.Stages) AnsiConsole.MarkupLine($"  {Markup.Escape(stage.Stage),-34} {stage.Seconds,8:F1} s");
             return 0;
         }));

@@ -28,7 +28,7 @@ internal static class StudyCommand
             var staticConfig = study.Linked<StaticExperimentConfig>("static", study.Value.Static);
             RunConfigs.Record(staticConfig.Stamp);
             var (experiment, repos) = await TrainCommand.OpenAsync(staticConfig);
-            var contexts = await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadBase(), ct);
+            var contexts = await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
             var name = study.Value.Name;
             var results = Path.Combine(RepoPaths.Results, "conditioning", name);
             study.Save(results);
@@ -50,6 +50,6 @@ internal static class StudyCommand
         if (string.IsNullOrWhiteSpace(names)) return all;
         return names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(n =>
             all.FirstOrDefault(v => v.Name == n)
-            ?? throw new ArgumentException($"no conditioning variant '{n}' ({string.Join(", ", all.Select(v => v.Name))}).")).ToList();
+            ?? throw new ArgumentException($"--variants '{n}': no such variant; use {string.Join(", ", all.Select(v => v.Name))}.")).ToList();
     }
 }

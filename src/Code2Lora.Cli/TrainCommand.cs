@@ -2,7 +2,9 @@ using System.CommandLine;
 using Code2Lora.Bench;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
+using Code2Lora.Evaluation;
 using Code2Lora.Experiments;
+using Code2Lora.Hub;
 using Code2Lora.Models;
 using Code2Lora.Runtime;
 using Code2Lora.Training;
@@ -13,10 +15,12 @@ namespace Code2Lora.Cli;
 /// <summary>`c2l train static|slora|plora|fft|t2l` and `c2l eval`: the static-track experiment (paper Table 2), resumable step by step.</summary>
 internal static class TrainCommand
 {
-    private static Option<string?> BaseModelOption() => new("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
+    private static Option<string?> BaseModelOption() => new("--base-model") { Description = "Base model directory or a Hub id in the local cache (shorthand for --set base_model=<full path or id>)." };
 
     /// <summary><c>--base-model DIR</c> as the override it stands for.</summary>
-    internal static IEnumerable<string> BaseModelOverride(string? baseModel) => baseModel is null ? [] : [$"base_model={Path.GetFullPath(baseModel)}"];
+    // A Hub id ("Qwen/Qwen2.5-Coder-1.5B") stays an id unless a folder of that name exists here; FrozenBase finds it in the Hub cache.
+    internal static IEnumerable<string> BaseModelOverride(string? baseModel) =>
+        baseModel is null ? [] : [$"base_model={(Directory.Exists(baseModel) || !HubRepo.LooksLikeNamespacedId(baseModel) ? Path.GetFullPath(baseModel) : baseModel)}"];
 
     public static Command Create()
     {
@@ -38,9 +42,11 @@ internal static class TrainCommand
         var export = preset.AddTo(new Command("export", "Generate a repository's LoRA adapter with the trained Code2LoRA-Static head, in PEFT's file layout.") { repo, output, baseModel });
         export.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
+            var outDir = OutputFolder.Check(r.GetValue(output)!);
+            AdapterExport.CheckRepository(r.GetValue(repo)!);             // bad input fails before the benchmark and model load
             var (experiment, _) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
-            var result = AdapterExport.Run(experiment, r.GetValue(repo)!, r.GetValue(output)!);
-            AnsiConsole.MarkupLine($"[bold green]adapter[/] for {Markup.Escape(result.RepoPath)} ({result.Files} files read, {result.SkippedFiles} skipped): "
+            var result = AdapterExport.Run(experiment, r.GetValue(repo)!, outDir);
+            AnsiConsole.MarkupLine($"[bold green]adapter[/] for {Markup.Escape(result.RepoPath)} ({Reporting.Counts.Of(result.Files, "file")} read, {result.SkippedFiles} skipped): "
                                    + $"encoded in {result.EncodeMilliseconds:F0} ms, generated in {result.GenerateMilliseconds:F1} ms → {Markup.Escape(result.Directory)}");
             return 0;
         }));
@@ -49,7 +55,7 @@ internal static class TrainCommand
         speed.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, repos) = await OpenAsync(speedPreset.Load<StaticExperimentConfig>(r));
-            var contexts = await ContextsAsync(experiment, repos, experiment.LoadBase(), ct);
+            var contexts = await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
             var result = AdapterSpeed.Measure(experiment, contexts, BenchCommand.CommandLine());
             var path = Path.Combine(RepoPaths.Results, "bench", "adapters.json");
             AtomicFile.WriteText(path, System.Text.Json.JsonSerializer.Serialize(result, Provenance.Json));
@@ -67,16 +73,38 @@ internal static class TrainCommand
     {
         var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
-        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<name>/.") { baseModel });
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Score this authors' .pt checkpoint (a V1 or V2-static head) instead of the trained methods." };
+        var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default: the config's), e.g. one written by c2l bench import." };
+        var shard = new Option<string?>("--shard") { Description = "k/N: decode only the repositories of shard k of N (docs/sharding.md); merge with --merge once all N are done." };
+        var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<name>/predictions) without decoding, and write the summary." };
+        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<name>/.") { baseModel, checkpoint, bench, shard, merge });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
+            var part = r.GetValue(shard) is { } text ? Shard.Parse(text) : null;
+            if (part is not null && r.GetValue(merge)) throw new ArgumentException("--shard decodes one part and --merge joins all parts: give one of them.");
             var loaded = preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel)));
-            var (experiment, repos) = await OpenAsync(loaded);
-            var lm = experiment.LoadBase();
-            await EvaluateAsync(loaded, experiment, await ContextsAsync(experiment, repos, lm, ct), repos, ct);
+            var (experiment, repos) = await OpenAsync(loaded, r.GetValue(bench));
+            var contexts = await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
+            if (r.GetValue(checkpoint) is { } file)
+            {
+                if (part is not null || r.GetValue(merge)) throw new ArgumentException("--checkpoint scores one released head in one process: drop --shard/--merge.");
+                await EvaluateCheckpointAsync(experiment, Hyper.Released.ReleasedCheckpoint.Read(file), contexts, ct);
+            }
+            else await EvaluateAsync(loaded, experiment, contexts, repos, ct, part, r.GetValue(merge));
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Scores one checkpoint's head beside the pretrained base and prints the table.</summary>
+    private static async Task EvaluateCheckpointAsync(StaticExperiment experiment, Hyper.Released.ReleasedCheckpoint checkpoint, Hyper.RepoContexts contexts, CancellationToken ct)
+    {
+        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name, "checkpoint-" + Path.GetFileNameWithoutExtension(checkpoint.Path));
+        AnsiConsole.MarkupLine($"[bold]checkpoint[/] {Markup.Escape(checkpoint.Path)}: {checkpoint.Format} head, H {checkpoint.HeadConfig.HiddenDim}, rank {checkpoint.HeadConfig.Lora.Rank}");
+        var summary = await ProgressView.RunAsync(progress => Task.Run(() => CheckpointEvaluation.RunAsync(experiment, checkpoint, contexts, results, BenchCommand.CommandLine(),
+            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
+        Console.WriteLine(CheckpointEvaluation.Markdown(summary));
+        AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
     /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its
@@ -84,7 +112,7 @@ internal static class TrainCommand
     internal static async Task RunAllAsync(LoadedConfig<StaticExperimentConfig> config, StageTimings timings, CancellationToken ct)
     {
         var (experiment, repos) = await OpenAsync(config);
-        var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadBase(), ct));
+        var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct));
         foreach (var name in new[] { "static", "slora", "fft", "t2l" })
         {
             var result = await timings.TimeAsync($"static: train {name}", () => TrainAsync(name, TrainerFor(name, experiment, contexts, ct)));
@@ -103,7 +131,7 @@ internal static class TrainCommand
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, repos) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
-            var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadBase(), ct) : null;
+            var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct) : null;
             var result = await TrainAsync(name, TrainerFor(name, experiment, contexts, ct));
             AnsiConsole.MarkupLine(result.Completed
                 ? $"[bold green]{name}[/] trained: {result.Step} steps, last loss {result.LastLoss:F3}, {string.Join(", ", result.LastEval.Select(kv => $"{kv.Key} {kv.Value:F3}"))}"
@@ -125,9 +153,9 @@ internal static class TrainCommand
             var result = await TrainPerRepoAsync(experiment, ct);
             var seconds = result.Timings.Values.Select(t => t.Seconds).ToList();
             AnsiConsole.MarkupLine(result.Completed
-                ? $"[bold green]plora[/] {result.Repos} repositories: {result.Trained} trained now, {result.Skipped} already done; "
+                ? $"[bold green]plora[/] {Reporting.Counts.Of(result.Repos, "repository")}: {result.Trained} trained now, {result.Skipped} already done; "
                   + $"training time median {(seconds.Count == 0 ? 0 : seconds.Order().ElementAt(seconds.Count / 2)):F1} s per repository → {Markup.Escape(experiment.PerRepoLoraTimingsFile)}"
-                : $"[yellow]stopped[/] after {result.Trained + result.Skipped} of {result.Repos} repositories; run the same command to resume.");
+                : $"[yellow]stopped[/] after {result.Trained + result.Skipped} of {Reporting.Counts.Of(result.Repos, "repository")}; run the same command to resume.");
             return 0;
         }));
         return cmd;
@@ -155,32 +183,34 @@ internal static class TrainCommand
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress($"train {name}", p.Step, p.Steps, $"loss {p.Loss:F3}"))))));
 
     /// <summary>Evaluates every trained method with progress bars, prints the Table 2 analog and where it was written.</summary>
-    private static async Task EvaluateAsync(LoadedConfig<StaticExperimentConfig> loaded, StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct)
+    private static async Task EvaluateAsync(LoadedConfig<StaticExperimentConfig> loaded, StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct,
+        Shard? shard = null, bool mergeOnly = false)
     {
         var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
         loaded.Save(results);
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))),
-            notes.Add, repos), ct));
+            notes.Add, repos.Count > 0 ? repos : null, shard, mergeOnly), ct));   // no inputs (an imported benchmark): the context baselines are skipped
         foreach (var note in notes) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(note)}[/]");
-        Console.WriteLine(StaticEvaluation.Markdown(summary));
+        if (shard is null) Console.WriteLine(StaticEvaluation.Markdown(summary));
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
-    /// <summary>Opens the static experiment a config describes: its benchmark (built when missing) and run folder
+    /// <summary>Opens the static experiment a config describes: its benchmark (built when missing), or <paramref name="benchDir"/>
+    /// (which has no repository inputs: e.g. the released data, whose vectors come with it), and run folder
     /// (data/work/static-&lt;name&gt;/, where the resolved configs are saved).</summary>
-    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(LoadedConfig<StaticExperimentConfig> loaded)
+    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(LoadedConfig<StaticExperimentConfig> loaded, string? benchDir = null)
     {
         NativeHeap.UseTrimmedHeap();
+        FrozenBase.Check(loaded.Value.BaseModel);          // a wrong --base-model fails before the benchmark is built
         var bench = loaded.Linked<Preset>("bench", loaded.Value.Bench);
         RunConfigs.Record(bench.Stamp);
-        var benchDir = await BenchCommand.EnsureBuiltAsync(bench.Value);
         var runDir = Path.Combine(RepoPaths.Work, "static-" + loaded.Value.Name);
         loaded.Save(runDir);
         bench.Save(runDir);
-        var experiment = await StaticExperiment.OpenAsync(loaded.Value, benchDir, runDir);
-        return (experiment, BenchInputs.Prepare(bench.Value, RepoPaths.Work));
+        var experiment = await StaticExperiment.OpenAsync(loaded.Value, benchDir ?? await BenchCommand.EnsureBuiltAsync(bench.Value), runDir);
+        return (experiment, benchDir is null ? BenchInputs.Prepare(bench.Value, RepoPaths.Work) : []);
     }
 
     internal static Task<Hyper.RepoContexts> ContextsAsync(StaticExperiment experiment, IReadOnlyList<RepoInput> repos, LoadedModel lm, CancellationToken ct) =>

@@ -1,8 +1,9 @@
+using System.Collections;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.DotNet.Interactive.Documents;
 
 namespace Code2Lora.Notebooks;
 
@@ -20,22 +21,30 @@ public static class NotebookParameters
     public const string InjectedTag = "injected-parameters";
 
     /// <summary>Removes injected cells left by earlier runs.</summary>
-    public static void RemoveInjected(NotebookDocument notebook)
+    public static void RemoveInjected(InteractiveDocument notebook)
     {
-        var cells = notebook.Cells;
+        var cells = notebook.Elements;
         for (int i = cells.Count - 1; i >= 0; i--)
-            if (cells[i].Tags.Contains(InjectedTag)) notebook.RemoveCellAt(i);
+            if (Tags(cells[i]).Contains(InjectedTag)) cells.RemoveAt(i);
     }
 
-    /// <summary>Inserts the override cell after the parameters cell; throws <see cref="ArgumentException"/> for unknown names.</summary>
-    public static void Inject(NotebookDocument notebook, IReadOnlyDictionary<string, string> values)
+    /// <summary>The cell's metadata tags (papermill keeps "parameters" / "injected-parameters" there).</summary>
+    public static IReadOnlyList<string> Tags(InteractiveDocumentElement cell) =>
+        cell.Metadata is { } m && m.TryGetValue("tags", out var tags) && tags is IEnumerable list and not string
+            ? list.OfType<string>().ToList()
+            : [];
+
+    /// <summary>Inserts the override cell after the parameters cell; throws <see cref="ArgumentException"/> for names the
+    /// parameters cell does not declare.  A notebook without a parameters cell runs unchanged (as papermill does, so one
+    /// command line can run a folder of notebooks); the returned note says so.</summary>
+    public static string? Inject(InteractiveDocument notebook, IReadOnlyDictionary<string, string> values)
     {
-        if (values.Count == 0) return;
-        var cells = notebook.Cells;
-        int at = cells.ToList().FindIndex(c => c.CellType == "code" && c.Tags.Contains(ParametersTag));
+        if (values.Count == 0) return null;
+        var cells = notebook.Elements;
+        int at = cells.ToList().FindIndex(c => !CellKernel.IsMarkdown(c) && Tags(c).Contains(ParametersTag));
         if (at < 0)
-            throw new ArgumentException($"parameters {string.Join(", ", values.Keys)} were given but the notebook has no cell tagged \"{ParametersTag}\".");
-        var declared = Declarations(cells[at].Source);
+            return $"no cell is tagged \"{ParametersTag}\", so {string.Join(", ", values.Keys)} {(values.Count == 1 ? "was" : "were")} not injected";
+        var declared = Declarations(cells[at].Contents);
         var unknown = values.Keys.Where(k => !declared.ContainsKey(k)).ToList();
         if (unknown.Count > 0)
             throw new ArgumentException(
@@ -43,7 +52,8 @@ public static class NotebookParameters
                 $"(it declares: {(declared.Count == 0 ? "nothing" : string.Join(", ", declared.Keys))}).");
         var source = "// Parameters injected by c2l-notebook\n" +
                      string.Join("\n", values.Select(kv => $"{kv.Key} = {Literal(kv.Value, declared[kv.Key])};"));
-        notebook.InsertCell(at + 1, InjectedCell(source, notebook.UsesCellIds));
+        cells.Insert(at + 1, InjectedCell(source));
+        return null;
     }
 
     /// <summary>Top-level variables of a parameters cell and their declared type (for <c>var</c>, the type of the literal).</summary>
@@ -85,6 +95,7 @@ public static class NotebookParameters
     // Strings are quoted and escaped; numbers and bools stay raw, with the suffix a float/decimal variable needs.
     private static string Literal(string value, string type)
     {
+        if (value == "null" && (type.EndsWith('?') || type.StartsWith("Nullable<", StringComparison.Ordinal))) return "null";
         bool isNumber = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
         bool isBool = value is "true" or "false";
         switch (type)
@@ -100,18 +111,9 @@ public static class NotebookParameters
         }
     }
 
-    private static JsonObject InjectedCell(string source, bool withId)
+    private static InteractiveDocumentElement InjectedCell(string source) => new(source, NotebookKernel.CSharp)
     {
-        var cell = new JsonObject { ["cell_type"] = "code", ["execution_count"] = null };
-        if (withId) cell["id"] = "injected-parameters";
-        cell["metadata"] = new JsonObject
-        {
-            ["dotnet_interactive"] = new JsonObject { ["language"] = "csharp" },
-            ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" },
-            ["tags"] = new JsonArray(InjectedTag),
-        };
-        cell["outputs"] = new JsonArray();
-        cell["source"] = NbOutput.Lines(source);
-        return cell;
-    }
+        Id = InjectedTag,
+        Metadata = new Dictionary<string, object> { ["tags"] = new object[] { InjectedTag } },
+    };
 }

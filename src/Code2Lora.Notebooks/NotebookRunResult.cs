@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Microsoft.DotNet.Interactive.Documents;
 
 namespace Code2Lora.Notebooks;
 
@@ -22,22 +22,25 @@ public enum CellStatus
 {
     /// <summary>Ran without error.</summary>
     Ok,
-    /// <summary>Failed to compile or threw; later cells still ran.</summary>
+    /// <summary>The kernel reported a failure (compile error, exception, failed restore); later cells still ran.</summary>
     Error,
     /// <summary>Exceeded the per-cell timeout; the run stopped there.</summary>
     TimedOut,
-    /// <summary>Asked for something the runner cannot provide (an unknown NuGet package); the run stopped there.</summary>
-    Refused,
+    /// <summary>Belongs to a kernel c2l-notebook does not host (F#, PowerShell…); left as it was.</summary>
+    Skipped,
     /// <summary>Not run because an earlier cell stopped the run.</summary>
     NotRun,
 }
 
-/// <summary>The result of one C# cell.</summary>
+/// <summary>The result of one code cell.</summary>
 /// <param name="CellIndex">Position of the cell in the output notebook (all cells counted).</param>
+/// <param name="CellId">The cell's nbformat id.</param>
 /// <param name="Status">What happened.</param>
 /// <param name="Elapsed">Wall time spent in the cell.</param>
-/// <param name="Outputs">The nbformat outputs written into the cell.</param>
-public sealed record CellRunResult(int CellIndex, CellStatus Status, TimeSpan Elapsed, IReadOnlyList<JsonObject> Outputs);
+/// <param name="Outputs">The outputs written into the cell.</param>
+/// <param name="Error">The first line of the failure, or null.</param>
+public sealed record CellRunResult(int CellIndex, string CellId, CellStatus Status, TimeSpan Elapsed,
+    IReadOnlyList<InteractiveDocumentOutputElement> Outputs, string? Error = null);
 
 /// <summary>The result of one notebook run.</summary>
 public sealed record NotebookRunResult
@@ -46,12 +49,16 @@ public sealed record NotebookRunResult
     public required string InputPath { get; init; }
     /// <summary>The notebook that was written, or null when nothing could be run (unreadable notebook, bad parameters).</summary>
     public string? OutputPath { get; init; }
-    /// <summary>Results of the C# cells, in notebook order.</summary>
+    /// <summary>Results of the code cells, in notebook order.</summary>
     public IReadOnlyList<CellRunResult> Cells { get; init; } = [];
     /// <summary>A problem with the notebook as a whole (unreadable, unknown parameter), or null.</summary>
     public string? Failure { get; init; }
     /// <summary>Wall time of the whole run.</summary>
     public TimeSpan Elapsed { get; init; }
-    /// <summary>True when the notebook was read and every C# cell ran without error.</summary>
-    public bool Succeeded => Failure is null && Cells.All(c => c.Status == CellStatus.Ok);
+    /// <summary>True when the notebook was read and every C# cell ran without error (cells of other kernels are skipped).</summary>
+    public bool Succeeded => Failure is null && Cells.All(c => c.Status is CellStatus.Ok or CellStatus.Skipped);
+
+    /// <summary>The cells that failed, each as "cell N (id X): first line of the error", for the exit message.</summary>
+    public IEnumerable<string> FailedCells =>
+        Cells.Where(c => c.Status is CellStatus.Error or CellStatus.TimedOut).Select(c => $"cell {c.CellIndex + 1} (id {c.CellId}): {c.Error}");
 }

@@ -1,7 +1,27 @@
 using Code2Lora.Notebooks;
-using Code2Lora.Runtime;
 
-// c2l-notebook: runs Polyglot notebooks headless (CI, tests, users without VS Code).  Notebooks train models,
-// so the heap fix goes in before anything allocates (stack-notes §1d).
-NativeHeap.UseTrimmedHeap();
-return await RunnerCommandLine.MainAsync(args, Console.Out, Console.Error);
+// c2l-notebook: runs Polyglot notebooks on .NET Interactive's C# kernel, headless (CI, tests, users without VS Code).
+// The cells load Code2Lora themselves (notebooks/code2lora.csx), which also applies the heap fix and the passive OpenMP wait.
+// A failure outside a cell ends as one line "error: <what is wrong>" and exit code 2, as in c2l; --verbose adds the stack trace.
+var verbose = args.Contains("--verbose") || Environment.GetEnvironmentVariable("C2L_VERBOSE") is "1" or "true";
+args = args.Where(a => a != "--verbose").ToArray();
+try
+{
+    // With --out, what the notebooks write under results/ goes to a copy of the committed results beside the executed
+    // notebooks (C2L_RESULTS), so such a run leaves the committed results untouched.
+    if (args.Length > 1 && args[0] == "run" && args.Any(a => a is "--out" or "-o") && Environment.GetEnvironmentVariable("C2L_RESULTS") is null)
+    {
+        var request = RunnerCommandLine.Parse(args);
+        var results = ResultsCopy.Redirect(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Jobs[0].Output))!, "results"));
+        Console.Out.WriteLine($"results/ of these notebooks → {results} (a copy of the committed results)");
+    }
+    return await RunnerCommandLine.MainAsync(args, Console.Out, Console.Error);
+}
+catch (Exception e) when (e is not ArgumentException)
+{
+    var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e;
+    Console.Out.Flush();
+    Console.Error.WriteLine($"error: {inner.Message}");
+    if (verbose) Console.Error.WriteLine(inner);
+    return 2;
+}

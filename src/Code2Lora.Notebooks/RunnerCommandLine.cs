@@ -9,19 +9,26 @@ public static class RunnerCommandLine
     public const string Usage = """
         usage: c2l-notebook run NOTEBOOK.ipynb|DIRECTORY ... [--out OUT.ipynb|OUT_DIR | --in-place]
                                 [--param name=value ...] [--timeout-per-cell SECONDS]
+               c2l-notebook --help
 
-          Executes the C# cells of Polyglot (.NET Interactive) notebooks in order and saves their outputs.
+          Runs Polyglot (.NET Interactive) notebooks on .NET Interactive's own C# kernel, hosted in this process, and
+          saves their outputs: each code cell is submitted as VS Code submits it (#r "nuget:", #!csharp, #!time, #!who,
+          #!set, #!import and display() work as there). Each notebook gets a fresh kernel whose working directory is the
+          notebook's folder. Cells of other kernels (F#, PowerShell, ...) are skipped and left as they were.
+
           Without --out or --in-place, NAME.ipynb is written to NAME.out.ipynb beside it.
           A directory means every *.ipynb in it (not *.out.ipynb), in name order.
-          --out takes a file for one notebook and a directory for several.
-          --param overrides a variable of the cell tagged "parameters" (papermill convention).
-          Exit code: 0 when every cell ran, 1 when a cell failed, 2 for bad usage.
+          --out                takes a file for one notebook and a directory for several.
+          --param name=value   overrides a variable of the cell tagged "parameters" (papermill convention): a cell tagged
+                               "injected-parameters" is inserted after it, replacing the one of an earlier run.
+          --timeout-per-cell   cancels a cell that runs longer (seconds) and stops that notebook there.
+          Exit code: 0 when every cell ran, 1 when a cell failed (each failed cell is named with its error), 2 for bad usage.
         """;
 
     /// <summary>Parses the arguments, runs the notebooks and returns the process exit code.</summary>
     public static async Task<int> MainAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args.Length == 0 || args.Any(a => a is "-h" or "--help") || args[0] == "help")
         {
             stdout.WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
@@ -30,9 +37,19 @@ public static class RunnerCommandLine
         try { request = Parse(args); }
         catch (ArgumentException e)
         {
-            stderr.WriteLine($"c2l-notebook: {e.Message}");
-            stderr.WriteLine(Usage);
+            stderr.WriteLine($"error: {e.Message.TrimEnd('.')}; see: c2l-notebook --help");
             return 2;
+        }
+        // An unreadable notebook is bad input, not a failed cell: say so before any notebook runs.
+        foreach (var (input, _) in request.Jobs)
+        {
+            try { NotebookFile.Read(input); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var what = e.Message.Contains(input, StringComparison.Ordinal) ? e.Message.TrimEnd('.') : $"{input}: not a readable notebook ({e.Message.TrimEnd('.')})";
+                stderr.WriteLine($"error: {what}; pass a Jupyter notebook (nbformat 4, as VS Code Polyglot Notebooks saves it).");
+                return 2;
+            }
         }
 
         var runner = new NotebookRunner();
@@ -48,10 +65,12 @@ public static class RunnerCommandLine
                 CellTimeout = request.CellTimeout,
                 Progress = stdout,
             });
-            int failed = result.Cells.Count(c => c.Status != CellStatus.Ok);
+            var failed = result.FailedCells.ToList();
             stdout.WriteLine(result.Failure is not null
                 ? $"  FAILED: {result.Failure}"
-                : $"  {result.Cells.Count} cells, {failed} failed, {result.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+                : $"  {result.Cells.Count} code cells, {failed.Count} failed, {result.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
+            foreach (var cell in failed) stderr.WriteLine($"c2l-notebook: {input}: {cell}");
+            if (result.Failure is not null) stderr.WriteLine($"c2l-notebook: {input}: {result.Failure}");
             allOk &= result.Succeeded;
         }
         return allOk ? 0 : 1;
@@ -63,7 +82,7 @@ public static class RunnerCommandLine
     /// <summary>Parses <c>run ...</c> arguments; throws <see cref="ArgumentException"/> with the reason on bad usage.</summary>
     public static RunRequest Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] != "run") throw new ArgumentException("the only command is 'run'.");
+        if (args.Length == 0 || args[0] != "run") throw new ArgumentException($"'{(args.Length == 0 ? "" : args[0])}': no such command; the only command is 'run'.");
         var inputs = new List<string>();
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         string? output = null;
@@ -94,7 +113,8 @@ public static class RunnerCommandLine
         }
         if (inPlace && output is not null) throw new ArgumentException("--out and --in-place exclude each other.");
         var notebooks = inputs.SelectMany(Expand).ToList();
-        if (notebooks.Count == 0) throw new ArgumentException("no notebook given (or the directory holds none).");
+        if (notebooks.Count == 0)
+            throw new ArgumentException(inputs.Count == 0 ? "no notebook given." : $"{string.Join(", ", inputs)}: no notebook there (*.ipynb other than *.out.ipynb).");
         var jobs = notebooks.Select(n => (n, inPlace ? n : OutputFor(n, output, notebooks.Count))).ToList();
         return new RunRequest(jobs, parameters, timeout);
     }

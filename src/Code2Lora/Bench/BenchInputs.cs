@@ -36,12 +36,30 @@ public static class BenchInputs
         return inputs;
     }
 
-    /// <summary>A local repository named after its folder: a git repository joins both tracks, a plain directory (no history) the static one.</summary>
+    /// <summary>
+    /// A local repository, named owner/name when its origin remote is a URL and after its folder otherwise: a git repository
+    /// joins both tracks, a plain directory (no history) the static one.
+    /// </summary>
     public static RepoInput FromPath(string path)
     {
         var full = Path.GetFullPath(path);
+        if (!Directory.Exists(full))
+            throw new DirectoryNotFoundException($"{path}: no such repository folder; pass a git work tree or a plain directory of code.");
         bool git = LibGit2Sharp.Repository.IsValid(full);
-        return new RepoInput(Path.GetFileName(full.TrimEnd('/')), full, "local:" + full, Static: true, Evolution: git);
+        return new RepoInput(RepoSource.DefaultRepoId(full), full, "local:" + full, Static: true, Evolution: git);
+    }
+
+    /// <summary>
+    /// The shipped real histories (<c>data/histories/manifest.tsv</c>): each bundle is verified and cloned into
+    /// <paramref name="cacheDir"/> once, then joins both tracks as owner/name with its URL and HEAD as provenance. Missing or
+    /// corrupt bundles go to <paramref name="onError"/>, naming the file and the checksums.
+    /// </summary>
+    public static IReadOnlyList<RepoInput> FromHistories(string manifestPath, string bundleDir, string cacheDir,
+        Action<string, string>? onError = null, IProgress<BenchProgress>? progress = null)
+    {
+        var clones = HistoryBundles.Prepare(manifestPath, bundleDir, cacheDir, onError,
+            new Runtime.SyncProgress<(int Done, int Total, string Name)>(p => progress?.Report(new BenchProgress("histories", p.Done, p.Total, p.Name))));
+        return clones.Select(c => new RepoInput(c.Entry.RepoId, c.Path, $"history:{c.Entry.Url}@{c.Entry.HeadSha}")).ToList();
     }
 
     /// <summary>

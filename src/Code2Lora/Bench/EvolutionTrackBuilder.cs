@@ -34,7 +34,7 @@ public static class EvolutionTrackBuilder
             int index = commits.Count;
             commits.Add(new CommitRow
             {
-                RepoId = input.RepoId, CommitIndex = index, CommitSha = commit.Sha, CommitTimestamp = commit.AuthorTimestamp.UtcDateTime,
+                RepoId = input.RepoId, CommitIndex = index, CommitSha = commit.Sha, CommitTimestamp = commit.Timestamp.UtcDateTime,
                 ProductionCodeDiff = source.ProductionDiff(previousKept, commit.Sha, rules),
                 NewAssertions = found.Count, ModifiedAssertions = found.Count(f => f.Modified), AddedAssertions = found.Count(f => !f.Modified),
             });

@@ -37,6 +37,7 @@ public sealed class CommitRow
     [JsonPropertyName("cross_repo_split")] public string CrossRepoSplit { get; set; } = "";
     [JsonPropertyName("commit_index")] public int CommitIndex { get; set; }
     [JsonPropertyName("commit_sha")] public string CommitSha { get; set; } = "";
+    /// <summary>The committer date in UTC (<see cref="Mining.CommitInfo.Timestamp"/>), the date the history cutoff compares.</summary>
     [JsonPropertyName("commit_timestamp")] public DateTime CommitTimestamp { get; set; }
     [JsonPropertyName("in_repo_split")] public string InRepoSplit { get; set; } = "";
     [JsonPropertyName("production_code_diff")] public string ProductionCodeDiff { get; set; } = "";

@@ -17,8 +17,21 @@ public static class RepoPaths
     public static string Data => Path.Combine(Root, "data");
     /// <summary>data/work/: generated, not committed (forge repositories, Debian snapshots, built benchmarks).</summary>
     public static string Work => Path.Combine(Root, "data", "work");
-    /// <summary>results/ of the checkout: committed reports, figures and benchmark files with provenance.</summary>
-    public static string Results => Path.Combine(Root, "results");
+    /// <summary>data/histories/manifest.tsv: the committed list of shipped real git histories (URL, licence, HEAD, sha256).</summary>
+    public static string HistoryManifest => Path.Combine(Root, "data", "histories", "manifest.tsv");
+    /// <summary>Where the history bundles are read from: the folder in C2L_HISTORIES, else data/histories/.</summary>
+    public static string HistoryBundles => Environment.GetEnvironmentVariable("C2L_HISTORIES") is { Length: > 0 } dir
+        ? Path.GetFullPath(dir) : Path.Combine(Root, "data", "histories");
+    /// <summary>data/work/histories/: bare clones of the history bundles, one folder per repository (owner__name).</summary>
+    public static string HistoryCache => Path.Combine(Work, "histories");
+    /// <summary>The environment variable that moves <see cref="Results"/> elsewhere (c2l-notebook --out sets it, so a notebook run
+    /// into another folder leaves the committed results alone).</summary>
+    public const string ResultsVariable = "C2L_RESULTS";
+
+    /// <summary>results/ of the checkout: committed reports, figures and benchmark files with provenance; <see cref="ResultsVariable"/>
+    /// overrides it (c2l-notebook --out points it at a copy of the committed results).</summary>
+    public static string Results => Environment.GetEnvironmentVariable(ResultsVariable) is { Length: > 0 } elsewhere
+        ? Path.GetFullPath(elsewhere) : Path.Combine(Root, "results");
 
     /// <summary>A path relative to the checkout root when it lies inside it (for reports that get committed), else unchanged.</summary>
     public static string Relative(string path)

@@ -106,6 +106,16 @@ public sealed class ChunkEmbedder
         return tokenized.Select((t, i) => new ChunkedText(t.TokenCount, vectors[i])).ToList();
     }
 
+    /// <summary>The masked mean [B,H] (fp32, on the model's device) of <paramref name="model"/>'s last hidden states over ids [B,T] and
+    /// their 1/0 mask: the chunk vector of paper-notes §1.2.</summary>
+    public static Tensor MaskedMean(DecoderLM model, Tensor ids, Tensor mask)
+    {
+        using var scope = torch.NewDisposeScope();
+        var hidden = model.HiddenStates(ids, mask).to(ScalarType.Float32);
+        var m = mask.to(ScalarType.Float32).unsqueeze(-1);
+        return ((hidden * m).sum(1) / m.sum(1)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>One forward pass over <paramref name="windows"/> (padded into one batch); returns each window's masked mean in fp32.</summary>
     public float[][] MeanPool(IReadOnlyList<int[]> windows)
     {
@@ -135,11 +145,7 @@ public sealed class ChunkEmbedder
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var device = model.Device;
-        var idT = torch.tensor(ids, [windows.Count, longest], device: device);
-        var maskT = torch.tensor(mask, [windows.Count, longest], device: device);
-        var hidden = model.HiddenStates(idT, maskT).to(ScalarType.Float32);
-        var m = maskT.to(ScalarType.Float32).unsqueeze(-1);
-        var pooled = (hidden * m).sum(1) / m.sum(1);
+        var pooled = MaskedMean(model, torch.tensor(ids, [windows.Count, longest], device: device), torch.tensor(mask, [windows.Count, longest], device: device));
         var flat = pooled.cpu().data<float>().ToArray();
         ForwardPasses++;
         WindowsEmbedded += windows.Count;

@@ -56,6 +56,12 @@ public static class EmbeddingPipeline
         EncoderConfig config, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default) =>
         RunAsync(benchDir, repos, new ChunkEmbedder(model, tokenizer), config, null, progress, cancel);
 
+    private static List<EmbeddingRequest> Todo(IReadOnlyList<EmbeddingRequest> plan, EmbeddingStore store)
+    {
+        var missing = store.Missing(plan.Select(r => r.Key)).ToHashSet();
+        return plan.Where(r => missing.Contains(r.Key)).ToList();
+    }
+
     /// <summary>
     /// Embeds what the benchmark in <paramref name="benchDir"/> needs and the store (default
     /// <see cref="StoreDirectory"/>) lacks. Repository states are read from <paramref name="repos"/> (the inputs the
@@ -72,9 +78,17 @@ public static class EmbeddingPipeline
         var bench = await BenchData.LoadAsync(benchDir);
         var plan = Plan(bench, config);
         var encoderId = EncoderId.Compute(embedder, config);
-        var store = await EmbeddingStore.OpenAsync(storeDir ?? StoreDirectory(benchDir), encoderId);
-        var missing = store.Missing(plan.Select(r => r.Key)).ToHashSet();
-        var todo = plan.Where(r => missing.Contains(r.Key)).ToList();
+        var directory = storeDir ?? StoreDirectory(benchDir);
+        var store = await EmbeddingStore.OpenAsync(directory, encoderId);
+        var todo = Todo(plan, store);
+        // Only a run that writes takes the store: readers of a complete store never wait for each other. The store is read
+        // again under the lock, since another process may have flushed vectors in between.
+        using var held = todo.Count > 0 ? RunLock.Acquire(directory, "embedding store") : null;
+        if (held is not null)
+        {
+            store = await EmbeddingStore.OpenAsync(directory, encoderId);
+            todo = Todo(plan, store);
+        }
         var description = new
         {
             encoder_id = encoderId, code_version = EncoderId.CodeVersion, model = embedder.Fingerprint,

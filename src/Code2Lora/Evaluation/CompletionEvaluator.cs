@@ -40,9 +40,11 @@ public sealed record Completion(int Index, string RawPrediction, TaskScore Score
 public static class CompletionEvaluator
 {
     /// <summary>Completes every task and scores it. <paramref name="beforeBatch"/> receives the task indices of each batch
-    /// in batch-row order before it is decoded, so a caller can install per-example adapters for exactly those rows.</summary>
+    /// in batch-row order before it is decoded, so a caller can install per-example adapters for exactly those rows;
+    /// <paramref name="afterBatch"/> receives the batch's scored completions (e.g. to store them before the next batch).</summary>
     public static IReadOnlyList<Completion> Run(DecoderLM model, ITextTokenizer tokenizer, IReadOnlyList<CompletionTask> tasks,
-        CompletionSettings settings, Action<IReadOnlyList<int>>? beforeBatch = null, IProgress<int>? progress = null)
+        CompletionSettings settings, Action<IReadOnlyList<int>>? beforeBatch = null, IProgress<int>? progress = null,
+        Action<IReadOnlyList<Completion>>? afterBatch = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxInputTokens, 2);
@@ -68,6 +70,7 @@ public static class CompletionEvaluator
                 results[i] = new Completion(i, raw, Metrics.Score(raw, tasks[i].Target), prompts[i].Ids.Length,
                     prompts[i].ExtraTokens, prompts[i].Truncated);
             }
+            afterBatch?.Invoke(rows.Select(i => results[i]).ToList());
             progress?.Report(Math.Min(start + rows.Length, order.Length));
         }
         return results;

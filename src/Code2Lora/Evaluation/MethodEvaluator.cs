@@ -27,18 +27,28 @@ public static class MethodEvaluator
     {
         var result = new Dictionary<string, IReadOnlyList<PredictionRow>>();
         foreach (var (split, tasks) in splits)
-        {
-            var completionTasks = tasks.Select(t => new CompletionTask(t.Prefix, t.Target, method.ContextFor(t))).ToList();
-            var completions = CompletionEvaluator.Run(model, tokenizer, completionTasks, settings,
-                beforeBatch: rows => method.BeforeBatch(rows.Select(i => tasks[i]).ToList()),
+            result[split] = RunTasks(method, model, tokenizer, split, tasks, Enumerable.Range(0, tasks.Count).ToList(), settings,
                 progress: progress is null ? null : new Runtime.SyncProgress<int>(n => progress.Report((split, n, tasks.Count))));
-            result[split] = completions.Select(c => new PredictionRow
-            {
-                Method = method.Name, Split = split, RepoId = tasks[c.Index].RepoId, TaskIndex = c.Index, Target = tasks[c.Index].Target,
-                Prediction = c.Score.Prediction, RawPrediction = c.RawPrediction, ExactMatch = c.Score.ExactMatch,
-                EditSimilarity = c.Score.EditSimilarity, CodeBleu = c.Score.CodeBleu, PromptTokens = c.PromptTokens, ExtraTokens = c.ExtraPromptTokens, Truncated = c.Truncated,
-            }).ToList();
-        }
         return result;
+    }
+
+    /// <summary>Completes and scores the tasks at <paramref name="indices"/> of a split (rows keep those indices as their task index), in
+    /// index order; <paramref name="afterBatch"/> receives each decoded batch's rows as soon as they are scored.</summary>
+    public static IReadOnlyList<PredictionRow> RunTasks(ICompletionMethod method, DecoderLM model, ITextTokenizer tokenizer, string split,
+        IReadOnlyList<QnaRow> tasks, IReadOnlyList<int> indices, CompletionSettings settings, Action<IReadOnlyList<PredictionRow>>? afterBatch = null,
+        IProgress<int>? progress = null)
+    {
+        var chosen = indices.Select(i => tasks[i]).ToList();
+        var completionTasks = chosen.Select(t => new CompletionTask(t.Prefix, t.Target, method.ContextFor(t))).ToList();
+        PredictionRow Row(Completion c) => new()
+        {
+            Method = method.Name, Split = split, RepoId = chosen[c.Index].RepoId, TaskIndex = indices[c.Index], Target = chosen[c.Index].Target,
+            Prediction = c.Score.Prediction, RawPrediction = c.RawPrediction, ExactMatch = c.Score.ExactMatch,
+            EditSimilarity = c.Score.EditSimilarity, CodeBleu = c.Score.CodeBleu, PromptTokens = c.PromptTokens, ExtraTokens = c.ExtraPromptTokens, Truncated = c.Truncated,
+        };
+        var completions = CompletionEvaluator.Run(model, tokenizer, completionTasks, settings,
+            beforeBatch: rows => method.BeforeBatch(rows.Select(i => chosen[i]).ToList()), progress: progress,
+            afterBatch: afterBatch is null ? null : batch => afterBatch(batch.Select(Row).ToList()));
+        return completions.Select(Row).ToList();
     }
 }

@@ -10,10 +10,19 @@ namespace Code2Lora.Evaluation;
 
 /// <summary>Reuses a method's saved predictions when nothing that decides them changed: the weights it decodes with, the
 /// decoding settings and the tasks. Decoding is the slowest repeated step of an evaluation, and re-running one after adding
-/// a method should only decode the new one. Keyed by a fingerprint file beside predictions/&lt;method&gt;/&lt;split&gt;.parquet.</summary>
+/// a method should only decode the new one. Keyed by a fingerprint file beside predictions/&lt;method&gt;/&lt;split&gt;.parquet.
+/// While a method decodes, every finished batch is appended to a per-task store (&lt;split&gt;.tasks[.shard-k-of-N].jsonl, one row per
+/// task keyed by a hash of the method's identity, the settings and that task alone), so an interrupted evaluation resumes where it
+/// stopped, and N shard processes (<see cref="Shard"/>) each decode a disjoint part that a later run joins (<c>mergeOnly</c>).</summary>
+/// <remarks>Weights trained on another CPU can differ in the last bits (a different fingerprint) and still decode the same
+/// predictions. Then the committed files and their fingerprint stay as they are, and the new fingerprint goes to the untracked
+/// fingerprint.run.txt, which this machine's next run reuses: a reproduce with the same predictions leaves git status clean.</remarks>
 public sealed class PredictionCache(string predictionsDir)
 {
     private const string FingerprintFile = "fingerprint.txt";
+
+    /// <summary>This machine's fingerprint of predictions equal to the committed ones (git-ignored).</summary>
+    private const string LocalFingerprintFile = "fingerprint.run.txt";
 
     /// <summary>Bump when decoding, post-processing or scoring changes, so older predictions are not reused.</summary>
     public const string Revision = "decode-1";
@@ -21,15 +30,33 @@ public sealed class PredictionCache(string predictionsDir)
     /// <summary>The fingerprint of one method's run: its identity (e.g. hashes of the weight files it uses), the settings and the tasks.</summary>
     public static string Fingerprint(string identity, CompletionSettings settings, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits)
     {
+        var text = new StringBuilder(MethodKey(identity, settings));
+        foreach (var (split, tasks) in splits.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            text.Append(split).Append(':').Append(tasks.Count).AppendLine();
+            foreach (var t in tasks) AppendTask(text, t);
+        }
+        return Hash(text.ToString());
+    }
+
+    /// <summary>What every task key of a method shares: the revision, the identity and the settings.</summary>
+    private static string MethodKey(string identity, CompletionSettings settings)
+    {
         var text = new StringBuilder();
         text.AppendLine(Revision).AppendLine(identity);
         text.AppendLine(JsonSerializer.Serialize(settings with { BannedTokenIds = new HashSet<int>() }));
         text.AppendLine(string.Join(",", settings.BannedTokenIds.Order()));
-        foreach (var (split, tasks) in splits.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            text.Append(split).Append(':').Append(tasks.Count).AppendLine();
-            foreach (var t in tasks) text.Append(t.RepoId).Append('\0').Append(t.CommitSha).Append('\0').Append(t.Prefix).Append('\0').Append(t.Target).Append('\u0001');
-        }
+        return text.ToString();
+    }
+
+    private static void AppendTask(StringBuilder text, QnaRow t) =>
+        text.Append(t.RepoId).Append('\0').Append(t.CommitSha).Append('\0').Append(t.Prefix).Append('\0').Append(t.Target).Append('\u0001');
+
+    /// <summary>The key of one task's prediction: the method key and the task's own fields (not its position or the other tasks).</summary>
+    private static string TaskKey(string methodKey, QnaRow task)
+    {
+        var text = new StringBuilder(methodKey);
+        AppendTask(text, task);
         return Hash(text.ToString());
     }
 
@@ -53,44 +80,120 @@ public sealed class PredictionCache(string predictionsDir)
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>?> TryLoadAsync(string method, string fingerprint, IEnumerable<string> splits)
     {
         var dir = Path.Combine(predictionsDir, method);
-        var saved = Path.Combine(dir, FingerprintFile);
-        if (!File.Exists(saved) || (await File.ReadAllTextAsync(saved)).Trim() != fingerprint) return null;
+        if (!await MatchesAsync(Path.Combine(dir, FingerprintFile), fingerprint) && !await MatchesAsync(Path.Combine(dir, LocalFingerprintFile), fingerprint)) return null;
         var result = new Dictionary<string, IReadOnlyList<PredictionRow>>();
         foreach (var split in splits)
         {
             var file = Path.Combine(dir, split + ".parquet");
             if (!File.Exists(file)) return null;
-            var rows = (await ParquetTable.ReadAsync<PredictionRow>(file)).ToList();
-            // CodeBLEU is a function of the saved strings: recomputing it lets predictions saved before the column existed
-            // gain it without decoding again.
-            foreach (var row in rows) row.CodeBleu = Metrics.CodeBleu(row.Prediction, Metrics.StripComment(row.Target));
-            result[split] = rows;
+            result[split] = WithCodeBleu((await ParquetTable.ReadAsync<PredictionRow>(file)).ToList());
         }
         return result;
     }
 
-    /// <summary>Writes the predictions, then the fingerprint (last, so a crash in between leaves nothing that looks reusable).</summary>
+    private static async Task<bool> MatchesAsync(string file, string fingerprint) =>
+        File.Exists(file) && (await File.ReadAllTextAsync(file)).Trim() == fingerprint;
+
+    /// <summary>Writes the predictions, then the fingerprint (last, so a crash in between leaves nothing that looks reusable); when the
+    /// predictions equal the saved ones, only this machine's fingerprint is recorded.</summary>
     public async Task SaveAsync(string method, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows)
     {
         var dir = Path.Combine(predictionsDir, method);
         var saved = Path.Combine(dir, FingerprintFile);
+        var local = Path.Combine(dir, LocalFingerprintFile);
+        if (File.Exists(saved) && await SameAsSavedAsync(dir, rows))
+        {
+            AtomicFile.WriteText(local, fingerprint + "\n");
+            return;
+        }
         if (File.Exists(saved)) File.Delete(saved);
+        if (File.Exists(local)) File.Delete(local);
         foreach (var (split, preds) in rows) await ParquetTable.WriteAsync(Path.Combine(dir, split + ".parquet"), preds.ToList());
         AtomicFile.WriteText(saved, fingerprint + "\n");
     }
 
+    /// <summary>True when every split's saved file holds exactly <paramref name="rows"/> (and no other split is saved).</summary>
+    private static async Task<bool> SameAsSavedAsync(string dir, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows)
+    {
+        if (Directory.EnumerateFiles(dir, "*.parquet").Count() != rows.Count) return false;
+        foreach (var (split, preds) in rows)
+        {
+            var file = Path.Combine(dir, split + ".parquet");
+            if (!File.Exists(file)) return false;
+            var old = await ParquetTable.ReadAsync<PredictionRow>(file);
+            if (JsonSerializer.Serialize(old) != JsonSerializer.Serialize(preds)) return false;
+        }
+        return true;
+    }
+
     /// <summary>The method's predictions on <paramref name="splits"/>: the saved ones when <paramref name="identity"/>, the settings and
-    /// the tasks are unchanged, else decoded now and saved. Reused is true when nothing was decoded.</summary>
-    public async Task<(IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> Rows, bool Reused)> RunAsync(ICompletionMethod method, string identity,
+    /// the tasks are unchanged; else the per-task store's rows for the tasks decoded before (by an interrupted run or by shards), and
+    /// the rest decoded now, batch by batch into the store, then saved whole. With <paramref name="shard"/> only that shard's
+    /// repositories are decoded and returned (rows keep their task index in the whole split); nothing whole is saved. With
+    /// <paramref name="mergeOnly"/> nothing is decoded: a task no store holds is an error naming the shard it belongs to.</summary>
+    public async Task<MethodPredictions> RunAsync(ICompletionMethod method, string identity,
         DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
-        IProgress<(string Split, int Done, int Total)>? progress = null)
+        IProgress<(string Split, int Done, int Total)>? progress = null, Shard? shard = null, bool mergeOnly = false)
     {
         var fingerprint = Fingerprint(method.Name + "\n" + identity, settings, splits);
-        if (await TryLoadAsync(method.Name, fingerprint, splits.Keys) is { } saved) return (saved, true);
-        var rows = MethodEvaluator.Run(method, model, tokenizer, splits, settings, progress);
-        await SaveAsync(method.Name, fingerprint, rows);
-        return (rows, false);
+        if (await TryLoadAsync(method.Name, fingerprint, splits.Keys) is { } saved)
+            return new MethodPredictions(shard is null ? saved : saved.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<PredictionRow>)kv.Value.Where(r => shard.Contains(r.RepoId)).ToList()), 0);
+        var methodKey = MethodKey(method.Name + "\n" + identity, settings);
+        var dir = Path.Combine(predictionsDir, method.Name);
+        var result = new Dictionary<string, IReadOnlyList<PredictionRow>>();
+        var decoded = 0;
+        foreach (var (split, tasks) in splits)
+        {
+            var keys = tasks.Select(t => TaskKey(methodKey, t)).ToArray();
+            var stored = TaskStore.ReadAll(dir, split);
+            var wanted = Enumerable.Range(0, tasks.Count).Where(i => shard is null || shard.Contains(tasks[i].RepoId)).ToList();
+            var missing = wanted.Where(i => !stored.ContainsKey(keys[i])).ToList();
+            if (mergeOnly && missing.Count > 0)
+            {
+                var shards = missing.Select(i => tasks[i].RepoId).Distinct(StringComparer.Ordinal).ToList();
+                throw new InvalidOperationException($"{method.Name} {split}: {missing.Count} of {tasks.Count} tasks have no prediction in {dir} " +
+                    $"(repositories {string.Join(", ", shards.Take(3))}{(shards.Count > 3 ? ", …" : "")}); run the missing shards (c2l eval --shard k/N) with the same settings and copy their " +
+                    $"{split}.tasks.shard-k-of-N.jsonl files there before merging.");
+            }
+            if (missing.Count > 0)
+            {
+                using var store = TaskStore.Open(dir, split, shard);
+                MethodEvaluator.RunTasks(method, model, tokenizer, split, tasks, missing, settings,
+                    batch => store.Append(batch.Select(r => (keys[r.TaskIndex], r))),
+                    progress is null ? null : new SyncProgress<int>(n => progress.Report((split, wanted.Count - missing.Count + n, wanted.Count))));
+                decoded += missing.Count;
+                stored = TaskStore.ReadAll(dir, split);
+            }
+            result[split] = WithCodeBleu(wanted.Select(i => Renumbered(stored[keys[i]], i, split, method.Name)).ToList());
+        }
+        if (shard is null)
+        {
+            await SaveAsync(method.Name, fingerprint, result);
+            foreach (var split in splits.Keys) TaskStore.Delete(dir, split);
+        }
+        return new MethodPredictions(result, decoded);
+    }
+
+    // A stored row may come from a run whose task list differed (another sample, a shard): only its position is this run's.
+    private static PredictionRow Renumbered(PredictionRow row, int index, string split, string method) =>
+        row.TaskIndex == index && row.Split == split && row.Method == method ? row : row.With(index, split, method);
+
+    // CodeBLEU is a function of the saved strings: recomputing it lets predictions saved (or stored per task) before the
+    // column existed gain it without decoding again.
+    private static List<PredictionRow> WithCodeBleu(List<PredictionRow> rows)
+    {
+        foreach (var row in rows) row.CodeBleu = Metrics.CodeBleu(row.Prediction, Metrics.StripComment(row.Target));
+        return rows;
     }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16]).ToLowerInvariant();
+}
+
+/// <summary>One method's predictions per split and how many tasks this call decoded (0: all came from the caches).</summary>
+/// <param name="Rows">Prediction rows per split, in task order.</param>
+/// <param name="Decoded">Tasks decoded by this call.</param>
+public sealed record MethodPredictions(IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> Rows, int Decoded)
+{
+    /// <summary>True when nothing was decoded.</summary>
+    public bool Reused => Decoded == 0;
 }

@@ -25,4 +25,12 @@ public sealed class PredictionRow
     [JsonPropertyName("extra_tokens")] public int ExtraTokens { get; set; }
     /// <summary>The prompt was cut on the left to fit the input budget.</summary>
     [JsonPropertyName("truncated")] public bool Truncated { get; set; }
+
+    /// <summary>A copy at another position (task index, split, method), the prediction and its scores unchanged.</summary>
+    public PredictionRow With(int taskIndex, string split, string method) => new()
+    {
+        Method = method, Split = split, RepoId = RepoId, TaskIndex = taskIndex, Target = Target, Prediction = Prediction,
+        RawPrediction = RawPrediction, ExactMatch = ExactMatch, EditSimilarity = EditSimilarity, CodeBleu = CodeBleu, PromptTokens = PromptTokens,
+        ExtraTokens = ExtraTokens, Truncated = Truncated,
+    };
 }

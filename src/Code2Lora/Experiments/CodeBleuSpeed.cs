@@ -42,7 +42,7 @@ public static class CodeBleuSpeed
         warm.Stop();
         if (dumpPath is not null) WriteParts(dumpPath, pairs.Distinct());
         return new CodeBleuSpeedResult(files.Count, pairs.Count, pairs.Distinct().Count(), cold.Elapsed.TotalSeconds, pairs.Count / cold.Elapsed.TotalSeconds,
-            warm.Elapsed.TotalSeconds, scores.Average(), scores.Count(s => s == 1) / (double)scores.Length, EvoUpdateSpeed.LoadAverage(), Provenance.Capture(command));
+            warm.Elapsed.TotalSeconds, scores.Average(), scores.Count(s => s == 1) / (double)scores.Length, MachineLoad.OneMinute(), Provenance.Capture(command));
     }
 
     /// <summary>The package's own (prediction, reference) pairs file: a JSON list of {"prediction", "reference"}.</summary>

@@ -68,8 +68,8 @@ public static class ConditioningStudy
         }
         var provenance = Provenance.Capture(command);
         var result = new ConditioningStudyResult(preset.Name, rows, first is null ? double.NaN : InputCosine(first, contexts), command, provenance);
-        AtomicFile.WriteText(Path.Combine(resultsDir, "study.json"), JsonSerializer.Serialize(result, Provenance.Json));
-        AtomicFile.WriteText(Path.Combine(resultsDir, "study.md"), Markdown(result));
+        ResultFile.WriteJson(Path.Combine(resultsDir, "study.json"), JsonSerializer.Serialize(result, Provenance.Json), provenance);
+        ResultFile.WriteMarkdown(Path.Combine(resultsDir, "study.md"), Markdown(result), provenance);
         Reporting.FigureExport.Save(Reporting.StaticFigures.ConditioningGap(result), resultsDir, "loss-gap");
         return result;
     }

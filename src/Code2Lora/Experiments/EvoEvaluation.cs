@@ -37,7 +37,13 @@ public sealed record EvoSummary(
     [property: JsonPropertyName("config")] EvoExperimentConfig Config,
     [property: JsonPropertyName("command")] string Command,
     [property: JsonPropertyName("git_sha")] string GitSha,
-    [property: JsonPropertyName("provenance")] Provenance Provenance);
+    [property: JsonPropertyName("provenance")] Provenance Provenance)
+{
+    /// <summary>Per method, CR-test EM per decile of the normalised commit position with its 95 % bootstrap CI and task
+    /// count (null for an empty decile); absent in summaries written before it was recorded.</summary>
+    [JsonPropertyName("drift_deciles")]
+    public IReadOnlyDictionary<string, KindScore?[]>? DriftDeciles { get; init; }
+}
 
 /// <summary>Evaluates the evolution-track methods on CR-test (every commit of held-out repositories) and IR-test (the last
 /// in-repo commits of training repositories): each repository's full history is walked, only commits with tasks are scored,
@@ -66,6 +72,7 @@ public static class EvoEvaluation
         StaticExperiment? statics = null, IReadOnlyList<ICompletionMethod>? extraMethods = null,
         IProgress<(string Method, string Split, int Done, int Total)>? progress = null, IReadOnlyList<RepoInput>? repos = null)
     {
+        using var held = RunLock.Acquire(resultsDir, "evaluation");     // its prediction caches and tables are rewritten below
         var c = experiment.Config;
         var splits = ScoredTasks(experiment);
         var histories = experiment.Histories(store).ToDictionary(h => h.RepoId);
@@ -147,8 +154,8 @@ public static class EvoEvaluation
 
         var summary = Summarise(experiment, splits, histories, scored, walked, conditioning, notes, command);
         FigureExport.Save(EvoFigures.Drift(summary), resultsDir, "drift");
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
+        ResultFile.WriteJson(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json), summary.Provenance);
+        ResultFile.WriteMarkdown(Path.Combine(resultsDir, "summary.md"), Markdown(summary), summary.Provenance);
         return summary;
     }
 
@@ -187,8 +194,7 @@ public static class EvoEvaluation
             if (!scored.ContainsKey(a) || !scored.ContainsKey(b)) continue;
             foreach (var split in Splits)
             {
-                var d = Bootstrap.Paired(SummaryTables.Em(scored[a][split]), SummaryTables.Em(scored[b][split]), seed: seed);
-                comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
+                comparisons.Add(Comparison.Of(a, b, split, scored[a][split], scored[b][split], seed));
             }
         }
         var byKind = scored.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, KindScore>>)Splits.ToDictionary(s => s,
@@ -198,27 +204,34 @@ public static class EvoEvaluation
                     var est = Bootstrap.Mean(g.Select(r => r.ExactMatch ? 100.0 : 0.0).ToList(), seed: seed);
                     return new KindScore(Math.Round(est.Mean, 2), [Math.Round(est.Low, 2), Math.Round(est.High, 2)], est.N);
                 })));
-        var drift = scored.ToDictionary(kv => kv.Key, kv => Drift(kv.Value[SplitNames.CrTest], splits[SplitNames.CrTest], histories));
+        var deciles = scored.ToDictionary(kv => kv.Key, kv => DriftDeciles(kv.Value[SplitNames.CrTest], splits[SplitNames.CrTest], histories, seed));
+        var drift = deciles.ToDictionary(kv => kv.Key, kv => kv.Value.Select(d => d?.Em).ToArray());
         var provenance = Provenance.Capture(command);
         return new EvoSummary(summaries.Where(kv => !AblationNames.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => AblationNames.Contains(kv.Key)).ToDictionary(),
-            comparisons, byKind, drift, walked, conditioning, notes, e.Config, command, provenance.GitSha, provenance);
+            comparisons, byKind, drift, walked, conditioning, notes, e.Config, command, provenance.GitSha, provenance)
+        {
+            DriftDeciles = deciles.ToDictionary(kv => kv.Key, kv => kv.Value),
+        };
     }
 
-    /// <summary>EM (%) per decile of the normalised commit position (commit position / (history length − 1)); null for an empty decile.</summary>
-    public static double?[] Drift(IReadOnlyList<PredictionRow> rows, IReadOnlyList<QnaRow> tasks, IReadOnlyDictionary<string, CommitHistory> histories)
+    /// <summary>EM (%) per decile of the normalised commit position (commit position / (history length − 1)) with a 95 %
+    /// bootstrap CI and the number of tasks; null for an empty decile.</summary>
+    public static KindScore?[] DriftDeciles(IReadOnlyList<PredictionRow> rows, IReadOnlyList<QnaRow> tasks, IReadOnlyDictionary<string, CommitHistory> histories, int seed = 3407)
     {
-        var sums = new double[10];
-        var counts = new int[10];
+        var hits = Enumerable.Range(0, 10).Select(_ => new List<double>()).ToArray();
         foreach (var r in rows)
         {
             var t = tasks[r.TaskIndex];
             var h = histories[t.RepoId];
             var position = h.Commits.Count == 1 ? 0.0 : (double)h.PositionOf(t.CommitSha) / (h.Commits.Count - 1);
-            var decile = Math.Min(9, (int)(position * 10));
-            sums[decile] += r.ExactMatch ? 100.0 : 0.0;
-            counts[decile]++;
+            hits[Math.Min(9, (int)(position * 10))].Add(r.ExactMatch ? 100.0 : 0.0);
         }
-        return Enumerable.Range(0, 10).Select(i => counts[i] == 0 ? (double?)null : Math.Round(sums[i] / counts[i], 2)).ToArray();
+        return hits.Select(d =>
+        {
+            if (d.Count == 0) return null;
+            var est = Bootstrap.Mean(d, seed: seed);
+            return new KindScore(Math.Round(est.Mean, 2), [Math.Round(est.Low, 2), Math.Round(est.High, 2)], est.N);
+        }).ToArray();
     }
 
     /// <summary>The Table 3–style markdown of a summary.</summary>

@@ -1,5 +1,6 @@
 using Code2Lora.Adapters;
 using Code2Lora.Bench;
+using Code2Lora.Bench.Released;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
@@ -44,12 +45,19 @@ public sealed class EvoExperiment
     /// <summary>Where the trained GRU and head are written (<see cref="EvoFiles"/>).</summary>
     public string EvoDirectory => Path.Combine(RunDirectory, "code2lora-evo");
 
-    /// <summary>Loads the frozen base model (a fresh copy).</summary>
-    public LoadedModel LoadBase(Device? device = null) => FrozenBase.Load(Config.BaseModel, device);
+    /// <summary>Loads the frozen base model (a fresh copy) on the configured device, in the configured dtype, with activation
+    /// checkpointing as configured.</summary>
+    public LoadedModel LoadBase() => FrozenBase.Load(Config.BaseModel, Config.ResolveCompute(), Config.ActivationCheckpointing);
 
-    /// <summary>Embeds what the benchmark needs (diffs, every kept commit's state, static snapshots) and opens the store.</summary>
+    /// <summary>Loads the frozen repository encoder (<see cref="Config"/>'s EncoderModel, else the base model) on the configured device and dtype.</summary>
+    public LoadedModel LoadEncoder() => FrozenBase.Load(Config.EncoderModel ?? Config.BaseModel, Config.ResolveCompute());
+
+    /// <summary>Embeds what the benchmark needs (diffs, every kept commit's state, static snapshots) and opens the store; a benchmark
+    /// imported from the released datasets opens the released vectors instead (no encoder runs).</summary>
     public async Task<EmbeddingStore> VectorsAsync(IReadOnlyList<RepoInput> repos, LoadedModel encoder, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)
     {
+        if (ReleasedManifest.EncoderFor(BenchDirectory, ReleasedDataset.EvolutionTrack) is { } released)
+            return await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), released);
         var summary = await EmbeddingPipeline.RunAsync(BenchDirectory, repos, encoder.Model, encoder.Tokenizer, Config.Encoder, progress, cancel);
         return await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), summary.EncoderId);
     }
@@ -92,7 +100,7 @@ public sealed class EvoExperiment
         var batches = new CompletionBatches(train, Config.BatchSize, 1, pad, Config.Seed);
         var result = new Trainer(training with { Steps = batches.StepsFor(epochs) }, Path.Combine(RunDirectory, "single-lora-run"), $"evo-single-lora/{Config.Name}")
             .Run(new SingleLoraRecipe(slots, adapter, batches, val), progress, cancel);
-        if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, Config.BaseModel);
+        if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, baseModel.NameOrPath);
         slots.Clear();
         return result;
     }

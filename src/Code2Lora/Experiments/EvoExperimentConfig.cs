@@ -4,6 +4,7 @@ using Code2Lora.Adapters;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
+using Code2Lora.Runtime;
 using Code2Lora.Training;
 using Code2Lora.Training.Recipes;
 
@@ -60,6 +61,15 @@ public sealed record EvoExperimentConfig
     public int EvalTasksPerSplit { get; init; } = 256;
     /// <summary>Seed of initialisation, walk order and samples.</summary>
     public int Seed { get; init; } = 3407;
+    /// <summary>Where every model and tensor of the run lives: "auto" (CUDA when LibTorch sees a GPU, else the CPU, logged), "cpu",
+    /// "cuda", "cuda:N" or "meta" (shapes only, for dry runs). An explicit CUDA device that is missing is an error, never a CPU run.</summary>
+    public string Device { get; init; } = "auto";
+    /// <summary>Precision of the frozen base model (and of the encoder, here the same model): "fp32", "bf16", "fp16" or "auto" (bf16 on
+    /// CUDA, fp32 elsewhere). Heads, GRU and LoRA pairs always keep fp32 weights; the LoRA delta is computed in fp32.</summary>
+    public string Dtype { get; init; } = "fp32";
+    /// <summary>Recompute each decoder block in the backward pass instead of keeping its activations (the paper's authors checkpoint
+    /// the base; needed for an 8,192-token step of the 1.5B model): one [T,H] tensor per block instead of all of them.</summary>
+    public bool ActivationCheckpointing { get; init; }
 
     /// <summary>The embedded default on 2 CPU cores (configs/evo/tiny.json).</summary>
     public static EvoExperimentConfig Tiny => Get("tiny");
@@ -72,6 +82,9 @@ public sealed record EvoExperimentConfig
 
     /// <summary>A shipped preset by name (configs/evo/&lt;name&gt;.json).</summary>
     public static EvoExperimentConfig Get(string name) => ConfigFiles.Preset<EvoExperimentConfig>("evo", name);
+
+    /// <summary>The device and base dtype of <see cref="Device"/> and <see cref="Dtype"/>, resolved (errors name this preset).</summary>
+    public ComputeTarget ResolveCompute() => ComputeTarget.Resolve(Device, Dtype, $"evo config '{Name}'");
 
     /// <summary>Decoding settings of the methods without context: prompts cut to <see cref="MaxTokens"/>.</summary>
     public CompletionSettings Decoding => new() { MaxInputTokens = MaxTokens, MaxNewTokens = MaxNewTokens, BatchSize = EvalBatchSize };

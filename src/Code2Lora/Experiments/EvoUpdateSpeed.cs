@@ -72,7 +72,7 @@ public static class EvoUpdateSpeed
             Median(t.Select(x => x.Timing.MineMs)), P90(t.Select(x => x.Timing.MineMs)), Median(t.Select(x => x.Timing.PersistMs)),
             Median(t.Select(x => x.Ms)), P90(t.Select(x => x.Ms)), Median(updates.Where(u => u.Result.GruSteps == 0 && u.Result.CommitsWalked == 1).Select(u => u.Ms)),
             Math.Round(kept[0].Result.Timings.Single().StateEncodeMs, 1), Math.Round(peak, 0), torch.get_num_threads(), live.Device.ToString(),
-            LoadAverage(), Provenance.Capture(command));
+            MachineLoad.OneMinute(), Provenance.Capture(command));
     }
 
     private static List<double> HotGruHead(LiveAdapter live, float[] h, int repeats = 30)
@@ -107,13 +107,6 @@ public static class EvoUpdateSpeed
     {
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         return RepoForge.Generate(dir, forge with { Repos = 1 })[0].Path;
-    }
-
-    /// <summary>The 1-minute load average from /proc/loadavg, or null where there is none.</summary>
-    internal static double? LoadAverage()
-    {
-        try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }
     }
 
     private static double Median(IEnumerable<double> values) => Percentile(values, 0.5);

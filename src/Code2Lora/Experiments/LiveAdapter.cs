@@ -159,7 +159,7 @@ public sealed class LiveAdapter
         var stateDir = Path.GetFullPath(stateDirectory ?? DefaultStateDirectory(repo.Info.Path, Config.Name));
         var outDir = Path.GetFullPath(adapterDirectory ?? Path.Combine(stateDir, "adapter"));
         Directory.CreateDirectory(stateDir);
-        using var held = Lock(stateDir);
+        using var held = RunLock.Acquire(stateDir, "evo update");
 
         var (loaded, rebuild) = LoadState(stateDir);
         var pending = new List<Commit>();
@@ -191,10 +191,7 @@ public sealed class LiveAdapter
             {
                 cancel.ThrowIfCancellationRequested();
                 var commit = pending[i];
-                var info = new CommitInfo(commit.Sha, state.CommitsWalked, commit.Committer.When, commit.Message, commit.Parents.FirstOrDefault()?.Sha)
-                {
-                    AuthorTimestamp = commit.Author.When,
-                };
+                var info = new CommitInfo(commit.Sha, state.CommitsWalked, commit.Committer.When, commit.Message, commit.Parents.FirstOrDefault()?.Sha);
                 var clock = Stopwatch.StartNew();
                 var added = ledger.Scan(source, info, _mining);
                 state = state with { LastSeenSha = commit.Sha, CommitsWalked = state.CommitsWalked + 1 };
@@ -247,19 +244,19 @@ public sealed class LiveAdapter
         double headMs = 0;
         var exported = false;
         string message;
-        var news = $"{pending.Count} new commit{(pending.Count == 1 ? "" : "s")}, {steps} kept";
+        var news = $"{Reporting.Counts.Of(pending.Count, "new commit")}, {steps} kept";
         if (h is null)
         {
             RemoveExport(outDir);
             message = $"{news}: no kept commit yet (none adds or changes an assertion in a test file), so there is no adapter to export.";
         }
         else if (IsExported(outDir, state))
-            message = $"{news}: the adapter in {outDir} is up to date ({state.KeptCommits} kept commits).";
+            message = $"{news}: the adapter in {outDir} is up to date ({Reporting.Counts.Of(state.KeptCommits, "kept commit")}).";
         else
         {
             headMs = Export(outDir, full, state, h);
             exported = true;
-            message = $"{news}: adapter after {state.KeptCommits} kept commits → {outDir}";
+            message = $"{news}: adapter after {Reporting.Counts.Of(state.KeptCommits, "kept commit")} → {outDir}";
         }
         if (rebuild is not null) message = rebuild + ". " + message;
         return new LiveUpdateResult(full, stateDir, outDir, tip.Sha, rebuild, pending.Count, steps, diffEncodings, stateEncodings, steps,
@@ -311,7 +308,7 @@ public sealed class LiveAdapter
         using (torch.NewDisposeScope())
             foreach (var a in adapter.A.Values) a.sum().item<float>();     // wait for asynchronous devices before reading the clock
         var headMs = clock.Elapsed.TotalMilliseconds;
-        PeftAdapterFiles.Save(outDir, adapter, _head.Config.Lora, _base.Config, Config.BaseModel);
+        PeftAdapterFiles.Save(outDir, adapter, _head.Config.Lora, _base.Config, _base.NameOrPath);
         var provenance = new
         {
             repo = repoPath, head_sha = state.LastSeenSha, commits_walked = state.CommitsWalked, kept_commits = state.KeptCommits,
@@ -347,12 +344,5 @@ public sealed class LiveAdapter
     }
 
     // One update per state folder at a time; the OS releases the lock when the process dies, so a killed update never blocks the next.
-    private static FileStream Lock(string stateDir)
-    {
-        var path = Path.Combine(stateDir, "update.lock");
-        try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-        catch (IOException e) { throw new IOException($"another update holds {path}; wait for it to finish ({e.Message})", e); }
-    }
-
     private static string Short(string sha) => sha[..Math.Min(12, sha.Length)];
 }

@@ -27,7 +27,7 @@ public static class RagSweepRun
         var settings = c.ContextDecoding;
         var cache = new PredictionCache(Path.Combine(resultsDir, "predictions"));
         var baseId = StaticEvaluation.ModelIdentity("base", lm.Directory);
-        var fft = File.Exists(Path.Combine(experiment.FftDirectory, "config.json")) ? experiment.LoadFullFineTune(lm.Model.Device) : null;
+        var fft = File.Exists(Path.Combine(experiment.FftDirectory, "config.json")) ? experiment.LoadFullFineTune() : null;
         var fftId = fft is null ? null : StaticEvaluation.ModelIdentity("fft", experiment.FftDirectory);
         var all = splits.Values.SelectMany(v => v).ToList();
         var rows = new Dictionary<string, MethodSummary>();

@@ -63,7 +63,15 @@ public sealed record SummaryRow(string Method, string CrEm, string IrEm, string 
 /// <summary>A paired-bootstrap comparison of two methods on the same tasks (EM points, a − b).</summary>
 public sealed record Comparison(
     [property: JsonPropertyName("a")] string A, [property: JsonPropertyName("b")] string B, [property: JsonPropertyName("split")] string Split,
-    [property: JsonPropertyName("em_diff")] double EmDiff, [property: JsonPropertyName("em_diff_ci")] double[] EmDiffCi);
+    [property: JsonPropertyName("em_diff")] double EmDiff, [property: JsonPropertyName("em_diff_ci")] double[] EmDiffCi)
+{
+    /// <summary>The paired bootstrap of method <paramref name="a"/>'s rows against <paramref name="b"/>'s on the same tasks of one split.</summary>
+    public static Comparison Of(string a, string b, string split, IReadOnlyList<PredictionRow> ra, IReadOnlyList<PredictionRow> rb, int seed)
+    {
+        var d = Bootstrap.Paired(SummaryTables.Em(ra), SummaryTables.Em(rb), seed: seed);
+        return new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]);
+    }
+}
 
 /// <summary>Mean off-diagonal cosine between the generated adapters of the benchmark's repositories (raw and mean-centred).</summary>
 public sealed record SimilaritySummary([property: JsonPropertyName("repos")] int Repos, [property: JsonPropertyName("mean_cosine")] double MeanCosine,
@@ -90,10 +98,15 @@ public static class StaticEvaluation
 
     /// <summary>Runs pretrained, the context baselines (rag, drc, fft-rag; they need the benchmark's <paramref name="repos"/>), every
     /// trained method (single-lora, code2lora-static, fft, per-repo-lora on IR only, t2l) and the conditioning ablations; a method
-    /// that has not been trained is skipped with a line to <paramref name="note"/>.</summary>
+    /// that has not been trained is skipped with a line to <paramref name="note"/>. Each method's decoding resumes task by task
+    /// (<see cref="PredictionCache"/>). With <paramref name="shard"/> only that shard's repositories are decoded and nothing is written
+    /// but their predictions (the returned summary covers the shard alone); a later run with <paramref name="mergeOnly"/> joins the
+    /// shards' predictions without decoding and writes the summary a single process would have written.</summary>
     public static async Task<StaticSummary> RunAsync(StaticExperiment experiment, RepoContexts contexts, string resultsDir, string command,
-        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null, IReadOnlyList<RepoInput>? repos = null)
+        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null, IReadOnlyList<RepoInput>? repos = null,
+        Shard? shard = null, bool mergeOnly = false)
     {
+        using var held = RunLock.Acquire(resultsDir, "evaluation");     // its prediction caches and tables are rewritten below
         var c = experiment.Config;
         var splits = Splits.ToDictionary(s => s, s => experiment.Sample(experiment.Bench.StaticTasks.Where(t => t.Split == s).ToList(), c.EvalTasksPerSplit, "eval/" + s));
         var lm = experiment.LoadBase();
@@ -113,16 +126,21 @@ public static class StaticEvaluation
         {
             var m = model ?? lm;
             var chosen = splits.Where(kv => only is null || only.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
-            var (rows, reused) = await cache.RunAsync(method, identity, m.Model, m.Tokenizer, chosen, with ?? settings,
-                progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
-            if (reused) note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
-            scored[method.Name] = rows;
-            return reused;
+            var run = await cache.RunAsync(method, identity, m.Model, m.Tokenizer, chosen, with ?? settings,
+                progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))),
+                shard, mergeOnly);
+            if (run.Reused) note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
+            scored[method.Name] = run.Rows;
+            return run.Decoded == chosen.Values.Sum(v => v.Count);
         }
-        // Coverage counts the provider's calls: decoding makes one per task; reused predictions made none, so count them here.
-        ContextCoverage CoverageOf(IContextProvider provider, bool reused)
+        // Coverage counts the provider's calls: decoding every task now made one per task; otherwise count them all afresh.
+        ContextCoverage CoverageOf(IContextProvider provider, bool decodedAll)
         {
-            if (reused) foreach (var task in splits.Values.SelectMany(v => v)) provider.ContextFor(task);
+            if (!decodedAll)
+            {
+                provider.Coverage.Reset();
+                foreach (var task in splits.Values.SelectMany(v => v).Where(t => shard is null || shard.Contains(t.RepoId))) provider.ContextFor(task);
+            }
             return provider.Coverage.Snapshot();
         }
         void Skip(string method, string verb) => note?.Invoke($"{method}: not trained, skipped (run: c2l train {verb} --preset {c.Name}).");
@@ -147,7 +165,7 @@ public static class StaticEvaluation
         else Skip("single-lora", "slora");
         if (File.Exists(Path.Combine(experiment.FftDirectory, ModelDirectory.ConfigFileName)))
         {
-            var fft = experiment.LoadFullFineTune(lm.Model.Device);
+            var fft = experiment.LoadFullFineTune();
             var fftId = ModelIdentity("fft", experiment.FftDirectory);
             using (fft.Model)
             {
@@ -185,22 +203,32 @@ public static class StaticEvaluation
             using (var mean = new MeanAdapter(head, ctx))
                 await Evaluate(new FixedAdapterMethod("mean-adapter", slots, mean), $"{headId} train-states={trainStates.Count}");
             ablations.AddRange(["shuffled-repo", "zero-embedding", "mean-adapter"]);
-            var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
-            var sim = AdapterSimilarity.Measure(head, contexts, states, lm.Model.Device);
-            similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4));
-            FigureExport.Save(StaticFigures.Similarity(sim, centred: false), resultsDir, "adapter-cosine");
-            FigureExport.Save(StaticFigures.Similarity(sim, centred: true), resultsDir, "adapter-cosine-centred");
-            if (states.Count >= 3)
+            // Whole-benchmark analyses: the merge run (or a single process) does them, not a shard.
+            if (shard is null)
             {
+                var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
+                var sim = AdapterSimilarity.Measure(head, contexts, states, lm.Model.Device);
+                similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4));
+                FigureExport.Save(StaticFigures.Similarity(sim, centred: false), resultsDir, "adapter-cosine");
+                FigureExport.Save(StaticFigures.Similarity(sim, centred: true), resultsDir, "adapter-cosine-centred");
                 var splitOf = experiment.Bench.StaticRepos.ToDictionary(r => r.RepoId, r => r.Split);
-                FigureExport.Save(StaticFigures.AdapterMap(sim, r => splitOf[r]), resultsDir, "adapter-tsne");
+                AdapterSimilarityFile.Write(resultsDir, sim, splitOf);
+                if (states.Count >= 3)
+                    FigureExport.Save(StaticFigures.AdapterMap(sim, r => splitOf[r]), resultsDir, "adapter-tsne");
+                foreach (var split in Splits)
+                    conditioning.Add(ConditioningLoss.Measure(split, slots, head, contexts,
+                        CompletionExamples.Build(splits[split], lm.Tokenizer, c.MaxTokens), trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
             }
-            foreach (var split in Splits)
-                conditioning.Add(ConditioningLoss.Measure(split, slots, head, contexts,
-                    CompletionExamples.Build(splits[split], lm.Tokenizer, c.MaxTokens), trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
         }
         else Skip("code2lora-static", "static");
         slots.Clear();
+        if (shard is not null)
+        {
+            note?.Invoke($"shard {shard}: predictions of its repositories stored under {Path.Combine(resultsDir, "predictions")}; the summary is written by the merge run (c2l eval --merge) once every shard is done.");
+            var nothing = new Dictionary<string, MethodSummary>();
+            var shardProvenance = Provenance.Capture(command);
+            return new StaticSummary(nothing, nothing, [], null, [], coverage, c, command, shardProvenance.GitSha, shardProvenance);
+        }
 
         var summaries = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(
             kv.Value.TryGetValue(Splits[0], out var cr) ? SplitScore.Of(Splits[0], cr, c.Seed) : null, SplitScore.Of(Splits[1], kv.Value[Splits[1]], c.Seed)));
@@ -210,8 +238,8 @@ public static class StaticEvaluation
             summaries.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => ablations.Contains(kv.Key)).ToDictionary(),
             comparisons, similarity, conditioning, coverage, c, command, provenance.GitSha, provenance);
         FigureExport.Save(StaticFigures.ExactMatch(summary), resultsDir, "exact-match");
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
+        ResultFile.WriteJson(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json), provenance);
+        ResultFile.WriteMarkdown(Path.Combine(resultsDir, "summary.md"), Markdown(summary), provenance);
         return summary;
     }
 
@@ -240,8 +268,7 @@ public static class StaticEvaluation
             foreach (var split in Splits)
             {
                 if (!sa.TryGetValue(split, out var ra) || !sb.TryGetValue(split, out var rb)) continue;
-                var d = Bootstrap.Paired(SummaryTables.Em(ra), SummaryTables.Em(rb), seed: seed);
-                comparisons.Add(new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]));
+                comparisons.Add(Comparison.Of(a, b, split, ra, rb, seed));
             }
         }
         return comparisons;

@@ -1,5 +1,6 @@
 using Code2Lora.Adapters;
 using Code2Lora.Bench;
+using Code2Lora.Bench.Released;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
@@ -62,12 +63,19 @@ public sealed class StaticExperiment
     /// <summary>Where the single LoRA is written (PEFT layout).</summary>
     public string SingleLoraDirectory => Path.Combine(RunDirectory, "single-lora");
 
-    /// <summary>Loads the frozen base model (a fresh copy: each method installs its own LoRA slots).</summary>
-    public LoadedModel LoadBase(Device? device = null) => FrozenBase.Load(Config.BaseModel, device);
+    /// <summary>Loads the frozen base model (a fresh copy: each method installs its own LoRA slots) on the configured device, in the
+    /// configured dtype, with activation checkpointing as configured.</summary>
+    public LoadedModel LoadBase() => FrozenBase.Load(Config.BaseModel, Config.ResolveCompute(), Config.ActivationCheckpointing);
 
-    /// <summary>Embeds the static repositories' states with the base model (incremental) and returns the vectors.</summary>
+    /// <summary>Loads the frozen repository encoder (<see cref="Config"/>'s EncoderModel, else the base model) on the configured device and dtype.</summary>
+    public LoadedModel LoadEncoder() => FrozenBase.Load(Config.EncoderModel ?? Config.BaseModel, Config.ResolveCompute());
+
+    /// <summary>Embeds the static repositories' states with the base model (incremental) and returns the vectors; a benchmark
+    /// imported from the released datasets returns the released vectors instead (no encoder runs, <paramref name="repos"/> unused).</summary>
     public async Task<RepoContexts> ContextsAsync(IReadOnlyList<RepoInput> repos, LoadedModel encoder, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)
     {
+        if (ReleasedManifest.EncoderFor(BenchDirectory, ReleasedDataset.StaticTrack) is { } released)
+            return RepoContexts.FromStore(await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), released));
         var summary = await EmbeddingPipeline.RunAsync(BenchDirectory, repos, encoder.Model, encoder.Tokenizer, Config.Encoder, progress, cancel);
         return RepoContexts.FromStore(await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), summary.EncoderId));
     }
@@ -105,7 +113,7 @@ public sealed class StaticExperiment
         var (batches, validation) = Data(baseModel);
         var training = Config.SingleLoraTraining with { Steps = batches.StepsFor(Config.SingleLoraEpochs) };
         var result = new Trainer(training, RunPath("single-lora"), $"single-lora/{Config.Name}").Run(new SingleLoraRecipe(slots, adapter, batches, validation), progress, cancel);
-        if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, Config.BaseModel);
+        if (result.Completed) PeftAdapterFiles.Save(SingleLoraDirectory, adapter, lora, baseModel.Config, baseModel.NameOrPath);
         return result;
     }
 
@@ -165,7 +173,7 @@ public sealed class StaticExperiment
                 timings[repo] = new PerRepoLoraTiming(Math.Round(seconds, 3), result.Step, train.Count,
                     result.LastEval.TryGetValue("val_loss", out var v) ? Math.Round(v, 4) : null);
                 PerRepoLoraFiles.WriteTimings(PerRepoLoraTimingsFile, timings);
-                PeftAdapterFiles.Save(dir, adapter, lora, baseModel.Config, Config.BaseModel);   // last: its presence marks the repository done
+                PeftAdapterFiles.Save(dir, adapter, lora, baseModel.Config, baseModel.NameOrPath);   // last: its presence marks the repository done
                 trained++;
             }
         }
@@ -190,7 +198,12 @@ public sealed class StaticExperiment
         if (baseModel.Tokenizer is not ByteLevelBpeTokenizer tokenizer)
             throw new InvalidOperationException($"full fine-tuning saves a model directory, which needs the base's tokenizer.json; {baseModel.Directory} has none.");
         var (batches, validation) = Data(baseModel);
-        var training = Config.FftTraining with { Steps = batches.StepsFor(Config.FftEpochs) };
+        // A base held in bf16 trains through fp32 master copies (the trainer's bf16 precision), as the paper's FFT does.
+        var training = Config.FftTraining with
+        {
+            Steps = batches.StepsFor(Config.FftEpochs),
+            Precision = baseModel.Model.DType == ScalarType.Float32 ? Config.FftTraining.Precision : "bf16",
+        };
         var result = new Trainer(training, FftRunDirectory, $"fft/{Config.Name}").Run(new FullFineTuneRecipe(baseModel.Model, batches, validation), progress, cancel);
         foreach (var p in baseModel.Model.parameters()) p.requires_grad = false;
         if (result.Completed)
@@ -198,12 +211,13 @@ public sealed class StaticExperiment
         return result;
     }
 
-    /// <summary>Loads the fully fine-tuned model (eval mode); a missing one is a clear error.</summary>
-    public LoadedModel LoadFullFineTune(Device? device = null)
+    /// <summary>Loads the fully fine-tuned model (eval mode) on the configured device and dtype; a missing one is a clear error.</summary>
+    public LoadedModel LoadFullFineTune()
     {
         if (!File.Exists(Path.Combine(FftDirectory, ModelDirectory.ConfigFileName)))
             throw new InvalidOperationException($"no fully fine-tuned model in {FftDirectory}; run: c2l train fft --preset {Config.Name}");
-        var loaded = ModelDirectory.Load(FftDirectory, device);
+        var target = Config.ResolveCompute();
+        var loaded = ModelDirectory.Load(FftDirectory, target.Device, target.Dtype);
         loaded.Model.eval();
         return loaded;
     }

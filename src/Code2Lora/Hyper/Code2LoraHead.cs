@@ -75,18 +75,18 @@ public sealed class Code2LoraHead : nn.Module<Tensor, GeneratedAdapter>
         using var scope = torch.NewDisposeScope();
         var ctx = context.to(ScalarType.Float32);
         if (input_mean is not null) ctx = (ctx - input_mean) / input_std!;
-        if (Config.NormalizeInput) ctx = F.normalize(ctx, p: 2, dim: -1);
+        if (Config.NormalizeInput) ctx = MetaSafe.Normalize(ctx);
         var h = trunk.forward(ctx);                                                        // [B,H]
         if (layer_embedding is not null) h = h.unsqueeze(1) + layer_embedding.weight!.unsqueeze(0);   // [B,L,H]
-        h = F.normalize(h, p: 2, dim: -1) * Math.Sqrt(Config.HiddenDim);
+        h = MetaSafe.Normalize(h) * Math.Sqrt(Config.HiddenDim);
         var lead = layer_embedding is null ? new[] { context.shape[0] } : new[] { context.shape[0], (long)layers };
         var a = new Dictionary<string, Tensor>();
         var b = new Dictionary<string, Tensor>();
         foreach (var t in types)
         {
             var (i, o) = dims[t];
-            var scaleA = log_scale_A[t].exp().clamp(1e-5, 0.3);
-            var scaleB = log_scale_B[t].exp().clamp(1e-5, 0.3);
+            var scaleA = MetaSafe.Clamp(log_scale_A[t].exp(), 1e-5, 0.3);
+            var scaleB = MetaSafe.Clamp(log_scale_B[t].exp(), 1e-5, 0.3);
             a[t] = (heads_A[t].forward(h).view([.. lead, rank, i]).tanh() * scaleA).MoveToOuterDisposeScope();
             b[t] = (heads_B[t].forward(h).view([.. lead, o, rank]).tanh() * scaleB).MoveToOuterDisposeScope();
         }

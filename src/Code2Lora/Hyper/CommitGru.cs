@@ -12,18 +12,18 @@ namespace Code2Lora.Hyper;
 public sealed class CommitGru : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Sequential diff_proj, repo_init_proj;
-    private readonly GRU gru;
-    private readonly LayerNorm output_norm;
+    private readonly GruLayer gru;
+    private readonly MetaSafeLayerNorm output_norm;
 
     /// <summary>Builds the module with PyTorch's default initialisation from torch's current seed.</summary>
     public CommitGru(CommitGruConfig config, Device? device = null) : base(nameof(CommitGru))
     {
         Config = config.Validate();
         long g = config.HiddenDim;
-        diff_proj = nn.Sequential(nn.Linear(config.StepInputDim, g, device: device), nn.LayerNorm(g, eps: 1e-5, device: device));
-        repo_init_proj = nn.Sequential(nn.Linear(config.StateDim, g, device: device), nn.GELU(), nn.LayerNorm(g, eps: 1e-5, device: device));
-        gru = nn.GRU(g, g, numLayers: 1, batchFirst: true, device: device);
-        output_norm = nn.LayerNorm(g, eps: 1e-5, device: device);
+        diff_proj = nn.Sequential(nn.Linear(config.StepInputDim, g, device: device), new MetaSafeLayerNorm(g, 1e-5, device));
+        repo_init_proj = nn.Sequential(nn.Linear(config.StateDim, g, device: device), nn.GELU(), new MetaSafeLayerNorm(g, 1e-5, device));
+        gru = new GruLayer(g, g, device);
+        output_norm = new MetaSafeLayerNorm(g, 1e-5, device);
         RegisterComponents();
     }
 
@@ -37,9 +37,8 @@ public sealed class CommitGru : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Step(Tensor h, Tensor stepInput)
     {
         Checked(h, Config.HiddenDim, "hidden state");
-        var x = diff_proj.forward(Checked(stepInput, Config.StepInputDim, "per-step input").to(ScalarType.Float32)).unsqueeze(1);   // [B,1,G]
-        var (output, _) = gru.forward(x, h.unsqueeze(0));
-        return output.squeeze(1);
+        using var x = diff_proj.forward(Checked(stepInput, Config.StepInputDim, "per-step input").to(ScalarType.Float32));
+        return gru.Step(x, h);
     }
 
     /// <summary>The head's input for states h [B, G]: output_norm(h).</summary>

@@ -27,13 +27,13 @@ public sealed class Text2LoraHead : nn.Module<Tensor, GeneratedAdapter>
         (types, rank, layers) = (config.Lora.SortedTargets, config.Lora.Rank, model.NumHiddenLayers);
         dims = types.ToDictionary(t => t, t => LoraTargets.Dims(model, t));
         int w = config.TrunkDim, e = config.LayerEmbeddingDim;
-        task_encoder = nn.Sequential(nn.Linear(config.InputDim, config.TaskDim, device: device), nn.LayerNorm(config.TaskDim, device: device));
-        layer_depth_encoder = nn.Sequential(nn.Embedding(layers, e, device: device), nn.LayerNorm(e, device: device));
-        layer_type_encoder = nn.Sequential(nn.Embedding(types.Count, e, device: device), nn.LayerNorm(e, device: device));
+        task_encoder = nn.Sequential(nn.Linear(config.InputDim, config.TaskDim, device: device), new MetaSafeLayerNorm(config.TaskDim, device: device));
+        layer_depth_encoder = nn.Sequential(nn.Embedding(layers, e, device: device), new MetaSafeLayerNorm(e, device: device));
+        layer_type_encoder = nn.Sequential(nn.Embedding(types.Count, e, device: device), new MetaSafeLayerNorm(e, device: device));
         mixer = nn.Sequential(nn.Linear(w, 4 * w, device: device), nn.SiLU(), nn.Linear(4 * w, w, device: device), nn.SiLU());
         mlp1 = new ResidualMlp(w, device);
         mlp2 = new ResidualMlp(w, device);
-        mlp3 = nn.Sequential(nn.LayerNorm(w, device: device), nn.Linear(w, 4 * w, device: device), nn.SiLU(),
+        mlp3 = nn.Sequential(new MetaSafeLayerNorm(w, device: device), nn.Linear(w, 4 * w, device: device), nn.SiLU(),
             nn.Linear(4 * w, config.HeadInputDim, device: device), nn.SiLU());
         heads = nn.ModuleDict(types.Select(t => (t, Head(config, dims[t], device))).ToArray());
         RegisterComponents();
@@ -93,7 +93,7 @@ public sealed class Text2LoraHead : nn.Module<Tensor, GeneratedAdapter>
 
         public ResidualMlp(int width, Device? device) : base(nameof(ResidualMlp))
         {
-            mlp = nn.Sequential(nn.LayerNorm(width, device: device), nn.Linear(width, 4 * width, device: device), nn.SiLU(),
+            mlp = nn.Sequential(new MetaSafeLayerNorm(width, device: device), nn.Linear(width, 4 * width, device: device), nn.SiLU(),
                 nn.Linear(4 * width, width, device: device), nn.SiLU());
             RegisterComponents();
         }

@@ -25,12 +25,12 @@ internal sealed class GitBackend : IRepoBackend
     {
         Repository repo;
         try { repo = new Repository(root); }
-        catch (LibGit2SharpException e) { throw new MiningException($"Cannot open git repository at '{root}': {e.Message}", e); }
+        catch (LibGit2SharpException e) { throw new MiningException($"{root}: cannot open the git repository ({e.Message.TrimEnd('.')}); repair it (git fsck) or pass another folder.", e); }
         if (repo.Head?.Tip is null)
         {
             var head = repo.Head?.CanonicalName ?? "HEAD";
             repo.Dispose();
-            throw new MiningException($"Git repository at '{root}' has no commits ({head} is unborn); nothing to mine.");
+            throw new MiningException($"{root}: git repository with no commits ({head} is unborn), nothing to mine; commit something first or pass another folder.");
         }
         return new GitBackend(repo, root, rules);
     }
@@ -47,10 +47,7 @@ internal sealed class GitBackend : IRepoBackend
         {
             var c = chain[i];
             commitsBySha[c.Sha] = c;
-            infos.Add(new CommitInfo(c.Sha, i, c.Committer.When, c.Message, i == 0 ? null : chain[i - 1].Sha)
-            {
-                AuthorTimestamp = c.Author.When,
-            });
+            infos.Add(new CommitInfo(c.Sha, i, c.Committer.When, c.Message, i == 0 ? null : chain[i - 1].Sha));
         }
         return infos;
     }
@@ -158,6 +155,12 @@ internal sealed class GitBackend : IRepoBackend
 
     public string? ReadText(string sha, string path, out SkippedFile? skipped)
     {
+        // A path whose bytes are not UTF-8 reached us with U+FFFD in it, so it cannot be looked up: name the real reason.
+        if (SourceText.HasInvalidPathEncoding(path))
+        {
+            skipped = new SkippedFile(path, SkipReason.InvalidPathEncoding, "the path's bytes are not UTF-8");
+            return null;
+        }
         var entry = Lookup(sha)[path];
         if (entry is null || entry.TargetType == TreeEntryTargetType.Tree)
         {

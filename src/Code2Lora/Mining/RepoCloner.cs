@@ -82,7 +82,8 @@ public static class RepoCloner
         return options;
     }
 
-    private static void DeleteTree(string path)
+    /// <summary>Deletes a repository folder, read-only pack files included.</summary>
+    internal static void DeleteTree(string path)
     {
         // libgit2 writes pack files read-only; clear that so the delete succeeds.
         foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))

@@ -9,7 +9,7 @@ public static class RepoList
     /// <summary>Parses the file at <paramref name="path"/>; a malformed line throws <see cref="MiningException"/> naming the file and line. Repeats are kept once.</summary>
     public static IReadOnlyList<RepoListEntry> Parse(string path)
     {
-        if (!File.Exists(path)) throw new MiningException($"Repository list '{path}' does not exist.");
+        if (!File.Exists(path)) throw new MiningException($"{path}: no such repository list; pass a file with one URL or owner/name per line.");
         var entries = new List<RepoListEntry>();
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var lineNo = 0;

@@ -45,14 +45,38 @@ public sealed class RepoSource : IDisposable
         return new RepoSource(id, full, true, rules, DirectoryBackend.Open(full, rules));
     }
 
-    private static string DefaultRepoId(string full)
+    /// <summary>
+    /// The id a repository gets when the caller names none: owner/name from the URL of its <c>origin</c> remote (a clone of
+    /// GitHub, or a shipped history), else the folder name (without a trailing <c>.git</c>).
+    /// </summary>
+    public static string DefaultRepoId(string path)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        return OriginRepoId(full) ?? FolderRepoId(full);
+    }
+
+    private static string? OriginRepoId(string full)
+    {
+        if (!Repository.IsValid(full)) return null;
+        try
+        {
+            using var repo = new Repository(full);
+            var url = repo.Network.Remotes["origin"]?.Url;
+            // Only real URLs: a local path such as "repos/tinydb" would otherwise read as owner/name.
+            if (url is null || !(url.Contains("://", StringComparison.Ordinal) || url.StartsWith("git@", StringComparison.Ordinal))) return null;
+            return RepoList.ParseLine(url)?.RepoId;
+        }
+        catch (LibGit2SharpException) { return null; }
+    }
+
+    private static string FolderRepoId(string full)
     {
         var name = Path.GetFileName(full);
         if (name == ".git") return Path.GetFileName(Path.GetDirectoryName(full)!) ?? name;
         return name.EndsWith(".git", StringComparison.Ordinal) && name.Length > 4 ? name[..^4] : name;
     }
 
-    /// <summary>The repository's id in outputs: the directory name by default, "owner/name" for clones (passed by the caller).</summary>
+    /// <summary>The repository's id in outputs: the caller's, else <see cref="DefaultRepoId"/> (owner/name when the origin remote knows it).</summary>
     public string RepoId { get; }
 
     /// <summary>The absolute path that was opened.</summary>

@@ -65,7 +65,7 @@ public sealed class Attention : nn.Module
         if (cache is not null) (k, v) = cache.Append(layerIndex, k, v);
         var groups = heads / kvHeads;
         if (groups > 1) { k = k.repeat_interleave(groups, dim: 1); v = v.repeat_interleave(groups, dim: 1); }
-        var attended = F.scaled_dot_product_attention(q, k, v, attn_mask: allowed);
+        var attended = MetaSafe.Attention(q, k, v, allowed);
         var merged = attended.transpose(1, 2).reshape(b, t, heads * headDim);
         return o_proj.forward(merged).MoveToOuterDisposeScope();
     }

@@ -24,7 +24,7 @@ public static class AttentionMask
         var keys = keyMask.shape[1];
         var causal = torch.ones(queryLength, keys, dtype: ScalarType.Bool, device: keyMask.device).tril(keys - queryLength);
         var allowed = causal.unsqueeze(0).unsqueeze(0) & keyMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1);
-        var empty = allowed.any(-1, keepdim: true).logical_not();
+        var empty = allowed.any(-1, keepdim: true).bitwise_not();   // logical_not has no meta kernel
         return (allowed | empty).MoveToOuterDisposeScope();
     }
 }

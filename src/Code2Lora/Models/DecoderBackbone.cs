@@ -25,6 +25,10 @@ public sealed class DecoderBackbone : nn.Module
     /// <summary>embed_tokens.weight (the tied output head reads it too).</summary>
     public Parameter EmbeddingWeight => embed_tokens.Weight;
 
+    /// <summary>Recompute each block in the backward pass instead of keeping its activations (<see cref="CheckpointedBlock"/>); applies
+    /// to forwards that build a graph (gradients on, no KV cache). Off by default.</summary>
+    public bool ActivationCheckpointing { get; set; }
+
     /// <summary>The blocks, in order.</summary>
     public IReadOnlyList<DecoderBlock> Layers => layers.ToList();
 
@@ -42,7 +46,13 @@ public sealed class DecoderBackbone : nn.Module
         var allowed = AttentionMask.Allowed(keyMask, t);
         var h = embed_tokens.forward(inputIds);
         var (cos, sin) = RotaryEmbedding.Tables(positions, config.HeadDim, config.RopeTheta, h.dtype);
-        for (var i = 0; i < layers.Count; i++) h = layers[i].Forward(h, cos, sin, allowed, cache, i);
+        if (ActivationCheckpointing && cache is null && torch.is_grad_enabled())
+        {
+            using var shared = new SharedBlockInputs(cos, sin, allowed);
+            for (var i = 0; i < layers.Count; i++) h = CheckpointedBlock.Run(layers[i], i, h, shared);
+        }
+        else
+            for (var i = 0; i < layers.Count; i++) h = layers[i].Forward(h, cos, sin, allowed, cache, i);
         return norm.forward(h).MoveToOuterDisposeScope();
     }
 }

@@ -26,6 +26,11 @@ public sealed class DecoderBlock : nn.Module
     /// <summary>The feed-forward sub-module (to swap projections for adapters).</summary>
     public SwiGluMlp Mlp => mlp;
 
+    /// <summary>The seven projections (q, k, v, o, gate, up, down) as currently installed (plain Linear or an adapter wrapper).</summary>
+    public IEnumerable<nn.Module<Tensor, Tensor>> Projections() =>
+        new[] { "q_proj", "k_proj", "v_proj", "o_proj" }.Select(self_attn.Projection)
+            .Concat(new[] { "gate_proj", "up_proj", "down_proj" }.Select(mlp.Projection));
+
     /// <summary>One block over x [B,T,H].</summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor allowed, KvCache? cache, int layerIndex)
     {

@@ -30,6 +30,10 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     /// <summary>The HF "model" sub-module (embeddings, blocks, final norm).</summary>
     public DecoderBackbone Backbone => model;
 
+    /// <summary>Recompute each decoder block in the backward pass instead of keeping its activations (see
+    /// <see cref="DecoderBackbone.ActivationCheckpointing"/>): the paper's setting at 8,192 tokens.</summary>
+    public bool ActivationCheckpointing { get => model.ActivationCheckpointing; set => model.ActivationCheckpointing = value; }
+
     /// <summary>The device the parameters live on.</summary>
     public Device Device => model.EmbeddingWeight.device;
 
@@ -60,10 +64,17 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     /// completion loss needs the few target positions, not all of them.</summary>
     public Tensor LogitsAt(Tensor inputIds, Tensor? attentionMask, Tensor positions)
     {
+        using var index = positions.reshape(-1).nonzero().squeeze(1);
+        return LogitsAtIndex(inputIds, attentionMask, index);
+    }
+
+    /// <summary>Logits [N,V] at the flat positions <paramref name="flatIndex"/> [N] (row × T + t): the LM head, whose [B,T,V] output is
+    /// the largest activation of a step at a 152k vocabulary, runs only where a loss is taken.</summary>
+    public Tensor LogitsAtIndex(Tensor inputIds, Tensor? attentionMask, Tensor flatIndex)
+    {
         using var scope = torch.NewDisposeScope();
         var h = model.Forward(inputIds, attentionMask, null);
-        var index = positions.reshape(-1).nonzero().squeeze(1);
-        return Head(h.reshape(-1, h.shape[^1]).index_select(0, index)).MoveToOuterDisposeScope();
+        return Head(MetaSafe.Rows(h.reshape(-1, h.shape[^1]), flatIndex)).MoveToOuterDisposeScope();
     }
 
     private Tensor Head(Tensor h) => lm_head is null ? F.linear(h, model.EmbeddingWeight) : lm_head.forward(h);
@@ -94,7 +105,14 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
         {
             if (name.EndsWith("norm.weight", StringComparison.Ordinal)) continue;       // RMSNorm weights stay at one
             if (name.EndsWith(".bias", StringComparison.Ordinal)) p.zero_();
-            else nn.init.normal_(p, 0.0, 0.02);
+            else if (p.dtype == ScalarType.Float32 || p.device.type == DeviceType.META) nn.init.normal_(p, 0.0, 0.02);
+            else
+            {
+                // LibTorch's CPU normal_ on bf16 is a slow serial loop (minutes for a 1.5B model); draw in fp32, then cast.
+                using var draw = torch.empty(p.shape, ScalarType.Float32, p.device);
+                nn.init.normal_(draw, 0.0, 0.02);
+                p.copy_(draw);
+            }
         }
     }
 }

@@ -26,18 +26,14 @@ public static class Generation
         using var noGrad = torch.no_grad();   // inference only: the model's Forward itself never disables autograd
         using var cache = model.NewCache();
         var (ids, mask) = LeftPad(prompts, pad, device);
-        using var banned = bannedTokenIds is { Count: > 0 }
-            ? torch.tensor(bannedTokenIds.Where(t => t >= 0 && t < vocab).Select(t => (long)t).ToArray(), device: device)
-            : null;
+        using var banned = BannedBias(bannedTokenIds, vocab, device);
         var finished = new bool[prompts.Count];
         var input = ids;
         var stepMask = mask;
         for (var step = 0; step < maxNewTokens; step++)
         {
             using var scope = torch.NewDisposeScope();
-            var last = model.ForwardLast(input, stepMask, cache).to(ScalarType.Float32);
-            if (banned is not null && banned.numel() > 0) last.index_fill_(1, banned, float.NegativeInfinity);
-            var next = last.argmax(-1).cpu().data<long>().ToArray();
+            var next = Step(model, input, stepMask, cache, banned).cpu().data<long>().ToArray();
             for (var b = 0; b < next.Length; b++)
             {
                 if (finished[b]) continue;
@@ -58,6 +54,27 @@ public static class Generation
         }
         input.Dispose(); stepMask.Dispose();
         return outputs.Select(o => o.ToArray()).ToList();
+    }
+
+    /// <summary>One greedy step on the model's device: the last position's logits (fp32, plus <paramref name="bannedBias"/>) and their
+    /// argmax, the next id of every row [B], not yet copied to the host; the cache grows by the step's tokens.</summary>
+    public static Tensor Step(DecoderLM model, Tensor input, Tensor mask, KvCache cache, Tensor? bannedBias)
+    {
+        using var scope = torch.NewDisposeScope();
+        var last = model.ForwardLast(input, mask, cache).to(ScalarType.Float32);
+        if (bannedBias is not null) last = last + bannedBias;
+        return last.argmax(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A [V] fp32 row, −∞ at the banned ids and 0 elsewhere, on <paramref name="device"/> (null when nothing is banned): added
+    /// to each step's logits, it leaves every other logit exactly as it was.</summary>
+    public static Tensor? BannedBias(IReadOnlySet<int>? bannedTokenIds, int vocab, Device device)
+    {
+        var ids = bannedTokenIds?.Where(t => t >= 0 && t < vocab).Select(t => (long)t).ToArray() ?? [];
+        if (ids.Length == 0) return null;
+        var bias = new float[vocab];
+        foreach (var id in ids) bias[id] = float.NegativeInfinity;
+        return torch.tensor(bias, device: device);
     }
 
     /// <summary>Left-pads token lists into ids [B,L] and a 1/0 mask [B,L].</summary>

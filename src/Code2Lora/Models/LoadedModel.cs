@@ -11,4 +11,11 @@ public sealed record LoadedModel(DecoderLM Model, ITextTokenizer Tokenizer, Mode
 {
     /// <summary>The safetensors "__metadata__" of the weights (empty for a sharded checkpoint).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The Hub id it was loaded by (from the huggingface_hub cache), or null for a directory named by its path.</summary>
+    public string? HubId { get; init; }
+
+    /// <summary>What an adapter names as its base (PEFT's base_model_name_or_path): the Hub id it was loaded by, else
+    /// <see cref="ModelDirectory.NameOrPath"/>.</summary>
+    public string NameOrPath => HubId ?? ModelDirectory.NameOrPath(Directory);
 }

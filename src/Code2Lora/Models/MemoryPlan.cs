@@ -28,14 +28,8 @@ public sealed record MemoryPlan(long Parameters, long WeightBytes, long AdamWFul
         _ => throw new ArgumentException($"{dtype} is not a model dtype (float32, bfloat16, float16, float64)."),
     };
 
-    /// <summary>Parses "fp32"/"float32", "bf16"/"bfloat16", "fp16"/"float16".</summary>
-    public static ScalarType ParseDType(string name) => name.ToLowerInvariant() switch
-    {
-        "fp32" or "float32" or "f32" => ScalarType.Float32,
-        "bf16" or "bfloat16" => ScalarType.BFloat16,
-        "fp16" or "float16" or "f16" => ScalarType.Float16,
-        _ => throw new ArgumentException($"unknown dtype '{name}' (fp32, bf16, fp16)."),
-    };
+    /// <summary>Parses "fp32"/"float32", "bf16"/"bfloat16", "fp16"/"float16" (<see cref="Runtime.ComputeTarget.ParseDtype"/>).</summary>
+    public static ScalarType ParseDType(string name) => Runtime.ComputeTarget.ParseDtype(name, "--dtype");
 
     /// <summary>Builds the module tree on the "meta" device (shapes only, no storage) and counts its parameters;
     /// null when this LibTorch cannot do that, so the caller falls back to the analytic count.</summary>

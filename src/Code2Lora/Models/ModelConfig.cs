@@ -66,7 +66,7 @@ public sealed record ModelConfig
         JsonObject root;
         try { root = JsonNode.Parse(File.ReadAllText(configJsonPath))?.AsObject() ?? throw new JsonException("empty document"); }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
-        { throw new InvalidDataException($"{configJsonPath} is not a JSON object: {e.Message}", e); }
+        { throw new InvalidDataException($"{configJsonPath}: not a JSON object ({e.Message}); pass a Hugging Face config.json", e); }
         return FromJsonObject(root, configJsonPath);
     }
 
@@ -81,7 +81,8 @@ public sealed record ModelConfig
     {
         var missing = new[] { "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads" }
             .Where(k => root[k] is null).ToList();
-        if (missing.Count > 0) throw new InvalidDataException($"{source} lacks required field(s): {string.Join(", ", missing)}.");
+        if (missing.Count > 0)
+            throw new InvalidDataException($"{source} lacks required field(s): {string.Join(", ", missing)}; pass the config.json of a Hugging Face decoder (Qwen2, Qwen3, Llama).");
         var type = root["model_type"]!.GetValue<string>();
         int Int(string key) => ReadInt(root[key], key, source)!.Value;
         var heads = Int("num_attention_heads");

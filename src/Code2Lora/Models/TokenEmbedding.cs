@@ -24,7 +24,7 @@ public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor ids)
     {
         using var flat = ids.reshape(-1);
-        using var rows = weight.index_select(0, flat);
+        using var rows = MetaSafe.Rows(weight, flat);
         return rows.view([.. ids.shape, weight.shape[1]]);
     }
 }

@@ -57,10 +57,12 @@ internal sealed class PyOutline
     /// <summary>Every statement-level logical line that is not a def/class header.</summary>
     public List<PyStatement> Statements { get; } = new();
 
-    /// <summary>Tokenizes and outlines a module; throws <see cref="PySyntaxError"/>.</summary>
+    /// <summary>Tokenizes and outlines a module; throws <see cref="PySyntaxError"/>, also for Python 2 syntax CPython 3 rejects (<see cref="Python2Syntax"/>).</summary>
     public static PyOutline Parse(string source)
     {
-        var outline = new PyOutline(PyTokenizer.Tokenize(source));
+        var tokens = PyTokenizer.Tokenize(source);
+        Python2Syntax.Check(tokens, source);
+        var outline = new PyOutline(tokens);
         outline.Build();
         return outline;
     }

@@ -31,6 +31,7 @@ public static class PythonDifferential
         long tokensCompared = 0, tokensEqual = 0, familyMatched = 0, familyTotal = 0, targetMatched = 0, targetTotal = 0;
         int filesTokenIdentical = 0, filesFamilyIdentical = 0;
         var totals = new Dictionary<string, (int CPython, int Port)>();
+        var rejections = new ParseRejections();
 
         foreach (var path in paths)
         {
@@ -53,7 +54,7 @@ public static class PythonDifferential
             if (tokenDiff == null) filesTokenIdentical++;
             else disagreements.Add(new DifferentialDisagreement(path, "tokens", tokenDiff));
 
-            var (matched, total, familyDiff, tm, tt, targetDiff) = CompareFamilies(text, row, totals);
+            var (matched, total, familyDiff, tm, tt, targetDiff) = CompareFamilies(text, row, totals, rejections);
             familyMatched += matched;
             familyTotal += total;
             targetMatched += tm;
@@ -67,7 +68,10 @@ public static class PythonDifferential
         return new DifferentialReport(paths.Count, tokensCompared,
             tokensCompared == 0 ? 1 : (double)tokensEqual / tokensCompared, (double)filesTokenIdentical / n,
             familyTotal == 0 ? 1 : (double)familyMatched / familyTotal, (double)filesFamilyIdentical / n,
-            targetTotal == 0 ? 1 : (double)targetMatched / targetTotal, totals, disagreements);
+            targetTotal == 0 ? 1 : (double)targetMatched / targetTotal, totals, disagreements)
+        {
+            Rejections = rejections,
+        };
     }
 
     /// <summary>Index-aligned comparison of (type, string, start, end); an error on both sides counts as one agreeing token.</summary>
@@ -111,16 +115,18 @@ public static class PythonDifferential
     /// a parse failure on both sides agrees.
     /// </summary>
     private static (long Matched, long Total, string? FamilyDifference, long TargetsMatched, long TargetsTotal, string? TargetDifference)
-        CompareFamilies(string text, JsonElement row, Dictionary<string, (int CPython, int Port)> totals)
+        CompareFamilies(string text, JsonElement row, Dictionary<string, (int CPython, int Port)> totals, ParseRejections rejections)
     {
         IReadOnlyList<EvolutionAssertion>? found = null;
         string? myError = null;
         try { found = EvolutionTaskExtractor.Extract(text); }
         catch (PySyntaxError e) { myError = e.Message; }
+        string? pyParseError = row.TryGetProperty("parse_error", out var parseError) ? parseError.GetString() ?? "" : null;
+        rejections.Add(pyParseError, myError);
 
         if (!row.TryGetProperty("families", out var families))
         {
-            string pyError = row.TryGetProperty("parse_error", out var pe) ? pe.GetString() ?? "" : "";
+            string pyError = pyParseError ?? "";
             return myError != null ? (0, 0, null, 0, 0, null) : (0, 1, $"CPython ast failed ({pyError}); port found {found!.Count} assertions", 0, 1, null);
         }
         var theirs = families.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());

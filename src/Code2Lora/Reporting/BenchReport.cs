@@ -13,18 +13,20 @@ namespace Code2Lora.Reporting;
 public sealed record BenchData(IReadOnlyList<QnaRow> StaticTasks, IReadOnlyList<RepoRow> StaticRepos,
     IReadOnlyList<QnaRow> EvolutionTasks, IReadOnlyList<RepoRow> EvolutionRepos, IReadOnlyList<CommitRow> Commits)
 {
-    /// <summary>Reads every Parquet file of a benchmark folder written by <see cref="BenchBuild"/>.</summary>
+    /// <summary>Reads every Parquet file of a benchmark folder written by <see cref="BenchBuild"/> or <c>c2l bench import</c>; a file
+    /// lacking one of the columns is an error naming it (a released file must go through <c>c2l bench import</c> first).</summary>
     public static async Task<BenchData> LoadAsync(string benchDir)
     {
         if (!File.Exists(Path.Combine(benchDir, "manifest.json")))
-            throw new DirectoryNotFoundException($"{benchDir} is not a built benchmark (no manifest.json); run `c2l bench build` first.");
+            throw new DirectoryNotFoundException($"{benchDir} is not a built benchmark (no manifest.json); run `c2l bench build` first, " +
+                                                 "or `c2l bench import` for the released datasets.");
         async Task<List<T>> All<T>(string track, string kind, IEnumerable<string> splits) where T : class, new()
         {
             var rows = new List<T>();
             foreach (var s in splits)
             {
                 var p = Path.Combine(benchDir, track, kind, s + ".parquet");
-                if (File.Exists(p)) rows.AddRange(await ParquetTable.ReadAsync<T>(p));
+                if (File.Exists(p)) rows.AddRange(await ParquetTable.ReadExactAsync<T>(p));
             }
             return rows;
         }
@@ -129,7 +131,9 @@ public static class BenchReport
     public static async Task<IReadOnlyList<string>> WriteAsync(string benchDir, string outDir, string command, bool png = true)
     {
         var data = await BenchData.LoadAsync(benchDir);
+        OutputFolder.Check(outDir);
         var written = new List<string>();
+        var provenance = Provenance.Capture(command);
         var md = new StringBuilder();
         md.AppendLine("# RepoPeftBench statistics").AppendLine();
         md.AppendLine($"Built from `{Config.RepoPaths.Relative(benchDir)}`. Command: `{command}`. Code: `{Provenance.CodeVersion()}`.").AppendLine();
@@ -163,17 +167,17 @@ public static class BenchReport
         }
 
         var mdPath = Path.Combine(outDir, "stats.md");
-        AtomicFile.WriteText(mdPath, md.ToString());
+        ResultFile.WriteMarkdown(mdPath, md.ToString(), provenance);
         written.Add(mdPath);
 
         var json = new
         {
-            provenance = Provenance.Capture(command),
+            provenance,
             @static = new { tasks = data.StaticTasks.Count, repos = data.StaticRepos.Count, per_split = data.StaticTasks.GroupBy(t => t.Split).ToDictionary(g => g.Key, g => g.Count()) },
             evolution = new { tasks = data.EvolutionTasks.Count, repos = data.EvolutionRepos.Count, commits = data.Commits.Count, per_split = data.EvolutionTasks.GroupBy(t => t.Split).ToDictionary(g => g.Key, g => g.Count()) },
         };
         var jsonPath = Path.Combine(outDir, "stats.json");
-        AtomicFile.WriteText(jsonPath, JsonSerializer.Serialize(json, Provenance.Json));
+        ResultFile.WriteJson(jsonPath, JsonSerializer.Serialize(json, Provenance.Json), provenance);
         written.Add(jsonPath);
 
         written.AddRange(FigureExport.Save(TasksPerRepo(data.StaticTasks, "Static track: tasks per repository"), outDir, "static-tasks-per-repo", png: png));

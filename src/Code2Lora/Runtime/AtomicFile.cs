@@ -48,4 +48,7 @@ public static class AtomicFile
     /// <summary>Writes UTF-8 text atomically.</summary>
     public static void WriteText(string path, string text) =>
         Write(path, s => { var b = new System.Text.UTF8Encoding(false).GetBytes(text); s.Write(b); });
+
+    /// <summary>Writes bytes atomically.</summary>
+    public static void WriteBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
 }

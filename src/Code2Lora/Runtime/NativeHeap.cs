@@ -27,4 +27,15 @@ public static class NativeHeap
         try { return Mallopt(M_MMAP_THRESHOLD, mmapThresholdBytes) == 1; }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; } // musl etc.
     }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
+
+    /// <summary>Returns the heap's free pages to the kernel (glibc malloc_trim), so resident memory measures live data; false off glibc.</summary>
+    public static bool Trim()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try { return MallocTrim(0) == 1; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
 }

@@ -52,6 +52,8 @@ public sealed class Trainer
         var masters = bf16
             ? compute.Select(p => (p.Name, Tensor: p.Param.detach().to(ScalarType.Float32).clone().DetachFromDisposeScope(), p.Decay)).ToList()
             : compute.Select(p => (p.Name, Tensor: p.Param, p.Decay)).ToList();
+        // Two processes in one run folder would resume from each other's checkpoints and interleave metrics.jsonl.
+        using var held = RunLock.Acquire(_runDir, "training");
         using var optimizer = new AdamW(masters);
         var log = new TrainingLog(LogPath);
 

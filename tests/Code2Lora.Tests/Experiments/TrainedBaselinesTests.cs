@@ -30,6 +30,9 @@ public sealed class TrainedBaselinesTests(BaselineBench bench) : IClassFixture<B
         Assert.Equal(["org/alpha", "org/beta"], Experiment.InRepoRepositories);
         Assert.True(File.Exists(Path.Combine(Experiment.PerRepoLoraRoot, "org__alpha", PeftAdapterFiles.WeightsFile)));
         Assert.False(Experiment.HasPerRepoLora("org/gamma"));                       // cross-repo: no adapter, by design
+        // PEFT and vLLM find the base through base_model_name_or_path: the shipped model has no Hub id, so its full path.
+        var adapterConfig = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Experiment.PerRepoLoraRoot, "org__alpha", PeftAdapterFiles.ConfigFile)))!;
+        Assert.Equal(Path.GetFullPath(FrozenBase.Locate(BaselineBench.Config.BaseModel)), adapterConfig["base_model_name_or_path"]!.GetValue<string>());
         var timings = PerRepoLoraFiles.ReadTimings(Experiment.PerRepoLoraTimingsFile);
         Assert.Equal(["org/alpha", "org/beta"], timings.Keys.Order());
         Assert.All(timings.Values, t => Assert.True(t is { Steps: 4, Examples: 4, Seconds: > 0, ValLoss: not null }, t.ToString()));

@@ -67,6 +67,40 @@ public class ModelDirectoryTests
         using (loaded.Model) Assert.Equal(torch.ScalarType.BFloat16, loaded.Model.DType);
     }
 
+    [Fact]
+    public void CheckFindsTruncatedAndMissingShardsWithoutLoading()
+    {
+        using var dir = new CheckpointTempDir();
+        SaveTiny(dir.Path);
+        Assert.Equal(ModelConfigs.Get("tiny-qwen2"), ModelDirectory.Check(dir.Path));
+        var weights = File.ReadAllBytes(dir.File("model.safetensors"));
+        File.WriteAllBytes(dir.File("model.safetensors"), weights[..(weights.Length / 2)]);
+        Assert.Contains(dir.File("model.safetensors"), Assert.Throws<CheckpointException>(() => ModelDirectory.Check(dir.Path)).Message);
+
+        File.WriteAllBytes(dir.File("model.safetensors"), weights);
+        var tensors = SafeTensors.Load(dir.File("model.safetensors"));
+        CheckpointFiles.SaveSharded(dir.Path, tensors, maxShardBytes: 20_000);
+        foreach (var t in tensors.Values) t.Dispose();
+        ModelDirectory.Check(dir.Path);
+        File.Delete(dir.File("model-00002-of-" + Directory.GetFiles(dir.Path, "model-00001-of-*")[0][^17..]));
+        Assert.Contains("model-00002-of-", Assert.Throws<CheckpointException>(() => ModelDirectory.Check(dir.Path)).Message);
+    }
+
+    [Fact]
+    public void AdaptersNameTheBaseByHubIdOrFullPath()
+    {
+        using var dir = new CheckpointTempDir();
+        SaveTiny(dir.Path);
+        Assert.Equal(Path.GetFullPath(dir.Path), ModelDirectory.NameOrPath(dir.Path));
+        var config = JsonNode.Parse(File.ReadAllText(dir.File("config.json")))!.AsObject();
+        config["_name_or_path"] = "Qwen/Qwen2.5-Coder-1.5B";
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        Assert.Equal("Qwen/Qwen2.5-Coder-1.5B", ModelDirectory.NameOrPath(dir.Path));
+        config["_name_or_path"] = "/home/someone/models/qwen";             // a path on another machine says nothing here
+        File.WriteAllText(dir.File("config.json"), config.ToJsonString());
+        Assert.Equal(Path.GetFullPath(dir.Path), ModelDirectory.NameOrPath(dir.Path));
+    }
+
     private static CheckpointException LoadFails(string dir) => Assert.Throws<CheckpointException>(() => ModelDirectory.Load(dir).Model.Dispose());
 
     [Fact]

@@ -47,7 +47,7 @@ internal sealed class NotebookFiles : IDisposable
                         ["items"] = new JsonArray(new JsonObject { ["aliases"] = new JsonArray(), ["name"] = "csharp" }),
                     },
                 },
-                ["custom_field"] = new JsonObject { ["kept"] = JsonNode.Parse("1.50") },
+                ["custom_field"] = new JsonObject { ["kept"] = "yes" },
             },
             ["nbformat"] = 4,
             ["nbformat_minor"] = 5,

@@ -152,6 +152,19 @@ public sealed class TrainerTests : IDisposable
         Assert.DoesNotContain(TrainingLog.Read(log.Path), r => r.Loss == 99);
     }
 
+    [Fact]
+    public void A_second_trainer_in_a_busy_run_folder_is_refused_before_it_touches_the_log()
+    {
+        var (_, recipe) = Tiny(initSeed: 5);
+        using (Code2Lora.Runtime.RunLock.Acquire(_dir, "another training"))
+        {
+            var e = Assert.Throws<Code2Lora.Runtime.RunLockedException>(() => new Trainer(Base with { Steps = 2, EvalEvery = 0 }, _dir, "test").Run(recipe));
+            Assert.Contains("another training", e.Message);
+            Assert.False(File.Exists(Path.Combine(_dir, "metrics.jsonl")));
+        }
+        Assert.True(new Trainer(Base with { Steps = 2, EvalEvery = 0 }, _dir, "test").Run(recipe).Completed);
+    }
+
     private sealed class NanRecipe : ITrainingRecipe
     {
         private readonly Tensor _w = torch.ones(2, 2).requires_grad_();

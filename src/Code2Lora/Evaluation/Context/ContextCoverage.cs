@@ -32,6 +32,14 @@ public sealed class ContextCoverage
         reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
     }
 
+    /// <summary>Starts the tally afresh (to count a provider's coverage over a given task list).</summary>
+    public void Reset()
+    {
+        Tasks = 0;
+        WithContext = 0;
+        reasons.Clear();
+    }
+
     /// <summary>A copy that later calls on the provider do not change.</summary>
     public ContextCoverage Snapshot()
     {

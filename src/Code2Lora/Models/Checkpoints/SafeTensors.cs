@@ -64,7 +64,8 @@ public static class SafeTensors
         return tensor;
     }
 
-    /// <summary>Writes tensors as a spec-conformant safetensors file (sorted keys, space-padded header), atomically.</summary>
+    /// <summary>Writes tensors as a spec-conformant safetensors file (sorted keys, space-padded header), atomically; its metadata always
+    /// carries "format": "pt", which transformers and PEFT require to load the file.</summary>
     public static void Save(string path, IReadOnlyDictionary<string, torch.Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
         SafeTensorsWriter.Write(path, tensors, metadata, DefaultChunkBytes);
 }

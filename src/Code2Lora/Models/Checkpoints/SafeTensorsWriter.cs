@@ -6,16 +6,24 @@ using TorchSharp;
 
 namespace Code2Lora.Models.Checkpoints;
 
-/// <summary>Lays out and writes a safetensors file: tensors in ordinal key order, back to back, after an 8-byte-aligned header.</summary>
+/// <summary>Lays out and writes a safetensors file: tensors in ordinal key order, back to back, after an 8-byte-aligned header
+/// whose "__metadata__" always holds "format": "pt".</summary>
 internal static class SafeTensorsWriter
 {
+    /// <summary>The metadata key transformers' and PEFT's loaders check: a file without "format" in ("pt", "tf", "flax", "mlx") is refused
+    /// ("does not contain the valid metadata"); the tensors written here are PyTorch's.</summary>
+    public const string FormatKey = "format";
+
+    /// <summary>The value of <see cref="FormatKey"/> in every file this package writes.</summary>
+    public const string PyTorchFormat = "pt";
+
     private sealed record Entry(string Name, torch.Tensor Tensor, string DType, int ElementSize, long[] Shape, long Begin, long End);
 
     /// <summary>Validates every tensor, then writes the file through <see cref="AtomicFile"/>.</summary>
     public static void Write(string path, IReadOnlyDictionary<string, torch.Tensor> tensors, IReadOnlyDictionary<string, string>? metadata, long chunkBytes)
     {
         var entries = Layout(path, tensors);
-        var header = Header(entries, metadata);
+        var header = Header(entries, WithFormat(path, metadata));
         AtomicFile.Write(path, stream =>
         {
             Span<byte> prefix = stackalloc byte[8];
@@ -46,19 +54,26 @@ internal static class SafeTensorsWriter
         return entries;
     }
 
-    private static byte[] Header(List<Entry> entries, IReadOnlyDictionary<string, string>? metadata)
+    private static Dictionary<string, string> WithFormat(string path, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in metadata ?? new Dictionary<string, string>()) all[k] = v;
+        if (all.TryGetValue(FormatKey, out var format) && format != PyTorchFormat)
+            throw new CheckpointException(path, $"metadata '{FormatKey}' is '{format}', but these are PyTorch tensors ('{PyTorchFormat}'): drop the key or set it to '{PyTorchFormat}'.");
+        all[FormatKey] = PyTorchFormat;
+        return all;
+    }
+
+    private static byte[] Header(List<Entry> entries, IReadOnlyDictionary<string, string> metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             // The reference writer puts metadata first; readers accept any position.
-            if (metadata is { Count: > 0 })
-            {
-                json.WriteStartObject("__metadata__");
-                foreach (var (k, v) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) json.WriteString(k, v);
-                json.WriteEndObject();
-            }
+            json.WriteStartObject("__metadata__");
+            foreach (var (k, v) in metadata.OrderBy(kv => kv.Key, StringComparer.Ordinal)) json.WriteString(k, v);
+            json.WriteEndObject();
             foreach (var e in entries)
             {
                 json.WriteStartObject(e.Name);

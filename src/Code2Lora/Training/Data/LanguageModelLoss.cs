@@ -31,6 +31,17 @@ public static class LanguageModelLoss
         return (sum.MoveToOuterDisposeScope(), wanted.shape[0]);
     }
 
+    /// <summary>Summed CE (fp32) and labelled-token count of <paramref name="model"/> on a collated batch, with the LM head run only at
+    /// the positions the batch lists as predicting a label (found on the host when collating: no device sync, meta-device safe).</summary>
+    public static (Tensor Sum, long Tokens) TokenSum(DecoderLM model, SequenceBatch batch)
+    {
+        if (batch.Predicting is null || batch.Targets is null) return TokenSum(model, batch.Ids, batch.Mask, batch.Labels);
+        using var scope = torch.NewDisposeScope();
+        var logits = model.LogitsAtIndex(batch.Ids, batch.Mask, batch.Predicting).to(ScalarType.Float32);
+        var sum = F.cross_entropy(logits, batch.Targets, reduction: nn.Reduction.Sum);
+        return (sum.MoveToOuterDisposeScope(), batch.TargetTokens);
+    }
+
     /// <summary>Per-row summed CE and labelled-token count of <paramref name="model"/> (the LM head only where a label is
     /// predicted), fp64 on the host.</summary>
     public static (double Sum, long Tokens)[] PerRow(DecoderLM model, Tensor ids, Tensor? mask, Tensor labels)

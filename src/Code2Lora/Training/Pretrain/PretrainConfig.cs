@@ -48,7 +48,8 @@ public sealed record PretrainConfig
     public string PretrainPackages { get; init; } = "corpora/pretrain-packages.txt";
     /// <summary>The benchmark's packages, relative to data/: never trained on; their non-test code measures held-out loss.</summary>
     public string BenchmarkPackages { get; init; } = "corpora/static-packages.txt";
-    /// <summary>"auto" (CUDA when present), "cpu" or "cuda[:n]".</summary>
+    /// <summary>"auto" (CUDA when present, logged), "cpu" or "cuda[:n]"; resolved with <see cref="Runtime.ComputeTarget.Resolve"/> together
+    /// with <see cref="Precision"/>, which is this trainable model's dtype (fp32 masters either way).</summary>
     public string Device { get; init; } = "auto";
 
     /// <summary>The loop settings these knobs amount to.</summary>

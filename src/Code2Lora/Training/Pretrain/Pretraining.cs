@@ -73,7 +73,7 @@ public static class Pretraining
         var heldOut = CachedStream(runDirectory, "held-out", key, corpus.HeldOut, tokenizer, progress);
         var bench = CachedStream(runDirectory, "benchmark-code", key, inputs.BenchmarkCode, tokenizer, progress);
 
-        var device = TorchRuntime.ResolveDevice(config.Device);
+        var device = ComputeTarget.Resolve(config.Device, config.Precision, $"pretrain config '{config.Name}'").Device;
         torch.manual_seed(config.Seed);
         var modelConfig = config.Model with { BosTokenId = eos, EosTokenId = eos };
         var model = new DecoderLM(modelConfig, device);

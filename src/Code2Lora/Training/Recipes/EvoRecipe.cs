@@ -82,7 +82,7 @@ public sealed class EvoRecipe : ITrainingRecipe
             adapter.A.ToDictionary(kv => kv.Key, kv => kv.Value.expand([k, .. kv.Value.shape[1..]])),
             adapter.B.ToDictionary(kv => kv.Key, kv => kv.Value.expand([k, .. kv.Value.shape[1..]]))));
         using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _settings.PadId, _slots.Model.Device);
-        var (sum, tokens) = LanguageModelLoss.TokenSum(_slots.Model, batch.Ids, batch.Mask, batch.Labels);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(_slots.Model, batch);
         return (sum / tokens, tokens);
     }
 

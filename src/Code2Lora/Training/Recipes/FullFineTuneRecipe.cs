@@ -31,7 +31,7 @@ public sealed class FullFineTuneRecipe : ITrainingRecipe
     {
         var examples = _batches.At(step, micro);
         using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _batches.PadId, _model.Device);
-        var (sum, tokens) = LanguageModelLoss.TokenSum(_model, batch.Ids, batch.Mask, batch.Labels);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(_model, batch);
         return (sum / tokens, tokens);
     }
 

@@ -31,7 +31,7 @@ public sealed class SingleLoraRecipe : ITrainingRecipe
     {
         var examples = _batches.At(step, micro);
         using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _batches.PadId, _slots.Model.Device);
-        var (sum, tokens) = LanguageModelLoss.TokenSum(_slots.Model, batch.Ids, batch.Mask, batch.Labels);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(_slots.Model, batch);
         return (sum / tokens, tokens);
     }
 

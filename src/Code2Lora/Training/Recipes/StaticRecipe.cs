@@ -38,7 +38,7 @@ public sealed class StaticRecipe : ITrainingRecipe
         var adapter = Generate(examples);
         _slots.Use(adapter);
         using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _batches.PadId, model.Device);
-        var (sum, tokens) = LanguageModelLoss.TokenSum(model, batch.Ids, batch.Mask, batch.Labels);
+        var (sum, tokens) = LanguageModelLoss.TokenSum(model, batch);
         return (sum / tokens, tokens);
     }
 

@@ -27,10 +27,3 @@ public sealed record TrainThroughputResult(string Framework, string FrameworkVer
     int Batch, int SequenceLength, int WarmupSteps, int TimedSteps, double MsPerStep, double TokensPerS, double PeakRssMb,
     double FirstLoss, double LastLoss, string Model, long Parameters, bool TrimmedHeap, string? LoadAverage, string Command, string GitSha, string Machine, DateTime CreatedUtc);
 
-/// <summary>The machine's load when a run starts.</summary>
-internal static class MachineLoad
-{
-    /// <summary>The 1/5/15-minute load averages from /proc/loadavg, or null off Linux.</summary>
-    public static string? Now() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
-}

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Code2Lora.Adapters;
+using Code2Lora.Hyper;
+using Code2Lora.Models;
+using Code2Lora.Runtime;
+using Code2Lora.Training;
+using Code2Lora.Training.Completion;
+using Code2Lora.Training.Data;
+using Code2Lora.Training.Recipes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Code2Lora.Experiments;
+
+/// <summary>One configuration of the plan-versus-measurement check: a Code2LoRA-Static training step (forward, backward, AdamW)
+/// of a decoder of the paper's width truncated to <see cref="Layers"/> blocks, at <see cref="Tokens"/> tokens.</summary>
+public sealed record MemoryPlanCase
+{
+    /// <summary>Decoder blocks kept of the full model.</summary>
+    [JsonPropertyName("layers")] public int Layers { get; init; }
+    /// <summary>Sequence length of the one training example.</summary>
+    [JsonPropertyName("tokens")] public int Tokens { get; init; }
+    /// <summary>Base dtype: fp32 or bf16.</summary>
+    [JsonPropertyName("dtype")] public string Dtype { get; init; } = "bf16";
+    /// <summary>Checkpointed decoder blocks.</summary>
+    [JsonPropertyName("checkpointing")] public bool Checkpointing { get; init; }
+
+    /// <summary>"L2-T2048-bf16-ckpt": a name for logs and child-process arguments.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"L{Layers}-T{Tokens}-{Dtype}-{(Checkpointing ? "ckpt" : "full")}");
+
+    /// <summary>Parses <see cref="ToString"/>'s form.</summary>
+    public static MemoryPlanCase Parse(string text)
+    {
+        var parts = text.Split('-');
+        if (parts.Length != 4 || parts[0][0] != 'L' || parts[1][0] != 'T' || parts[3] is not ("ckpt" or "full"))
+            throw new ArgumentException($"'{text}' is not a case like L2-T2048-bf16-ckpt.");
+        return new MemoryPlanCase
+        {
+            Layers = int.Parse(parts[0][1..], CultureInfo.InvariantCulture), Tokens = int.Parse(parts[1][1..], CultureInfo.InvariantCulture),
+            Dtype = parts[2], Checkpointing = parts[3] == "ckpt",
+        };
+    }
+}
+
+/// <summary>The planned and measured memory of one <see cref="MemoryPlanCase"/>.</summary>
+public sealed record MemoryPlanMeasurement
+{
+    /// <summary>The configuration.</summary>
+    [JsonPropertyName("case")] public required MemoryPlanCase Case { get; init; }
+    /// <summary>The planner's peak for the stage (weights, gradients, AdamW, activations, logits), fused attention.</summary>
+    [JsonPropertyName("planned_bytes")] public long PlannedBytes { get; init; }
+    /// <summary>The same, planning the math attention kernel's [heads,T,T] probabilities.</summary>
+    [JsonPropertyName("planned_bytes_math_attention")] public long PlannedBytesMathAttention { get; init; }
+    /// <summary>Peak resident memory of the process during the step (weights, head and optimizer already built), minus the resident
+    /// memory before anything was built.</summary>
+    [JsonPropertyName("measured_bytes")] public long MeasuredBytes { get; init; }
+    /// <summary>measured / planned − 1.</summary>
+    [JsonPropertyName("relative_error")] public double RelativeError => PlannedBytes == 0 ? double.NaN : (double)MeasuredBytes / PlannedBytes - 1;
+    /// <summary>Seconds of the training step.</summary>
+    [JsonPropertyName("step_seconds")] public double StepSeconds { get; init; }
+    /// <summary>Why the case was not run (its plan would not fit the free memory), else null.</summary>
+    [JsonPropertyName("skipped")] public string? Skipped { get; init; }
+}
+
+/// <summary>Measures what <see cref="MemoryPlanner"/> plans: builds a truncated paper-width base with random weights, LoRA slots and a
+/// Code2LoRA head, and runs one Static training step on one example, reading the peak resident memory (VmHWM) around it. Run one
+/// case per process (<c>c2l bench memory-plan</c> does), so memory freed by an earlier case cannot hide a later case's peak.</summary>
+public static class MemoryPlanCheck
+{
+    /// <summary>Target tokens of the example (the loss is taken there).</summary>
+    public const int TargetTokens = 24;
+
+    /// <summary>The static config the check plans and runs: the paper's with batch 1, no accumulation, a head of width
+    /// <paramref name="headHidden"/> (the H = 512 head's 5.4 GB of fp32 state is exact arithmetic, not what is being checked).</summary>
+    public static StaticExperimentConfig Config(MemoryPlanCase c, int headHidden) => StaticExperimentConfig.Paper with
+    {
+        Name = "memory-plan", MaxTokens = c.Tokens, MaxNewTokens = TargetTokens, BatchSize = 1, HeadHidden = headHidden,
+        Dtype = c.Dtype, ActivationCheckpointing = c.Checkpointing,
+        StaticTraining = StaticExperimentConfig.Paper.StaticTraining with { GradientAccumulation = 1 },
+    };
+
+    /// <summary>The plan of the case's training step.</summary>
+    public static (long Fused, long Math) Planned(MemoryPlanCase c, ModelConfig fullBase, ModelConfig encoder, int headHidden)
+    {
+        var model = fullBase with { NumHiddenLayers = c.Layers };
+        var s = Config(c, headHidden);
+        var fused = MemoryPlanner.Plan(s, EvoExperimentConfig.Paper, model, encoder, BenchCounts.Paper)["train-static"].PeakBytes;
+        var math = MemoryPlanner.Plan(s, EvoExperimentConfig.Paper, model, encoder, BenchCounts.Paper, mathAttention: true)["train-static"].PeakBytes;
+        return (fused, math);
+    }
+
+    /// <summary>Runs the case in this process and reports plan and measurement; call in a fresh process for a clean peak.</summary>
+    public static MemoryPlanMeasurement Measure(MemoryPlanCase c, ModelConfig fullBase, ModelConfig encoder, int headHidden)
+    {
+        NativeHeap.UseTrimmedHeap();
+        var (fused, math) = Planned(c, fullBase, encoder, headHidden);
+        using (torch.ones(1)) { }                                   // LibTorch loaded before the baseline
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        NativeHeap.Trim();                                          // memory freed earlier in this process must not hide the step's
+        var baseline = CurrentRssBytes();
+        var clock = Stopwatch.StartNew();
+        using (var scope = torch.NewDisposeScope())
+        {
+            torch.manual_seed(3407);
+            var s = Config(c, headHidden);
+            var model = new DecoderLM(fullBase with { NumHiddenLayers = c.Layers }, torch.CPU, ComputeTarget.ParseDtype(c.Dtype)) { ActivationCheckpointing = c.Checkpointing };
+            model.eval();
+            var slots = LoraSlots.Install(model, s.Lora);
+            var head = new Code2LoraHead(s.Head(2 * encoder.HiddenSize), model.Config, torch.CPU);
+            var contexts = RepoContexts.From(new Dictionary<(string, string), float[]> { [("repo", "s0")] = SyntheticInputs.Vector(2 * encoder.HiddenSize, 1) });
+            var example = SyntheticInputs.Example(0, "repo", "s0", c.Tokens, fullBase.VocabSize, TargetTokens);
+            var recipe = new StaticRecipe(slots, head, new CompletionBatches([example], 1, 1, 0, 3407), [], contexts);
+            using var optimizer = new AdamW(recipe.Trainable);
+            // Setup transients (random init, the fp32 draws of a bf16 model) are not what the plan describes; loading a checkpoint has
+            // its own. The peak is taken from here: everything built, the step to come.
+            GC.Collect();
+            PeakRss.Reset();
+            clock.Restart();
+            var (loss, _) = recipe.Loss(0, 0);
+            loss.backward();
+            optimizer.Step(s.StaticTraining, 1e-4);
+            optimizer.ZeroGrad();
+            clock.Stop();
+        }
+        var peak = (long)(PeakRss.MiB() * 1024 * 1024);
+        return new MemoryPlanMeasurement
+        {
+            Case = c, PlannedBytes = fused, PlannedBytesMathAttention = math, MeasuredBytes = peak - baseline, StepSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+        };
+    }
+
+    /// <summary>Resident memory now (VmRSS).</summary>
+    public static long CurrentRssBytes()
+    {
+        foreach (var line in File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status") : [])
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        return Environment.WorkingSet;
+    }
+
+    /// <summary>Memory the kernel says is available (MemAvailable), for skipping cases that would not fit.</summary>
+    public static long AvailableBytes()
+    {
+        foreach (var line in File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo") : [])
+            if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        return long.MaxValue;
+    }
+}

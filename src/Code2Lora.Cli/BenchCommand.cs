@@ -24,6 +24,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchContentionCommand.Create());
         bench.Subcommands.Add(PaperBenchCommands.MemoryPlan());
         bench.Subcommands.Add(PaperBenchCommands.PaperRehearsal());
+        bench.Subcommands.Add(CodeBleuSpeed());
         return bench;
     }
 
@@ -251,6 +252,29 @@ internal static class BenchCommand
             Runtime.AtomicFile.WriteText(mdPath, md);
             AnsiConsole.MarkupLine($"token streams agree on {report.TokenAgreement:P2} of {report.Files} files; assertion-family counts on {report.FamilyAgreement:P2} → {Markup.Escape(mdPath)}");
             return Task.FromResult(report.TokenAgreement >= 0.999 && report.FamilyAgreement >= 0.99 ? 0 : 1);
+        });
+        return cmd;
+    }
+
+    private static Command CodeBleuSpeed()
+    {
+        var predictions = new Option<string?>("--predictions") { Description = "Folder searched for predictions/**/*.parquet (default results/)" };
+        var output = new Option<string?>("--out") { Description = "Result file (default results/bench/codebleu.json)" };
+        var pairs = new Option<string?>("--pairs") { Description = "Also score this JSON list of {prediction, reference} (scripts/reference/codebleu_check.py pairs)" };
+        var dump = new Option<string?>("--dump") { Description = "Write each distinct pair's CodeBLEU parts as JSON lines (for scripts/reference/codebleu_check.py check)" };
+        var cmd = new Command("codebleu-speed", "Time CodeBLEU on every saved prediction (cold, then with each string's parse cached).") { predictions, output, pairs, dump };
+        cmd.SetAction(async (r, ct) =>
+        {
+            var root = r.GetValue(predictions) ?? RepoPaths.Results;
+            var files = Directory.GetFiles(root, "*.parquet", SearchOption.AllDirectories)
+                .Where(f => f.Split(Path.DirectorySeparatorChar).Contains("predictions")).Order(StringComparer.Ordinal).ToList();
+            var extra = r.GetValue(pairs) is { } pairsFile ? Experiments.CodeBleuSpeed.ReadPairs(pairsFile) : null;
+            var result = await Experiments.CodeBleuSpeed.MeasureAsync(files, CommandLine(), extra, r.GetValue(dump));
+            var outPath = r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "codebleu.json");
+            Runtime.AtomicFile.WriteText(outPath, System.Text.Json.JsonSerializer.Serialize(result, Runtime.Provenance.Json));
+            AnsiConsole.MarkupLine($"{result.Tasks} tasks ({result.DistinctPairs} distinct) from {result.Files} files: cold {result.ColdSeconds:F2} s "
+                + $"({result.ColdTasksPerS:F0} tasks/s), warm {result.WarmSeconds:F2} s, mean CodeBLEU {result.MeanCodeBleu:F4}, load {result.LoadAverage:F1} → {Markup.Escape(outPath)}");
+            return 0;
         });
         return cmd;
     }

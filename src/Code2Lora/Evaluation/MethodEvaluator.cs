@@ -44,7 +44,7 @@ public static class MethodEvaluator
         {
             Method = method.Name, Split = split, RepoId = chosen[c.Index].RepoId, TaskIndex = indices[c.Index], Target = chosen[c.Index].Target,
             Prediction = c.Score.Prediction, RawPrediction = c.RawPrediction, ExactMatch = c.Score.ExactMatch,
-            EditSimilarity = c.Score.EditSimilarity, PromptTokens = c.PromptTokens, ExtraTokens = c.ExtraPromptTokens, Truncated = c.Truncated,
+            EditSimilarity = c.Score.EditSimilarity, CodeBleu = c.Score.CodeBleu, PromptTokens = c.PromptTokens, ExtraTokens = c.ExtraPromptTokens, Truncated = c.Truncated,
         };
         var completions = CompletionEvaluator.Run(model, tokenizer, completionTasks, settings,
             beforeBatch: rows => method.BeforeBatch(rows.Select(i => chosen[i]).ToList()), progress: progress,

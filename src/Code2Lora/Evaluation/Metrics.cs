@@ -45,14 +45,17 @@ public static class Metrics
     /// <summary>difflib.SequenceMatcher(None, prediction, reference).ratio().</summary>
     public static double EditSimilarity(string prediction, string reference) => SequenceMatcher.Ratio(prediction, reference);
 
+    /// <summary>The authors' per-task CodeBLEU of two already post-processed strings (see <see cref="Evaluation.CodeBleu.ForTask"/>).</summary>
+    public static double CodeBleu(string prediction, string reference) => Evaluation.CodeBleu.ForTask(prediction, reference);
+
     /// <summary>Post-processes a raw generation and scores it against the target.</summary>
     public static TaskScore Score(string rawPrediction, string target)
     {
         var pred = PostProcess(rawPrediction, target);
         var reference = StripComment(target);
-        return new TaskScore(pred, reference, ExactMatch(pred, reference), EditSimilarity(pred, reference));
+        return new TaskScore(pred, reference, ExactMatch(pred, reference), EditSimilarity(pred, reference), CodeBleu(pred, reference));
     }
 }
 
 /// <summary>One task's scores, with the cleaned strings they were computed on.</summary>
-public sealed record TaskScore(string Prediction, string Reference, bool ExactMatch, double EditSimilarity);
+public sealed record TaskScore(string Prediction, string Reference, bool ExactMatch, double EditSimilarity, double CodeBleu);

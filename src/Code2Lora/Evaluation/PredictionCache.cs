@@ -86,7 +86,7 @@ public sealed class PredictionCache(string predictionsDir)
         {
             var file = Path.Combine(dir, split + ".parquet");
             if (!File.Exists(file)) return null;
-            result[split] = (await ParquetTable.ReadAsync<PredictionRow>(file)).ToList();
+            result[split] = WithCodeBleu((await ParquetTable.ReadAsync<PredictionRow>(file)).ToList());
         }
         return result;
     }
@@ -164,7 +164,7 @@ public sealed class PredictionCache(string predictionsDir)
                 decoded += missing.Count;
                 stored = TaskStore.ReadAll(dir, split);
             }
-            result[split] = wanted.Select(i => Renumbered(stored[keys[i]], i, split, method.Name)).ToList();
+            result[split] = WithCodeBleu(wanted.Select(i => Renumbered(stored[keys[i]], i, split, method.Name)).ToList());
         }
         if (shard is null)
         {
@@ -177,6 +177,14 @@ public sealed class PredictionCache(string predictionsDir)
     // A stored row may come from a run whose task list differed (another sample, a shard): only its position is this run's.
     private static PredictionRow Renumbered(PredictionRow row, int index, string split, string method) =>
         row.TaskIndex == index && row.Split == split && row.Method == method ? row : row.With(index, split, method);
+
+    // CodeBLEU is a function of the saved strings: recomputing it lets predictions saved (or stored per task) before the
+    // column existed gain it without decoding again.
+    private static List<PredictionRow> WithCodeBleu(List<PredictionRow> rows)
+    {
+        foreach (var row in rows) row.CodeBleu = Metrics.CodeBleu(row.Prediction, Metrics.StripComment(row.Target));
+        return rows;
+    }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16]).ToLowerInvariant();
 }

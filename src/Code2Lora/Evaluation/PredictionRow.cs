@@ -17,6 +17,8 @@ public sealed class PredictionRow
     [JsonPropertyName("raw_prediction")] public string RawPrediction { get; set; } = "";
     [JsonPropertyName("exact_match")] public bool ExactMatch { get; set; }
     [JsonPropertyName("edit_similarity")] public double EditSimilarity { get; set; }
+    /// <summary>CodeBLEU of the prediction against the comment-stripped target (1 on an exact string match).</summary>
+    [JsonPropertyName("code_bleu")] public double CodeBleu { get; set; }
     /// <summary>Prompt length in tokens (BOS, context and prefix after the cut).</summary>
     [JsonPropertyName("prompt_tokens")] public int PromptTokens { get; set; }
     /// <summary>Tokens a context method (RAG, DRC) added to the prompt; 0 for adapters.</summary>
@@ -28,7 +30,7 @@ public sealed class PredictionRow
     public PredictionRow With(int taskIndex, string split, string method) => new()
     {
         Method = method, Split = split, RepoId = RepoId, TaskIndex = taskIndex, Target = Target, Prediction = Prediction,
-        RawPrediction = RawPrediction, ExactMatch = ExactMatch, EditSimilarity = EditSimilarity, PromptTokens = PromptTokens,
+        RawPrediction = RawPrediction, ExactMatch = ExactMatch, EditSimilarity = EditSimilarity, CodeBleu = CodeBleu, PromptTokens = PromptTokens,
         ExtraTokens = ExtraTokens, Truncated = Truncated,
     };
 }

@@ -18,14 +18,18 @@ using TorchSharp;
 
 namespace Code2Lora.Experiments;
 
-/// <summary>One row of results/static/…/summary.json: CR and IR exact match (%, 95 % CI), edit similarity, added prompt tokens.
-/// The CR fields are null (written as null) for a method that exists only in-repo (per-repo LoRA).</summary>
+/// <summary>One row of results/static/…/summary.json: CR and IR exact match (%, 95 % CI), edit similarity, CodeBLEU, added prompt
+/// tokens. The CR fields are null (written as null) for a method that exists only in-repo (per-repo LoRA); the CodeBLEU fields
+/// are null in summaries written before CodeBLEU existed.</summary>
 public sealed record MethodSummary(
     [property: JsonPropertyName("cr_em"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CrEm,
     [property: JsonPropertyName("cr_em_ci"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double[]? CrEmCi,
     [property: JsonPropertyName("ir_em")] double IrEm, [property: JsonPropertyName("ir_em_ci")] double[] IrEmCi,
     [property: JsonPropertyName("cr_es"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CrEs, [property: JsonPropertyName("ir_es")] double IrEs,
-    [property: JsonPropertyName("extra_tokens")] double ExtraTokens, [property: JsonPropertyName("n_cr")] int NCr, [property: JsonPropertyName("n_ir")] int NIr)
+    [property: JsonPropertyName("extra_tokens")] double ExtraTokens, [property: JsonPropertyName("n_cr")] int NCr, [property: JsonPropertyName("n_ir")] int NIr,
+    [property: JsonPropertyName("cr_cb"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CrCb = null,
+    [property: JsonPropertyName("cr_cb_ci"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double[]? CrCbCi = null,
+    [property: JsonPropertyName("ir_cb")] double? IrCb = null, [property: JsonPropertyName("ir_cb_ci")] double[]? IrCbCi = null)
 {
     /// <summary>The row for a method's CR-test (null: not applicable) and IR-test scores.</summary>
     public static MethodSummary Of(SplitScore? cr, SplitScore ir)
@@ -36,19 +40,21 @@ public sealed record MethodSummary(
             Math.Round(ir.ExactMatch.Mean, 2), [Math.Round(ir.ExactMatch.Low, 2), Math.Round(ir.ExactMatch.High, 2)],
             cr is null ? null : Math.Round(cr.EditSimilarity.Mean, 4), Math.Round(ir.EditSimilarity.Mean, 4),
             Math.Round(((cr?.MeanExtraTokens ?? 0) * nCr + ir.MeanExtraTokens * ir.ExactMatch.N) / Math.Max(1, nCr + ir.ExactMatch.N), 1),
-            nCr, ir.ExactMatch.N);
+            nCr, ir.ExactMatch.N,
+            cr is null ? null : Math.Round(cr.CodeBleu.Mean, 4), cr is null ? null : [Math.Round(cr.CodeBleu.Low, 4), Math.Round(cr.CodeBleu.High, 4)],
+            Math.Round(ir.CodeBleu.Mean, 4), [Math.Round(ir.CodeBleu.Low, 4), Math.Round(ir.CodeBleu.High, 4)]);
     }
 }
 
 /// <summary>One display row of a summary (notebook tables): EM with its CI as text, "—" where a split does not apply.</summary>
-public sealed record SummaryRow(string Method, string CrEm, string IrEm, string CrEs, string IrEs, double ExtraTokens)
+public sealed record SummaryRow(string Method, string CrEm, string IrEm, string CrEs, string IrEs, double ExtraTokens, string CrCb, string IrCb)
 {
     /// <summary>The methods, then the ablations, of <paramref name="methods"/>.</summary>
     public static IReadOnlyList<SummaryRow> Of(IEnumerable<KeyValuePair<string, MethodSummary>> methods) => methods.Select(kv => new SummaryRow(kv.Key,
         kv.Value.CrEm is { } cr ? FormattableString.Invariant($"{cr:F1} [{kv.Value.CrEmCi![0]:F1}, {kv.Value.CrEmCi[1]:F1}]") : "—",
         FormattableString.Invariant($"{kv.Value.IrEm:F1} [{kv.Value.IrEmCi[0]:F1}, {kv.Value.IrEmCi[1]:F1}]"),
         kv.Value.CrEs is { } es ? es.ToString("F3", CultureInfo.InvariantCulture) : "—", kv.Value.IrEs.ToString("F3", CultureInfo.InvariantCulture),
-        kv.Value.ExtraTokens)).ToList();
+        kv.Value.ExtraTokens, SummaryTables.CodeBleuText(kv.Value.CrCb), SummaryTables.CodeBleuText(kv.Value.IrCb))).ToList();
 
     /// <summary>Every method and ablation of a static summary.</summary>
     public static IReadOnlyList<SummaryRow> Of(StaticSummary summary) => Of(summary.Methods.Concat(summary.Ablations));

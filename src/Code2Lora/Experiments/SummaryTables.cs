@@ -11,17 +11,20 @@ public static class SummaryTables
     /// <summary>EM (0 or 100) per task, in task order, for <see cref="Bootstrap.Paired"/>.</summary>
     public static double[] Em(IReadOnlyList<PredictionRow> rows) => rows.OrderBy(r => r.TaskIndex).Select(r => r.ExactMatch ? 100.0 : 0.0).ToArray();
 
-    /// <summary>Appends a method table: CR and IR EM with CIs, EditSim, and the extra prompt tokens when <paramref name="extraTokens"/>.</summary>
+    /// <summary>A CodeBLEU mean for tables, "—" where the split does not apply or the summary predates CodeBLEU.</summary>
+    public static string CodeBleuText(double? codeBleu) => codeBleu is { } cb ? cb.ToString("F3", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>Appends a method table: CR and IR EM with CIs, EditSim, CodeBLEU, and the extra prompt tokens when <paramref name="extraTokens"/>.</summary>
     public static void Methods(StringBuilder sb, string title, IReadOnlyDictionary<string, MethodSummary> rows, bool extraTokens)
     {
         var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine($"| {title} | CR EM | CR ES | IR EM | IR ES |" + (extraTokens ? " extra prompt tokens |" : ""));
-        sb.AppendLine("|---|---|---|---|---|" + (extraTokens ? "---|" : ""));
+        sb.AppendLine($"| {title} | CR EM | CR ES | CR CodeBLEU | IR EM | IR ES | IR CodeBLEU |" + (extraTokens ? " extra prompt tokens |" : ""));
+        sb.AppendLine("|---|---|---|---|---|---|---|" + (extraTokens ? "---|" : ""));
         foreach (var (name, m) in rows)
         {
             var crEm = m.CrEm is { } em && m.CrEmCi is { } ci ? string.Create(inv, $"{em:F1} [{ci[0]:F1}, {ci[1]:F1}]") : "—";
             var crEs = m.CrEs is { } es ? es.ToString("F3", inv) : "—";
-            sb.AppendLine(string.Create(inv, $"| {name} | {crEm} | {crEs} | {m.IrEm:F1} [{m.IrEmCi[0]:F1}, {m.IrEmCi[1]:F1}] | {m.IrEs:F3} |")
+            sb.AppendLine(string.Create(inv, $"| {name} | {crEm} | {crEs} | {CodeBleuText(m.CrCb)} | {m.IrEm:F1} [{m.IrEmCi[0]:F1}, {m.IrEmCi[1]:F1}] | {m.IrEs:F3} | {CodeBleuText(m.IrCb)} |")
                           + (extraTokens ? string.Create(inv, $" {m.ExtraTokens:F0} |") : ""));
         }
         sb.AppendLine();

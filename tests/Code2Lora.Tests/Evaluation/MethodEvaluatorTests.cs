@@ -41,10 +41,12 @@ public class MethodEvaluatorTests
     [Fact]
     public void Split_scores_are_percentages_with_intervals()
     {
-        var rows = new[] { true, false, true, true }.Select(em => new PredictionRow { ExactMatch = em, EditSimilarity = em ? 1 : 0.5, ExtraTokens = 10 }).ToList();
+        var rows = new[] { true, false, true, true }.Select(em => new PredictionRow { ExactMatch = em, EditSimilarity = em ? 1 : 0.5, CodeBleu = em ? 1 : 0.25, ExtraTokens = 10 }).ToList();
         var s = SplitScore.Of("cr_test", rows);
         Assert.Equal(75.0, s.ExactMatch.Mean);
         Assert.Equal(0.875, s.EditSimilarity.Mean);
+        Assert.Equal(0.8125, s.CodeBleu.Mean);
+        Assert.InRange(s.CodeBleu.Low, 0.25, 0.8125);
         Assert.InRange(s.ExactMatch.Low, 0, 75);
         Assert.Equal(10, s.MeanExtraTokens);
     }

@@ -41,6 +41,7 @@ public static class ModelCard
         {
             sb.AppendLine(inv, $"| static track exact match ({em.N} tasks of the cr_test split, greedy, prefix cut to {config.SequenceLength} tokens) | {em.Mean:F1} % [{em.Low:F1}, {em.High:F1}] |");
             sb.AppendLine(inv, $"| static track edit similarity (same tasks) | {es.Mean:F3} [{es.Low:F3}, {es.High:F3}] |");
+            if (result.StaticCodeBleu is { } cb) sb.AppendLine(inv, $"| static track CodeBLEU (same tasks) | {cb.Mean:F3} [{cb.Low:F3}, {cb.High:F3}] |");
         }
         else sb.AppendLine("| static track exact match | not measured (no benchmark tasks given) |");
         sb.AppendLine();

@@ -41,6 +41,8 @@ public sealed record PretrainResult
     public Estimate? StaticExactMatch { get; init; }
     /// <summary>Mean edit similarity on the same tasks.</summary>
     public Estimate? StaticEditSimilarity { get; init; }
+    /// <summary>Mean CodeBLEU on the same tasks.</summary>
+    public Estimate? StaticCodeBleu { get; init; }
     /// <summary>Seconds spent in the training loop, summed over resumes.</summary>
     public double TrainSeconds { get; init; }
     /// <summary>Seconds of the whole call.</summary>
@@ -97,7 +99,7 @@ public static class Pretraining
         var heldOutLoss = CausalLmRecipe.HeldOutLoss(model, heldOut, config.SequenceLength, config.EvalSequences, config.BatchSize);
         var benchLoss = CausalLmRecipe.HeldOutLoss(model, bench, config.SequenceLength, config.EvalSequences, config.BatchSize);
         var tasks = inputs.StaticTasks.Take(config.EvalTasks).ToList();
-        Estimate? em = null, es = null;
+        Estimate? em = null, es = null, cb = null;
         if (tasks.Count > 0)
         {
             var settings = new CompletionSettings { MaxInputTokens = config.SequenceLength, MaxNewTokens = 48, BatchSize = config.BatchSize };
@@ -105,10 +107,11 @@ public static class Pretraining
                 progress: new SyncProgress<int>(n => progress?.Report(new BenchProgress("static-track EM", n, tasks.Count, null))));
             em = Bootstrap.Mean(completions.Select(c => c.Score.ExactMatch ? 100.0 : 0.0).ToArray(), seed: config.Seed);
             es = Bootstrap.Mean(completions.Select(c => c.Score.EditSimilarity).ToArray(), seed: config.Seed);
+            cb = Bootstrap.Mean(completions.Select(c => c.Score.CodeBleu).ToArray(), seed: config.Seed);
         }
         result = result with
         {
-            HeldOutLoss = heldOutLoss, BenchmarkCodeLoss = benchLoss, StaticExactMatch = em, StaticEditSimilarity = es,
+            HeldOutLoss = heldOutLoss, BenchmarkCodeLoss = benchLoss, StaticExactMatch = em, StaticEditSimilarity = es, StaticCodeBleu = cb,
             ModelDirectory = modelDirectory, WallSeconds = wall.Elapsed.TotalSeconds,
         };
         Models.ModelDirectory.Save(modelDirectory, model, tokenizer, new Dictionary<string, string> { ["c2l_pretrain_preset"] = config.Name });

@@ -77,20 +77,39 @@ public sealed class PredictionCache(string predictionsDir)
     }
 
     /// <summary>The saved predictions of <paramref name="method"/> when its fingerprint matches and every split's file is there; else null.</summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>?> TryLoadAsync(string method, string fingerprint, IEnumerable<string> splits)
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>?> TryLoadAsync(string method, string fingerprint, IEnumerable<string> splits) =>
+        TryLoadRowsAsync<PredictionRow>(method, FingerprintFile, ".parquet", fingerprint, splits);
+
+    /// <summary>Writes the predictions, then the fingerprint (last, so a crash in between leaves nothing that looks reusable).</summary>
+    public Task SaveAsync(string method, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows) =>
+        SaveRowsAsync(method, FingerprintFile, ".parquet", fingerprint, rows);
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<T>>?> TryLoadRowsAsync<T>(string method, string fingerprintFile, string suffix, string fingerprint,
+        IEnumerable<string> splits) where T : class, new()
     {
         var dir = Path.Combine(predictionsDir, method);
+<<<<<<< HEAD
         if (!await MatchesAsync(Path.Combine(dir, FingerprintFile), fingerprint) && !await MatchesAsync(Path.Combine(dir, LocalFingerprintFile), fingerprint)) return null;
         var result = new Dictionary<string, IReadOnlyList<PredictionRow>>();
+=======
+        var saved = Path.Combine(dir, fingerprintFile);
+        if (!File.Exists(saved) || (await File.ReadAllTextAsync(saved)).Trim() != fingerprint) return null;
+        var result = new Dictionary<string, IReadOnlyList<T>>();
+>>>>>>> refs/heads/stats
         foreach (var split in splits)
         {
-            var file = Path.Combine(dir, split + ".parquet");
+            var file = Path.Combine(dir, split + suffix);
             if (!File.Exists(file)) return null;
+<<<<<<< HEAD
             result[split] = WithCodeBleu((await ParquetTable.ReadAsync<PredictionRow>(file)).ToList());
+=======
+            result[split] = (await ParquetTable.ReadAsync<T>(file)).ToList();
+>>>>>>> refs/heads/stats
         }
         return result;
     }
 
+<<<<<<< HEAD
     private static async Task<bool> MatchesAsync(string file, string fingerprint) =>
         File.Exists(file) && (await File.ReadAllTextAsync(file)).Trim() == fingerprint;
 
@@ -132,10 +151,30 @@ public sealed class PredictionCache(string predictionsDir)
     /// repositories are decoded and returned (rows keep their task index in the whole split); nothing whole is saved. With
     /// <paramref name="mergeOnly"/> nothing is decoded: a task no store holds is an error naming the shard it belongs to.</summary>
     public async Task<MethodPredictions> RunAsync(ICompletionMethod method, string identity,
+=======
+    private async Task SaveRowsAsync<T>(string method, string fingerprintFile, string suffix, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<T>> rows)
+        where T : class, new()
+    {
+        var dir = Path.Combine(predictionsDir, method);
+        var saved = Path.Combine(dir, fingerprintFile);
+        if (File.Exists(saved)) File.Delete(saved);
+        foreach (var (split, list) in rows) await ParquetTable.WriteAsync(Path.Combine(dir, split + suffix), list.ToList());
+        AtomicFile.WriteText(saved, fingerprint + "\n");
+    }
+
+    /// <summary>The method's predictions on <paramref name="splits"/>, each with its target NLL: the saved ones when
+    /// <paramref name="identity"/>, the settings and the tasks are unchanged, else decoded (or teacher-forced) now and saved. The losses
+    /// have their own file and fingerprint, so predictions saved before losses existed are reused and only the losses are computed.
+    /// Reused is true when nothing was computed (a context method's provider was then not asked for any context).</summary>
+    public async Task<(IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> Rows, bool Reused)> RunAsync(ICompletionMethod method, string identity,
+>>>>>>> refs/heads/stats
         DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
         IProgress<(string Split, int Done, int Total)>? progress = null, Shard? shard = null, bool mergeOnly = false)
     {
+        // Decoding and teacher forcing both ask for each task's context: ask the provider once.
+        var memo = new MemoizedContext(method);
         var fingerprint = Fingerprint(method.Name + "\n" + identity, settings, splits);
+<<<<<<< HEAD
         if (await TryLoadAsync(method.Name, fingerprint, splits.Keys) is { } saved)
             return new MethodPredictions(shard is null ? saved : saved.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<PredictionRow>)kv.Value.Where(r => shard.Contains(r.RepoId)).ToList()), 0);
         var methodKey = MethodKey(method.Name + "\n" + identity, settings);
@@ -184,6 +223,66 @@ public sealed class PredictionCache(string predictionsDir)
     {
         foreach (var row in rows) row.CodeBleu = Metrics.CodeBleu(row.Prediction, Metrics.StripComment(row.Target));
         return rows;
+=======
+        var rows = await TryLoadAsync(method.Name, fingerprint, splits.Keys);
+        var reused = rows is not null;
+        if (rows is null)
+        {
+            rows = MethodEvaluator.Run(memo, model, tokenizer, splits, settings, progress);
+            await SaveAsync(method.Name, fingerprint, rows);
+        }
+        var (losses, lossesReused) = await LossesAsync(memo, identity, model, tokenizer, splits, settings, progress);
+        foreach (var (split, preds) in rows) TargetLossEvaluator.Attach(preds, losses[split]);
+        return (rows, reused && lossesReused);
+    }
+
+    /// <summary>The method's target NLL alone on <paramref name="splits"/> (cached like <see cref="RunAsync"/>, nothing decoded): rows that
+    /// carry the task, its repository and <see cref="PredictionRow.TargetNll"/>, for controls whose EM is not needed.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> RunLossOnlyAsync(ICompletionMethod method, string identity,
+        DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
+        IProgress<(string Split, int Done, int Total)>? progress = null)
+    {
+        var (losses, _) = await LossesAsync(method, identity, model, tokenizer, splits, settings, progress);
+        return splits.ToDictionary(kv => kv.Key, kv =>
+        {
+            IReadOnlyList<PredictionRow> rows = kv.Value.Select((t, i) => new PredictionRow { Method = method.Name, Split = kv.Key, RepoId = t.RepoId, TaskIndex = i, Target = t.Target }).ToList();
+            TargetLossEvaluator.Attach(rows, losses[kv.Key]);
+            return rows;
+        });
+    }
+
+    private async Task<(IReadOnlyDictionary<string, IReadOnlyList<TargetLossRow>> Losses, bool Reused)> LossesAsync(ICompletionMethod method, string identity,
+        DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
+        IProgress<(string Split, int Done, int Total)>? progress)
+    {
+        var fingerprint = Fingerprint(LossRevision + "\n" + method.Name + "\n" + identity, settings, splits);
+        if (await TryLoadRowsAsync<TargetLossRow>(method.Name, LossFingerprintFile, ".nll.parquet", fingerprint, splits.Keys) is { } saved) return (saved, true);
+        var losses = TargetLossEvaluator.Run(method, model, tokenizer, splits, settings,
+            progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((p.Split + " nll", p.Done, p.Total))));
+        await SaveRowsAsync(method.Name, LossFingerprintFile, ".nll.parquet", fingerprint, losses);
+        return (losses, false);
+    }
+
+    /// <summary>Bump when the target-loss computation changes.</summary>
+    public const string LossRevision = "nll-1";
+
+    private const string LossFingerprintFile = "nll-fingerprint.txt";
+
+    /// <summary>A method whose contexts are asked of the wrapped one once per task (decoding and teacher forcing share them).</summary>
+    private sealed class MemoizedContext(ICompletionMethod inner) : ICompletionMethod
+    {
+        private readonly Dictionary<QnaRow, string?> _contexts = new(ReferenceEqualityComparer.Instance);
+
+        public string Name => inner.Name;
+
+        public string? ContextFor(QnaRow task)
+        {
+            if (!_contexts.TryGetValue(task, out var context)) _contexts[task] = context = inner.ContextFor(task);
+            return context;
+        }
+
+        public void BeforeBatch(IReadOnlyList<QnaRow> tasks) => inner.BeforeBatch(tasks);
+>>>>>>> refs/heads/stats
     }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16]).ToLowerInvariant();

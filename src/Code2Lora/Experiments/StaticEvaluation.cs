@@ -18,6 +18,7 @@ using TorchSharp;
 
 namespace Code2Lora.Experiments;
 
+<<<<<<< HEAD
 /// <summary>One row of results/static/…/summary.json: CR and IR exact match (%, 95 % CI), edit similarity, CodeBLEU, added prompt
 /// tokens. The CR fields are null (written as null) for a method that exists only in-repo (per-repo LoRA); the CodeBLEU fields
 /// are null in summaries written before CodeBLEU existed.</summary>
@@ -78,7 +79,15 @@ public sealed record SimilaritySummary([property: JsonPropertyName("repos")] int
     [property: JsonPropertyName("mean_centred_cosine")] double MeanCentredCosine);
 
 /// <summary>results/static/&lt;preset&gt;/summary.json.</summary>
+=======
+/// <summary>Mean off-diagonal cosine between the generated adapters of the benchmark's repositories (1.0: one shared adapter).</summary>
+public sealed record SimilaritySummary([property: JsonPropertyName("repos")] int Repos, [property: JsonPropertyName("mean_cosine")] double MeanCosine);
+
+/// <summary>results/static/&lt;preset&gt;/summary.json: the trivial baselines, the methods, the conditioning controls of the Static head
+/// (ablations), the paired comparisons (against single LoRA first), the loss-based conditioning table and the provenance.</summary>
+>>>>>>> refs/heads/stats
 public sealed record StaticSummary(
+    [property: JsonPropertyName("trivial")] IReadOnlyDictionary<string, MethodSummary> Trivial,
     [property: JsonPropertyName("methods")] IReadOnlyDictionary<string, MethodSummary> Methods,
     [property: JsonPropertyName("ablations")] IReadOnlyDictionary<string, MethodSummary> Ablations,
     [property: JsonPropertyName("comparisons")] IReadOnlyList<Comparison> Comparisons,
@@ -108,7 +117,7 @@ public static class StaticEvaluation
     {
         using var held = RunLock.Acquire(resultsDir, "evaluation");     // its prediction caches and tables are rewritten below
         var c = experiment.Config;
-        var splits = Splits.ToDictionary(s => s, s => experiment.Sample(experiment.Bench.StaticTasks.Where(t => t.Split == s).ToList(), c.EvalTasksPerSplit, "eval/" + s));
+        var splits = experiment.EvaluationTasks();
         var lm = experiment.LoadBase();
         var slots = LoraSlots.Install(lm.Model, c.Lora);
         var settings = c.Decoding;
@@ -175,7 +184,7 @@ public static class StaticEvaluation
         }
         else Skip("fft", "fft");
         // Per-repo LoRA exists only in-repo (paper-notes §3): it is scored on IR-test alone, and only once every IR-test repository has its adapter.
-        var irRepos = splits[SplitNames.IrTest].Select(t => t.RepoId).Distinct(StringComparer.Ordinal).ToList();
+        var irRepos = splits.GetValueOrDefault(SplitNames.IrTest, []).Select(t => t.RepoId).Distinct(StringComparer.Ordinal).ToList();
         var perRepo = experiment.LoadPerRepoLoras(irRepos, lm.Config, lm.Model.Device);
         if (irRepos.Count > 0 && perRepo.Count == irRepos.Count)
             using (var method = new PerRepoAdapterMethod("per-repo-lora", slots, perRepo)) await Evaluate(method, $"{baseId} plora={Files(irRepos.Select(r => Path.Combine(experiment.PerRepoLoraDirectory(r), PeftAdapterFiles.WeightsFile)).ToArray())}", only: [SplitNames.IrTest]);
@@ -189,22 +198,25 @@ public static class StaticEvaluation
         else Skip("t2l", "t2l");
         var ablations = new List<string>();
         SimilaritySummary? similarity = null;
-        var conditioning = new List<ConditioningLoss>();
         if (File.Exists(experiment.HeadFile))
         {
-            var head = experiment.LoadHead(lm, contexts.EncoderId, contexts.Dimension);
-            var headId = $"{baseId} head={Files(experiment.HeadFile)} vectors={contexts.EncoderId}";
-            using (var own = new GeneratedAdapterMethod("code2lora-static", slots, head, GeneratedAdapterMethod.Own(contexts))) await Evaluate(own, headId);
-            var all = splits.Values.SelectMany(v => v).ToList();
-            using (var shuffled = new GeneratedAdapterMethod("shuffled-repo", slots, head, GeneratedAdapterMethod.Shuffled(contexts, all, c.Seed))) await Evaluate(shuffled, $"{headId} seed={c.Seed}");
-            using (var zero = new GeneratedAdapterMethod("zero-embedding", slots, head, GeneratedAdapterMethod.Zero(contexts.Dimension))) await Evaluate(zero, headId);
-            var trainStates = experiment.TrainStates();
-            using (var ctx = contexts.Stack(trainStates, lm.Model.Device))
-            using (var mean = new MeanAdapter(head, ctx))
-                await Evaluate(new FixedAdapterMethod("mean-adapter", slots, mean), $"{headId} train-states={trainStates.Count}");
+            using var probe = new HeadProbe(experiment, contexts, HeadProbe.StaticName, onlySwappable: false, progress, note);
+            scored["code2lora-static"] = await probe.Own(cache);
+            // Another repository of the same split: a split with one repository has no such control.
+            if (probe.OtherSplits.Count > 0) scored["shuffled-repo"] = await probe.Other(cache);
+            scored["zero-embedding"] = await probe.Zero(cache);
+            scored["mean-adapter"] = await probe.Mean(cache);
             ablations.AddRange(["shuffled-repo", "zero-embedding", "mean-adapter"]);
+<<<<<<< HEAD
             // Whole-benchmark analyses: the merge run (or a single process) does them, not a shard.
             if (shard is null)
+=======
+            var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
+            var sim = probe.Similarity();
+            similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4));
+            FigureExport.Save(StaticFigures.Similarity(sim), resultsDir, "adapter-cosine");
+            if (states.Count >= 3)
+>>>>>>> refs/heads/stats
             {
                 var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
                 var sim = AdapterSimilarity.Measure(head, contexts, states, lm.Model.Device);
@@ -230,21 +242,36 @@ public static class StaticEvaluation
             return new StaticSummary(nothing, nothing, [], null, [], coverage, c, command, shardProvenance.GitSha, shardProvenance);
         }
 
-        var summaries = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(
-            kv.Value.TryGetValue(Splits[0], out var cr) ? SplitScore.Of(Splits[0], cr, c.Seed) : null, SplitScore.Of(Splits[1], kv.Value[Splits[1]], c.Seed)));
-        var comparisons = Compare(scored, c.Seed);
+        var trivial = TrivialBaselines.Score(splits, experiment.TrainingTasks());
+        var conditioning = Splits.Where(s => scored.TryGetValue("shuffled-repo", out var sh) && sh.ContainsKey(s)).Select(s => ConditioningLoss.From(s,
+            scored["code2lora-static"][s], scored["shuffled-repo"][s], scored["mean-adapter"][s], scored["zero-embedding"][s], c.Seed)).ToList();
+        var withTrivial = trivial.Concat(scored).ToDictionary();
         var provenance = Provenance.Capture(command);
         var summary = new StaticSummary(
-            summaries.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => ablations.Contains(kv.Key)).ToDictionary(),
-            comparisons, similarity, conditioning, coverage, c, command, provenance.GitSha, provenance);
+            trivial.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, c.Seed)),
+            scored.Where(kv => !ablations.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, c.Seed)),
+            scored.Where(kv => ablations.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, c.Seed)),
+            Comparison.All(withTrivial, ComparedPairs, Splits, c.Seed), similarity, conditioning, coverage, c, command, provenance.GitSha, provenance);
         FigureExport.Save(StaticFigures.ExactMatch(summary), resultsDir, "exact-match");
         ResultFile.WriteJson(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json), provenance);
         ResultFile.WriteMarkdown(Path.Combine(resultsDir, "summary.md"), Markdown(summary), provenance);
         return summary;
     }
 
-    /// <summary>The paired comparisons of the summary (a − b, EM points), for each pair whose two methods were scored, on each split
-    /// both were scored on (per-repo LoRA: IR-test only).</summary>
+    /// <summary>The paired comparisons of the static summary (a − b), each on every split both methods were scored on (per-repo LoRA:
+    /// IR-test only). First the primary one: each method that adapts to the repository, and full fine-tuning, against single LoRA
+    /// trained on the same tasks for the same steps; then the Static head's controls, the other baselines and the trivial ones.</summary>
+    public static readonly IReadOnlyList<(string A, string B)> ComparedPairs =
+    [
+        ("code2lora-static", "single-lora"), ("t2l", "single-lora"), ("per-repo-lora", "single-lora"), ("fft", "single-lora"),
+        ("code2lora-static", "shuffled-repo"), ("code2lora-static", "mean-adapter"), ("code2lora-static", "zero-embedding"),
+        ("code2lora-static", "pretrained"), ("single-lora", "pretrained"), ("code2lora-static", "fft"), ("code2lora-static", "per-repo-lora"),
+        ("code2lora-static", "t2l"), ("code2lora-static", "rag"), ("code2lora-static", "drc"), ("code2lora-static", "fft-rag"),
+        ("rag", "pretrained"), ("drc", "pretrained"),
+        ("code2lora-static", TrivialBaselines.MostFrequentName), ("single-lora", TrivialBaselines.MostFrequentName),
+        ("code2lora-static", TrivialBaselines.CopyName), ("single-lora", TrivialBaselines.CopyName),
+    ];
+
     /// <summary>The prediction-cache identity of a model directory ("base=…", "fft=…"): a hash of the files that define its predictions.
     /// The RAG sweep builds the same strings, so its rows reuse this evaluation's rag and fft-rag predictions.</summary>
     internal static string ModelIdentity(string kind, string dir) => kind + "=" + PredictionCache.HashFiles(ModelFiles(dir));
@@ -256,6 +283,7 @@ public static class StaticEvaluation
     private static string[] ModelFiles(string dir) =>
         [.. Directory.EnumerateFiles(dir, "*.safetensors").Order(StringComparer.Ordinal), Path.Combine(dir, "config.json"), Path.Combine(dir, "tokenizer.json")];
 
+<<<<<<< HEAD
     internal static List<Comparison> Compare(IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, int seed)
     {
         var comparisons = new List<Comparison>();
@@ -274,26 +302,33 @@ public static class StaticEvaluation
         return comparisons;
     }
 
+=======
+>>>>>>> refs/heads/stats
     /// <summary>The Table 2–style markdown of a summary.</summary>
     public static string Markdown(StaticSummary s)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(inv, $"# Static track ({s.Config.Name} preset): exact match (%) with 95 % bootstrap CIs");
+        sb.AppendLine(inv, $"# Static track ({s.Config.Name} preset): target NLL, EditSim and exact match per method");
         sb.AppendLine();
-        SummaryTables.Methods(sb, "method", s.Methods, extraTokens: true);
-        if (s.Ablations.Count > 0) SummaryTables.Methods(sb, "conditioning ablation (Code2LoRA-Static head)", s.Ablations, extraTokens: true);
+        SummaryTables.Methods(sb, "method", s.Trivial.Concat(s.Methods).ToDictionary(), extraTokens: true);
+        if (s.Ablations.Count > 0) SummaryTables.Methods(sb, "control of the Code2LoRA-Static head", s.Ablations, extraTokens: true);
+        sb.AppendLine("Controls: shuffled-repo = another repository's vector from the same split; zero-embedding = the zero vector; mean-adapter = the average weight change (1/n)·Σ BᵢAᵢ over the training repositories. "
+                      + $"Trivial baselines: {TrivialBaselines.MostFrequentName} always answers the training tasks' most frequent target; {TrivialBaselines.CopyName} copies a repeated assertion's continuation or the last assigned name (docs/static-track.md).");
+        sb.AppendLine();
         SummaryTables.Comparisons(sb, s.Comparisons);
+        SummaryTables.ConditioningLoss(sb, "Code2LoRA-Static head", s.ConditioningLoss);
         if (s.AdapterSimilarity is { } sim)
         {
-            sb.AppendLine(inv, $"Generated adapters of the {sim.Repos} repositories: mean pairwise cosine {sim.MeanCosine:F3} (1.0 would be one shared adapter), {sim.MeanCentredCosine:F3} after removing the mean adapter.");
+            sb.AppendLine(inv, $"Generated adapters of the {sim.Repos} repositories: mean pairwise cosine {sim.MeanCosine:F3} (1.0 would be one shared adapter).");
             sb.AppendLine();
         }
         foreach (var (name, cov) in s.ContextCoverage)
             sb.AppendLine(inv, $"- {name}: context found for {cov}.");
         if (s.ContextCoverage.Count > 0) sb.AppendLine();
-        SummaryTables.ConditioningLoss(sb, "Code2LoRA-Static head, repository vector", s.ConditioningLoss);
-        var n = s.Methods.Values.FirstOrDefault();
+        sb.AppendLine(SummaryTables.Legend);
+        sb.AppendLine();
+        var n = s.Methods.Values.Concat(s.Trivial.Values).FirstOrDefault();
         sb.AppendLine(inv, $"{n?.NCr} CR-test and {n?.NIr} IR-test tasks; greedy decoding, prompts cut to {s.Config.MaxTokens} tokens. Command: `{s.Command}`, git {s.GitSha}.");
         return sb.ToString();
     }

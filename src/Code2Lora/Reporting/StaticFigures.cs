@@ -17,6 +17,7 @@ public static class StaticFigures
     /// <summary>Grouped EM bars for CR-test and IR-test with CI error bars; shared by the static and evolution tracks.</summary>
     public static GenericChart ExactMatchBars(IReadOnlyList<KeyValuePair<string, MethodSummary>> rows, string title)
     {
+<<<<<<< HEAD
         var keys = rows.Select(r => r.Key).ToArray();
         GenericChart Split(string name, Func<MethodSummary, (double Em, double[] Ci)?> pick)
         {
@@ -33,21 +34,37 @@ public static class StaticFigures
         var cr = Split("CR test (unseen repositories)", m => m.CrEm is { } em && m.CrEmCi is { } ci ? (em, ci) : null);
         var ir = Split("IR test (training repositories)", m => (m.IrEm, m.IrEmCi));
         return BenchReport.Titled(CS.Chart.Combine([cr, ir]), title + "; bars: 95 % bootstrap CI", "method", "exact match (%)");
+=======
+        var rows = summary.Methods.Concat(summary.Ablations).ToList();
+        // In-repo-only methods (per-repo LoRA) have no CR bar.
+        var crRows = rows.Where(r => r.Value.CrEm is not null && r.Value.CrEmCi is not null).ToList();
+        var cr = CS.Chart.Column<double, string, string>(values: crRows.Select(r => r.Value.CrEm!.Value).ToArray(), Keys: crRows.Select(r => r.Key).ToArray(), Name: "CR test",
+            MultiText: crRows.Select(r => $"[{r.Value.CrEmCi![0]:F1}, {r.Value.CrEmCi[1]:F1}]").ToArray());
+        var irRows = rows.Where(r => r.Value.IrEm is not null && r.Value.IrEmCi is not null).ToList();
+        var ir = CS.Chart.Column<double, string, string>(values: irRows.Select(r => r.Value.IrEm!.Value).ToArray(), Keys: irRows.Select(r => r.Key).ToArray(), Name: "IR test",
+            MultiText: irRows.Select(r => $"[{r.Value.IrEmCi![0]:F1}, {r.Value.IrEmCi[1]:F1}]").ToArray());
+        return BenchReport.Titled(CS.Chart.Combine([cr, ir]), $"Static track ({summary.Config.Name}): exact match, exact 95 % CI in labels", "method", "EM (%)");
+>>>>>>> refs/heads/stats
     }
 
-    /// <summary>Pairwise cosine between repositories' generated adapters (mean-centred when <paramref name="centred"/>).</summary>
-    public static GenericChart Similarity(AdapterSimilarity s, bool centred)
+    /// <summary>Pairwise cosine between repositories' generated adapters. (No mean-centred version: after removing the mean of n
+    /// vectors their pairwise cosines average about −1/(n − 1) whatever the adapters are, so its mean says nothing.)</summary>
+    public static GenericChart Similarity(AdapterSimilarity s)
     {
-        var m = centred ? s.Centred : s.Raw;
+        var m = s.Raw;
         var n = s.Repos.Count;
         // Plotly draws the first row at the bottom; reverse the rows so the diagonal runs from the top left, as in a matrix.
         // Four decimals, as in summary.json: weights trained on another CPU differ in the last bits, and the figure should not.
         var z = Enumerable.Range(0, n).Reverse().Select(i => Enumerable.Range(0, n).Select(j => Math.Round(m[i, j], 4)).ToArray()).ToArray();
         var labels = s.Repos.Select(r => r.Split('/')[^1]).ToArray();
         var chart = CS.Chart.Heatmap<double, string, string, string>(zData: z, X: labels, Y: labels.Reverse().ToArray());
+<<<<<<< HEAD
         TraceAttributes.Set(chart, "colorbar", TraceAttributes.ColorBar(centred ? "mean-centred cosine" : "cosine"));
         return BenchReport.Titled(chart, centred ? $"Mean-centred cosine between generated adapters (mean off-diagonal {s.MeanCentred:F3})"
             : $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
+=======
+        return BenchReport.Titled(chart, $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
+>>>>>>> refs/heads/stats
     }
 
     /// <summary>t-SNE of the mean-centred adapters (distance 2 − 2·cosine), one colour per group (e.g. train / CR-test repository):
@@ -74,12 +91,19 @@ public static class StaticFigures
         var bars = splits.Select(split =>
         {
             var rows = study.Rows.Select(r => (r.Variant, Loss: r.Loss.Single(l => l.Split == split))).ToList();
+<<<<<<< HEAD
             var values = rows.Select(r => r.Loss.ShuffledMinusOwn).ToArray();
             var bar = CS.Chart.Column<double, string, string>(values: values, Keys: rows.Select(r => r.Variant).ToArray(), Name: split);
             return TraceAttributes.Set(bar, "error_y", TraceAttributes.ErrorBars(values,
                 rows.Select(r => r.Loss.ShuffledMinusOwnCi[0]).ToArray(), rows.Select(r => r.Loss.ShuffledMinusOwnCi[1]).ToArray()));
         });
         return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector ({study.Preset}); bars: 95 % CI",
+=======
+            return CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Loss.OtherMinusOwn.Difference).ToArray(), Keys: rows.Select(r => r.Variant).ToArray(),
+                Name: split, MultiText: rows.Select(r => $"tasks {r.Loss.OtherMinusOwn.Interval("F4")}, repositories {r.Loss.OtherMinusOwn.RepoInterval("F4")}").ToArray());
+        });
+        return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector from the same split ({study.Preset}); 95 % CIs in labels",
+>>>>>>> refs/heads/stats
             "variant", "target loss, other − own (nats/token)");
     }
 }

@@ -13,13 +13,14 @@ internal static class CrossValCommand
 {
     public static Command Create()
     {
-        var preset = BenchCommand.PresetOption();
+        var preset = new ConfigOptions("static");
         var folds = new Option<int>("--folds") { Description = "Number of folds over the repositories (each holds out about 1/k of them).", DefaultValueFactory = _ => 5 };
-        var cmd = new Command("crossval", "Cross-repository claims by k-fold cross-validation over the static track's repositories: per fold, train Code2LoRA-Static and single LoRA on the other repositories and score every task of the held-out ones; writes results/static/<preset>/crossval-k<k>/ (the paper's single split stays results/static/<preset>/).") { preset, folds };
+        var cmd = new Command("crossval", "Cross-repository claims by k-fold cross-validation over the static track's repositories: per fold, train Code2LoRA-Static and single LoRA on the other repositories and score every task of the held-out ones; writes results/static/<name>/crossval-k<k>/ (the paper's single split stays results/static/<name>/).") { folds };
+        preset.AddTo(cmd);
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, repos) = await TrainCommand.OpenAsync(r.GetValue(preset)!, null);
-            await RunAsync(experiment, await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadBase(), ct), r.GetValue(folds), ct);
+            var (experiment, repos) = await TrainCommand.OpenAsync(preset.Load<StaticExperimentConfig>(r));
+            await RunAsync(experiment, await TrainCommand.ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct), r.GetValue(folds), ct);
             return 0;
         }));
         return cmd;

@@ -73,17 +73,19 @@ internal static class TrainCommand
     {
         var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
-<<<<<<< HEAD
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Score this authors' .pt checkpoint (a V1 or V2-static head) instead of the trained methods." };
         var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default: the config's), e.g. one written by c2l bench import." };
         var shard = new Option<string?>("--shard") { Description = "k/N: decode only the repositories of shard k of N (docs/sharding.md); merge with --merge once all N are done." };
-        var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<name>/predictions) without decoding, and write the summary." };
-        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<name>/.") { baseModel, checkpoint, bench, shard, merge });
+        var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<name>/predictions) without decoding, compute the target NLLs, and write the summary." };
+        var allTasks = new Option<bool>("--all-tasks") { Description = "Score every CR-test and IR-test task instead of the config's seeded sample (shorthand for --set eval_tasks_per_split=0); writes results/static/<name>/all-tasks/." };
+        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method, the controls of the Static head and the trivial baselines; writes results/static/<name>/.")
+            { baseModel, checkpoint, bench, shard, merge, allTasks });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var part = r.GetValue(shard) is { } text ? Shard.Parse(text) : null;
             if (part is not null && r.GetValue(merge)) throw new ArgumentException("--shard decodes one part and --merge joins all parts: give one of them.");
-            var loaded = preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel)));
+            var all = r.GetValue(allTasks);
+            var loaded = preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel)).Concat(all ? ["eval_tasks_per_split=0"] : []));
             var (experiment, repos) = await OpenAsync(loaded, r.GetValue(bench));
             var contexts = await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
             if (r.GetValue(checkpoint) is { } file)
@@ -91,16 +93,7 @@ internal static class TrainCommand
                 if (part is not null || r.GetValue(merge)) throw new ArgumentException("--checkpoint scores one released head in one process: drop --shard/--merge.");
                 await EvaluateCheckpointAsync(experiment, Hyper.Released.ReleasedCheckpoint.Read(file), contexts, ct);
             }
-            else await EvaluateAsync(loaded, experiment, contexts, repos, ct, part, r.GetValue(merge));
-=======
-        var allTasks = new Option<bool>("--all-tasks") { Description = "Score every CR-test and IR-test task instead of the preset's seeded sample (EvalTasksPerSplit = 0); writes results/static/<preset>/all-tasks/." };
-        var cmd = new Command("eval", "Evaluate every trained static-track method, the controls of the Static head and the trivial baselines; writes results/static/<preset>/.") { preset, baseModel, allTasks };
-        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
-        {
-            var (experiment, repos) = await OpenAsync(r.GetValue(preset)!, r.GetValue(baseModel), r.GetValue(allTasks) ? 0 : null);
-            var lm = experiment.LoadBase();
-            await EvaluateAsync(experiment, await ContextsAsync(experiment, repos, lm, ct), repos, ct, r.GetValue(allTasks) ? "all-tasks" : null);
->>>>>>> refs/heads/stats
+            else await EvaluateAsync(loaded, experiment, contexts, repos, ct, part, r.GetValue(merge), all ? "all-tasks" : null);
             return 0;
         }));
         return cmd;
@@ -119,11 +112,7 @@ internal static class TrainCommand
 
     /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its
     /// output), each a timed stage of <paramref name="timings"/>.</summary>
-<<<<<<< HEAD
-    internal static async Task RunAllAsync(LoadedConfig<StaticExperimentConfig> config, StageTimings timings, CancellationToken ct)
-=======
-    internal static async Task RunAllAsync(string presetName, StageTimings timings, CancellationToken ct, int crossValidationFolds = 0)
->>>>>>> refs/heads/stats
+    internal static async Task RunAllAsync(LoadedConfig<StaticExperimentConfig> config, StageTimings timings, CancellationToken ct, int crossValidationFolds = 0)
     {
         var (experiment, repos) = await OpenAsync(config);
         var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct));
@@ -134,13 +123,9 @@ internal static class TrainCommand
         }
         if (!(await timings.TimeAsync("static: train plora", () => TrainPerRepoAsync(experiment, ct))).Completed)
             throw new InvalidOperationException("plora training stopped part-way; run the same command to resume.");
-<<<<<<< HEAD
         await timings.TimeAsync("static: evaluate", () => EvaluateAsync(config, experiment, contexts, repos, ct));
-=======
-        await timings.TimeAsync("static: evaluate", () => EvaluateAsync(experiment, contexts, repos, ct));
         if (crossValidationFolds > 0)
             await timings.TimeAsync($"static: {crossValidationFolds}-fold cross-validation", () => CrossValCommand.RunAsync(experiment, contexts, crossValidationFolds, ct));
->>>>>>> refs/heads/stats
     }
 
     private static Command Method(string name, string description)
@@ -203,17 +188,11 @@ internal static class TrainCommand
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress($"train {name}", p.Step, p.Steps, $"loss {p.Loss:F3}"))))));
 
     /// <summary>Evaluates every trained method with progress bars, prints the Table 2 analog and where it was written.</summary>
-<<<<<<< HEAD
     private static async Task EvaluateAsync(LoadedConfig<StaticExperimentConfig> loaded, StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct,
-        Shard? shard = null, bool mergeOnly = false)
-    {
-        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
-        loaded.Save(results);
-=======
-    private static async Task EvaluateAsync(StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct, string? subfolder = null)
+        Shard? shard = null, bool mergeOnly = false, string? subfolder = null)
     {
         var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name, subfolder ?? "");
->>>>>>> refs/heads/stats
+        loaded.Save(results);
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))),
@@ -223,7 +202,6 @@ internal static class TrainCommand
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
-<<<<<<< HEAD
     /// <summary>Opens the static experiment a config describes: its benchmark (built when missing), or <paramref name="benchDir"/>
     /// (which has no repository inputs: e.g. the released data, whose vectors come with it), and run folder
     /// (data/work/static-&lt;name&gt;/, where the resolved configs are saved).</summary>
@@ -238,18 +216,6 @@ internal static class TrainCommand
         bench.Save(runDir);
         var experiment = await StaticExperiment.OpenAsync(loaded.Value, benchDir ?? await BenchCommand.EnsureBuiltAsync(bench.Value), runDir);
         return (experiment, benchDir is null ? BenchInputs.Prepare(bench.Value, RepoPaths.Work) : []);
-=======
-    internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(string presetName, string? baseModel, int? evalTasksPerSplit = null)
-    {
-        NativeHeap.UseTrimmedHeap();
-        var p = Presets.Get(presetName);
-        var config = StaticExperimentConfig.Get(p.Name);
-        if (baseModel is not null) config = config with { BaseModel = Path.GetFullPath(baseModel) };
-        if (evalTasksPerSplit is { } n) config = config with { EvalTasksPerSplit = n };
-        var benchDir = await BenchCommand.EnsureBuiltAsync(p);
-        var experiment = await StaticExperiment.OpenAsync(config, benchDir, Path.Combine(RepoPaths.Work, "static-" + p.Name));
-        return (experiment, BenchInputs.Prepare(p, RepoPaths.Work));
->>>>>>> refs/heads/stats
     }
 
     internal static Task<Hyper.RepoContexts> ContextsAsync(StaticExperiment experiment, IReadOnlyList<RepoInput> repos, LoadedModel lm, CancellationToken ct) =>

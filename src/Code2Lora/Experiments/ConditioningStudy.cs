@@ -59,7 +59,7 @@ public static class ConditioningStudy
         {
             var config = variant.Apply(preset);
             // The variant that changes nothing is the preset's own head: the static experiment's run, trained there once.
-            var experiment = config == preset ? reference : await StaticExperiment.OpenAsync(config, reference.BenchDirectory, Path.Combine(runRoot, variant.Name));
+            var experiment = Unchanged(config, preset) ? reference : await StaticExperiment.OpenAsync(config, reference.BenchDirectory, Path.Combine(runRoot, variant.Name));
             Train(variant.Name, () => experiment.TrainStatic(experiment.LoadBase(), contexts, Report(progress, variant.Name), cancel));
             trained[variant.Name] = experiment;
             // The log, not this call, knows the training time and last validation loss (a finished variant is only reused here).
@@ -71,7 +71,7 @@ public static class ConditioningStudy
 
         // The controls table: the preset's own head (the variant that changes nothing), beside both input controls and single LoRA.
         ConditioningControls? controls = null;
-        var own = variants.FirstOrDefault(v => v.Apply(preset) == preset);
+        var own = variants.FirstOrDefault(v => Unchanged(v.Apply(preset), preset));
         if (own is not null && trained.TryGetValue(RepositoryIdVariant, out var idHead) && trained.TryGetValue(ShuffledVariant, out var shuffledHead))
         {
             Train("single-lora", () => reference.TrainSingleLora(reference.LoadBase(), Report(progress, "single-lora"), cancel));
@@ -86,6 +86,10 @@ public static class ConditioningStudy
         Reporting.FigureExport.Save(Reporting.StaticFigures.ConditioningGap(result), resultsDir, "loss-gap");
         return result;
     }
+
+    // By value: a variant's overrides round-trip the config through JSON, so its lists are new instances even when nothing changed.
+    private static bool Unchanged(StaticExperimentConfig variant, StaticExperimentConfig preset) =>
+        variant == preset || Config.ConfigFiles.Canonical(variant) == Config.ConfigFiles.Canonical(preset);
 
     private static IProgress<TrainingProgress>? Report(IProgress<(string Variant, TrainingProgress Step)>? progress, string name) =>
         progress is null ? null : new SyncProgress<TrainingProgress>(p => progress.Report((name, p)));

@@ -22,6 +22,8 @@ internal sealed class HeadProbe : IDisposable
     private readonly List<QnaRow> _all;
     private readonly IProgress<(string Method, string Split, int Done, int Total)>? _progress;
     private readonly Action<string>? _note;
+    private readonly Shard? _shard;
+    private readonly bool _mergeOnly;
 
     /// <summary>The method names of the static evaluation: code2lora-static, shuffled-repo, zero-embedding, mean-adapter.</summary>
     public static string StaticName(string input) => input switch
@@ -32,11 +34,12 @@ internal sealed class HeadProbe : IDisposable
 
     /// <summary>Loads <paramref name="experiment"/>'s trained head over a fresh copy of its base; each input ("own", "other", "zero",
     /// "mean") is saved as method <paramref name="nameOf"/>(input). Scored on the experiment's evaluation splits, or only on those with two
-    /// or more repositories when <paramref name="onlySwappable"/> (so every input is scored on the same tasks).</summary>
+    /// or more repositories when <paramref name="onlySwappable"/> (so every input is scored on the same tasks). <paramref name="shard"/> and
+    /// <paramref name="mergeOnly"/> are passed to <see cref="PredictionCache.RunAsync"/> (a shard decodes its repositories only).</summary>
     public HeadProbe(StaticExperiment experiment, RepoContexts contexts, Func<string, string> nameOf, bool onlySwappable,
-        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null)
+        IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null, Shard? shard = null, bool mergeOnly = false)
     {
-        (_experiment, _nameOf, _progress, _note) = (experiment, nameOf, progress, note);
+        (_experiment, _nameOf, _progress, _note, _shard, _mergeOnly) = (experiment, nameOf, progress, note, shard, mergeOnly);
         var tasks = experiment.EvaluationTasks();
         _all = tasks.Values.SelectMany(v => v).ToList();
         var swappable = GeneratedAdapterMethod.SplitsWithOtherRepositories(_all);
@@ -54,7 +57,6 @@ internal sealed class HeadProbe : IDisposable
 
     /// <summary>The scored splits where another repository of the same split exists (where "other" is scored).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> OtherSplits { get; }
-
 
     /// <summary>Predictions (or only target NLLs, when not <paramref name="decode"/>) with each task's own vector.</summary>
     public Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> Own(PredictionCache cache, bool decode = true) =>
@@ -96,9 +98,9 @@ internal sealed class HeadProbe : IDisposable
     {
         var report = _progress is null ? null : new Runtime.SyncProgress<(string Split, int Done, int Total)>(p => _progress.Report((method.Name, p.Split, p.Done, p.Total)));
         if (!decode) return await cache.RunLossOnlyAsync(method, identity, _lm.Model, _lm.Tokenizer, splits, _experiment.Config.Decoding, report);
-        var (rows, reused) = await cache.RunAsync(method, identity, _lm.Model, _lm.Tokenizer, splits, _experiment.Config.Decoding, report);
-        if (reused) _note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
-        return rows;
+        var run = await cache.RunAsync(method, identity, _lm.Model, _lm.Tokenizer, splits, _experiment.Config.Decoding, report, _shard, _mergeOnly);
+        if (run.Reused) _note?.Invoke($"{method.Name}: predictions reused (same weights, settings and tasks).");
+        return run.Rows;
     }
 
     /// <summary>Frees the head and the base copy.</summary>

@@ -48,8 +48,8 @@ public static class RagSweepRun
             var settings = c.Decoding.WithContextRoom(cap);
             async Task Score(ICompletionMethod method, string identity, Models.LoadedModel model)
             {
-                var (scored, _) = await cache.RunAsync(method, identity, model.Model, model.Tokenizer, splits, settings,
-                    progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
+                var scored = (await cache.RunAsync(method, identity, model.Model, model.Tokenizer, splits, settings,
+                    progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))))).Rows;
                 rows[method.Name] = MethodSummary.Of(scored, c.Seed);
                 caps[method.Name] = cap;
             }

@@ -18,74 +18,11 @@ using TorchSharp;
 
 namespace Code2Lora.Experiments;
 
-<<<<<<< HEAD
-/// <summary>One row of results/static/…/summary.json: CR and IR exact match (%, 95 % CI), edit similarity, CodeBLEU, added prompt
-/// tokens. The CR fields are null (written as null) for a method that exists only in-repo (per-repo LoRA); the CodeBLEU fields
-/// are null in summaries written before CodeBLEU existed.</summary>
-public sealed record MethodSummary(
-    [property: JsonPropertyName("cr_em"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CrEm,
-    [property: JsonPropertyName("cr_em_ci"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double[]? CrEmCi,
-    [property: JsonPropertyName("ir_em")] double IrEm, [property: JsonPropertyName("ir_em_ci")] double[] IrEmCi,
-    [property: JsonPropertyName("cr_es"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CrEs, [property: JsonPropertyName("ir_es")] double IrEs,
-    [property: JsonPropertyName("extra_tokens")] double ExtraTokens, [property: JsonPropertyName("n_cr")] int NCr, [property: JsonPropertyName("n_ir")] int NIr,
-    [property: JsonPropertyName("cr_cb"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double? CrCb = null,
-    [property: JsonPropertyName("cr_cb_ci"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] double[]? CrCbCi = null,
-    [property: JsonPropertyName("ir_cb")] double? IrCb = null, [property: JsonPropertyName("ir_cb_ci")] double[]? IrCbCi = null)
-{
-    /// <summary>The row for a method's CR-test (null: not applicable) and IR-test scores.</summary>
-    public static MethodSummary Of(SplitScore? cr, SplitScore ir)
-    {
-        var nCr = cr?.ExactMatch.N ?? 0;
-        return new(
-            cr is null ? null : Math.Round(cr.ExactMatch.Mean, 2), cr is null ? null : [Math.Round(cr.ExactMatch.Low, 2), Math.Round(cr.ExactMatch.High, 2)],
-            Math.Round(ir.ExactMatch.Mean, 2), [Math.Round(ir.ExactMatch.Low, 2), Math.Round(ir.ExactMatch.High, 2)],
-            cr is null ? null : Math.Round(cr.EditSimilarity.Mean, 4), Math.Round(ir.EditSimilarity.Mean, 4),
-            Math.Round(((cr?.MeanExtraTokens ?? 0) * nCr + ir.MeanExtraTokens * ir.ExactMatch.N) / Math.Max(1, nCr + ir.ExactMatch.N), 1),
-            nCr, ir.ExactMatch.N,
-            cr is null ? null : Math.Round(cr.CodeBleu.Mean, 4), cr is null ? null : [Math.Round(cr.CodeBleu.Low, 4), Math.Round(cr.CodeBleu.High, 4)],
-            Math.Round(ir.CodeBleu.Mean, 4), [Math.Round(ir.CodeBleu.Low, 4), Math.Round(ir.CodeBleu.High, 4)]);
-    }
-}
-
-/// <summary>One display row of a summary (notebook tables): EM with its CI as text, "—" where a split does not apply.</summary>
-public sealed record SummaryRow(string Method, string CrEm, string IrEm, string CrEs, string IrEs, double ExtraTokens, string CrCb, string IrCb)
-{
-    /// <summary>The methods, then the ablations, of <paramref name="methods"/>.</summary>
-    public static IReadOnlyList<SummaryRow> Of(IEnumerable<KeyValuePair<string, MethodSummary>> methods) => methods.Select(kv => new SummaryRow(kv.Key,
-        kv.Value.CrEm is { } cr ? FormattableString.Invariant($"{cr:F1} [{kv.Value.CrEmCi![0]:F1}, {kv.Value.CrEmCi[1]:F1}]") : "—",
-        FormattableString.Invariant($"{kv.Value.IrEm:F1} [{kv.Value.IrEmCi[0]:F1}, {kv.Value.IrEmCi[1]:F1}]"),
-        kv.Value.CrEs is { } es ? es.ToString("F3", CultureInfo.InvariantCulture) : "—", kv.Value.IrEs.ToString("F3", CultureInfo.InvariantCulture),
-        kv.Value.ExtraTokens, SummaryTables.CodeBleuText(kv.Value.CrCb), SummaryTables.CodeBleuText(kv.Value.IrCb))).ToList();
-
-    /// <summary>Every method and ablation of a static summary.</summary>
-    public static IReadOnlyList<SummaryRow> Of(StaticSummary summary) => Of(summary.Methods.Concat(summary.Ablations));
-}
-
-/// <summary>A paired-bootstrap comparison of two methods on the same tasks (EM points, a − b).</summary>
-public sealed record Comparison(
-    [property: JsonPropertyName("a")] string A, [property: JsonPropertyName("b")] string B, [property: JsonPropertyName("split")] string Split,
-    [property: JsonPropertyName("em_diff")] double EmDiff, [property: JsonPropertyName("em_diff_ci")] double[] EmDiffCi)
-{
-    /// <summary>The paired bootstrap of method <paramref name="a"/>'s rows against <paramref name="b"/>'s on the same tasks of one split.</summary>
-    public static Comparison Of(string a, string b, string split, IReadOnlyList<PredictionRow> ra, IReadOnlyList<PredictionRow> rb, int seed)
-    {
-        var d = Bootstrap.Paired(SummaryTables.Em(ra), SummaryTables.Em(rb), seed: seed);
-        return new Comparison(a, b, split, Math.Round(d.Difference, 2), [Math.Round(d.Low, 2), Math.Round(d.High, 2)]);
-    }
-}
-
-/// <summary>Mean off-diagonal cosine between the generated adapters of the benchmark's repositories (raw and mean-centred).</summary>
-public sealed record SimilaritySummary([property: JsonPropertyName("repos")] int Repos, [property: JsonPropertyName("mean_cosine")] double MeanCosine,
-    [property: JsonPropertyName("mean_centred_cosine")] double MeanCentredCosine);
-
-/// <summary>results/static/&lt;preset&gt;/summary.json.</summary>
-=======
 /// <summary>Mean off-diagonal cosine between the generated adapters of the benchmark's repositories (1.0: one shared adapter).</summary>
 public sealed record SimilaritySummary([property: JsonPropertyName("repos")] int Repos, [property: JsonPropertyName("mean_cosine")] double MeanCosine);
 
 /// <summary>results/static/&lt;preset&gt;/summary.json: the trivial baselines, the methods, the conditioning controls of the Static head
 /// (ablations), the paired comparisons (against single LoRA first), the loss-based conditioning table and the provenance.</summary>
->>>>>>> refs/heads/stats
 public sealed record StaticSummary(
     [property: JsonPropertyName("trivial")] IReadOnlyDictionary<string, MethodSummary> Trivial,
     [property: JsonPropertyName("methods")] IReadOnlyDictionary<string, MethodSummary> Methods,
@@ -200,36 +137,23 @@ public static class StaticEvaluation
         SimilaritySummary? similarity = null;
         if (File.Exists(experiment.HeadFile))
         {
-            using var probe = new HeadProbe(experiment, contexts, HeadProbe.StaticName, onlySwappable: false, progress, note);
+            using var probe = new HeadProbe(experiment, contexts, HeadProbe.StaticName, onlySwappable: false, progress, note, shard, mergeOnly);
             scored["code2lora-static"] = await probe.Own(cache);
             // Another repository of the same split: a split with one repository has no such control.
             if (probe.OtherSplits.Count > 0) scored["shuffled-repo"] = await probe.Other(cache);
             scored["zero-embedding"] = await probe.Zero(cache);
             scored["mean-adapter"] = await probe.Mean(cache);
             ablations.AddRange(["shuffled-repo", "zero-embedding", "mean-adapter"]);
-<<<<<<< HEAD
             // Whole-benchmark analyses: the merge run (or a single process) does them, not a shard.
             if (shard is null)
-=======
-            var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
-            var sim = probe.Similarity();
-            similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4));
-            FigureExport.Save(StaticFigures.Similarity(sim), resultsDir, "adapter-cosine");
-            if (states.Count >= 3)
->>>>>>> refs/heads/stats
             {
-                var states = experiment.Bench.StaticRepos.OrderBy(r => r.RepoId, StringComparer.Ordinal).Select(r => (r.RepoId, r.SnapshotSha)).ToList();
-                var sim = AdapterSimilarity.Measure(head, contexts, states, lm.Model.Device);
-                similarity = new SimilaritySummary(states.Count, Math.Round(sim.MeanRaw, 4), Math.Round(sim.MeanCentred, 4));
-                FigureExport.Save(StaticFigures.Similarity(sim, centred: false), resultsDir, "adapter-cosine");
-                FigureExport.Save(StaticFigures.Similarity(sim, centred: true), resultsDir, "adapter-cosine-centred");
+                var sim = probe.Similarity();
+                similarity = new SimilaritySummary(sim.Repos.Count, Math.Round(sim.MeanRaw, 4));
+                FigureExport.Save(StaticFigures.Similarity(sim), resultsDir, "adapter-cosine");
                 var splitOf = experiment.Bench.StaticRepos.ToDictionary(r => r.RepoId, r => r.Split);
                 AdapterSimilarityFile.Write(resultsDir, sim, splitOf);
-                if (states.Count >= 3)
+                if (sim.Repos.Count >= 3)
                     FigureExport.Save(StaticFigures.AdapterMap(sim, r => splitOf[r]), resultsDir, "adapter-tsne");
-                foreach (var split in Splits)
-                    conditioning.Add(ConditioningLoss.Measure(split, slots, head, contexts,
-                        CompletionExamples.Build(splits[split], lm.Tokenizer, c.MaxTokens), trainStates, all, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
             }
         }
         else Skip("code2lora-static", "static");
@@ -239,7 +163,7 @@ public static class StaticEvaluation
             note?.Invoke($"shard {shard}: predictions of its repositories stored under {Path.Combine(resultsDir, "predictions")}; the summary is written by the merge run (c2l eval --merge) once every shard is done.");
             var nothing = new Dictionary<string, MethodSummary>();
             var shardProvenance = Provenance.Capture(command);
-            return new StaticSummary(nothing, nothing, [], null, [], coverage, c, command, shardProvenance.GitSha, shardProvenance);
+            return new StaticSummary(nothing, nothing, nothing, [], null, [], coverage, c, command, shardProvenance.GitSha, shardProvenance);
         }
 
         var trivial = TrivialBaselines.Score(splits, experiment.TrainingTasks());
@@ -283,27 +207,6 @@ public static class StaticEvaluation
     private static string[] ModelFiles(string dir) =>
         [.. Directory.EnumerateFiles(dir, "*.safetensors").Order(StringComparer.Ordinal), Path.Combine(dir, "config.json"), Path.Combine(dir, "tokenizer.json")];
 
-<<<<<<< HEAD
-    internal static List<Comparison> Compare(IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, int seed)
-    {
-        var comparisons = new List<Comparison>();
-        foreach (var (a, b) in new[] { ("code2lora-static", "single-lora"), ("code2lora-static", "pretrained"), ("single-lora", "pretrained"),
-                     ("code2lora-static", "fft"), ("code2lora-static", "per-repo-lora"), ("code2lora-static", "t2l"),
-                     ("code2lora-static", "rag"), ("code2lora-static", "drc"), ("code2lora-static", "fft-rag"), ("rag", "pretrained"), ("drc", "pretrained"),
-                     ("code2lora-static", "shuffled-repo"), ("code2lora-static", "mean-adapter"), ("code2lora-static", "zero-embedding") })
-        {
-            if (!scored.TryGetValue(a, out var sa) || !scored.TryGetValue(b, out var sb)) continue;
-            foreach (var split in Splits)
-            {
-                if (!sa.TryGetValue(split, out var ra) || !sb.TryGetValue(split, out var rb)) continue;
-                comparisons.Add(Comparison.Of(a, b, split, ra, rb, seed));
-            }
-        }
-        return comparisons;
-    }
-
-=======
->>>>>>> refs/heads/stats
     /// <summary>The Table 2–style markdown of a summary.</summary>
     public static string Markdown(StaticSummary s)
     {

@@ -15,46 +15,31 @@ public static class SummaryTables
     /// <summary>EM (0 or 100) per task, in task order.</summary>
     public static double[] Em(IReadOnlyList<PredictionRow> rows) => rows.OrderBy(r => r.TaskIndex).Select(r => r.ExactMatch ? 100.0 : 0.0).ToArray();
 
-<<<<<<< HEAD
-    /// <summary>A CodeBLEU mean for tables, "—" where the split does not apply or the summary predates CodeBLEU.</summary>
-    public static string CodeBleuText(double? codeBleu) => codeBleu is { } cb ? cb.ToString("F3", CultureInfo.InvariantCulture) : "—";
-
-    /// <summary>Appends a method table: CR and IR EM with CIs, EditSim, CodeBLEU, and the extra prompt tokens when <paramref name="extraTokens"/>.</summary>
-    public static void Methods(StringBuilder sb, string title, IReadOnlyDictionary<string, MethodSummary> rows, bool extraTokens)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine($"| {title} | CR EM | CR ES | CR CodeBLEU | IR EM | IR ES | IR CodeBLEU |" + (extraTokens ? " extra prompt tokens |" : ""));
-        sb.AppendLine("|---|---|---|---|---|---|---|" + (extraTokens ? "---|" : ""));
-        foreach (var (name, m) in rows)
-        {
-            var crEm = m.CrEm is { } em && m.CrEmCi is { } ci ? string.Create(inv, $"{em:F1} [{ci[0]:F1}, {ci[1]:F1}]") : "—";
-            var crEs = m.CrEs is { } es ? es.ToString("F3", inv) : "—";
-            sb.AppendLine(string.Create(inv, $"| {name} | {crEm} | {crEs} | {CodeBleuText(m.CrCb)} | {m.IrEm:F1} [{m.IrEmCi[0]:F1}, {m.IrEmCi[1]:F1}] | {m.IrEs:F3} | {CodeBleuText(m.IrCb)} |")
-                          + (extraTokens ? string.Create(inv, $" {m.ExtraTokens:F0} |") : ""));
-=======
     /// <summary>What the intervals and MDEs of the tables are (printed under them).</summary>
     public const string Legend =
         "NLL: target nats/token (the target and EOS, teacher-forced after the method's decoding prompt, its context included), mean over tasks, 95 % bootstrap CI. " +
-        "EM: % with the exact (Clopper–Pearson) 95 % CI. EditSim: 95 % bootstrap CI. Paired differences a − b: task-level 95 % CI (bootstrap; for EM the exact " +
+        "EM: % with the exact (Clopper–Pearson) 95 % CI. EditSim: 95 % bootstrap CI. CodeBLEU: mean over tasks (its 95 % bootstrap CI is in summary.json). Paired differences a − b: task-level 95 % CI (bootstrap; for EM the exact " +
         "interval of the discordant tasks) and a 95 % CI from resampling repositories with all their tasks (undercovers with fewer than ~20 repositories: read " +
         "the count of repositories above/below 0 and its sign-test p there); McNemar: tasks only a / only b gets right, exact two-sided p. MDE: the smallest " +
         "difference detectable with 80 % power at two-sided α = 0.05: 2.80 × the larger of the task-level and repository-level SE (NLL, EditSim); for EM the " +
         "exact McNemar test's, given the observed discordant tasks (— when fewer than 6 discordant tasks make any difference undetectable).";
 
-    /// <summary>Appends a method table: NLL, EditSim and EM per split (CR, then IR when any row has it), and the extra prompt tokens when
-    /// <paramref name="extraTokens"/>.</summary>
+    /// <summary>A CodeBLEU mean for tables, "—" where the split does not apply or the summary predates CodeBLEU.</summary>
+    public static string CodeBleuText(double? codeBleu) => codeBleu is { } cb ? cb.ToString("F3", CultureInfo.InvariantCulture) : "—";
+
+    /// <summary>Appends a method table: NLL, EditSim, CodeBLEU and EM per split (CR, then IR when any row has it), and the extra prompt
+    /// tokens when <paramref name="extraTokens"/>.</summary>
     public static void Methods(StringBuilder sb, string title, IReadOnlyDictionary<string, MethodSummary> rows, bool extraTokens)
     {
         var ir = rows.Values.Any(m => m.IrEm is not null);
-        sb.AppendLine($"| {title} | CR NLL | CR EditSim | CR EM |" + (ir ? " IR NLL | IR EditSim | IR EM |" : "") + (extraTokens ? " extra prompt tokens | prompts cut |" : ""));
-        sb.AppendLine("|---|---|---|---|" + (ir ? "---|---|---|" : "") + (extraTokens ? "---|---|" : ""));
+        sb.AppendLine($"| {title} | CR NLL | CR EditSim | CR CodeBLEU | CR EM |" + (ir ? " IR NLL | IR EditSim | IR CodeBLEU | IR EM |" : "") + (extraTokens ? " extra prompt tokens | prompts cut |" : ""));
+        sb.AppendLine("|---|---|---|---|---|" + (ir ? "---|---|---|---|" : "") + (extraTokens ? "---|---|" : ""));
         foreach (var (name, m) in rows)
         {
-            var line = $"| {name} | {SummaryRow.Cell(m.CrNll, m.CrNllCi, "F3")} | {SummaryRow.Cell(m.CrEs, m.CrEsCi, "F3")} | {SummaryRow.Cell(m.CrEm, m.CrEmCi, "F1")} |";
-            if (ir) line += $" {SummaryRow.Cell(m.IrNll, m.IrNllCi, "F3")} | {SummaryRow.Cell(m.IrEs, m.IrEsCi, "F3")} | {SummaryRow.Cell(m.IrEm, m.IrEmCi, "F1")} |";
+            var line = $"| {name} | {SummaryRow.Cell(m.CrNll, m.CrNllCi, "F3")} | {SummaryRow.Cell(m.CrEs, m.CrEsCi, "F3")} | {CodeBleuText(m.CrCb)} | {SummaryRow.Cell(m.CrEm, m.CrEmCi, "F1")} |";
+            if (ir) line += $" {SummaryRow.Cell(m.IrNll, m.IrNllCi, "F3")} | {SummaryRow.Cell(m.IrEs, m.IrEsCi, "F3")} | {CodeBleuText(m.IrCb)} | {SummaryRow.Cell(m.IrEm, m.IrEmCi, "F1")} |";
             if (extraTokens) line += string.Create(Inv, $" {m.ExtraTokens:F0} | {100 * m.Truncated:F0} % |");
             sb.AppendLine(line);
->>>>>>> refs/heads/stats
         }
         sb.AppendLine();
     }

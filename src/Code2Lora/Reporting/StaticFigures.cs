@@ -17,7 +17,6 @@ public static class StaticFigures
     /// <summary>Grouped EM bars for CR-test and IR-test with CI error bars; shared by the static and evolution tracks.</summary>
     public static GenericChart ExactMatchBars(IReadOnlyList<KeyValuePair<string, MethodSummary>> rows, string title)
     {
-<<<<<<< HEAD
         var keys = rows.Select(r => r.Key).ToArray();
         GenericChart Split(string name, Func<MethodSummary, (double Em, double[] Ci)?> pick)
         {
@@ -32,19 +31,8 @@ public static class StaticFigures
             return bar;
         }
         var cr = Split("CR test (unseen repositories)", m => m.CrEm is { } em && m.CrEmCi is { } ci ? (em, ci) : null);
-        var ir = Split("IR test (training repositories)", m => (m.IrEm, m.IrEmCi));
-        return BenchReport.Titled(CS.Chart.Combine([cr, ir]), title + "; bars: 95 % bootstrap CI", "method", "exact match (%)");
-=======
-        var rows = summary.Methods.Concat(summary.Ablations).ToList();
-        // In-repo-only methods (per-repo LoRA) have no CR bar.
-        var crRows = rows.Where(r => r.Value.CrEm is not null && r.Value.CrEmCi is not null).ToList();
-        var cr = CS.Chart.Column<double, string, string>(values: crRows.Select(r => r.Value.CrEm!.Value).ToArray(), Keys: crRows.Select(r => r.Key).ToArray(), Name: "CR test",
-            MultiText: crRows.Select(r => $"[{r.Value.CrEmCi![0]:F1}, {r.Value.CrEmCi[1]:F1}]").ToArray());
-        var irRows = rows.Where(r => r.Value.IrEm is not null && r.Value.IrEmCi is not null).ToList();
-        var ir = CS.Chart.Column<double, string, string>(values: irRows.Select(r => r.Value.IrEm!.Value).ToArray(), Keys: irRows.Select(r => r.Key).ToArray(), Name: "IR test",
-            MultiText: irRows.Select(r => $"[{r.Value.IrEmCi![0]:F1}, {r.Value.IrEmCi[1]:F1}]").ToArray());
-        return BenchReport.Titled(CS.Chart.Combine([cr, ir]), $"Static track ({summary.Config.Name}): exact match, exact 95 % CI in labels", "method", "EM (%)");
->>>>>>> refs/heads/stats
+        var ir = Split("IR test (training repositories)", m => m.IrEm is { } em && m.IrEmCi is { } ci ? (em, ci) : null);
+        return BenchReport.Titled(CS.Chart.Combine([cr, ir]), title + "; bars: exact (Clopper–Pearson) 95 % CI", "method", "exact match (%)");
     }
 
     /// <summary>Pairwise cosine between repositories' generated adapters. (No mean-centred version: after removing the mean of n
@@ -58,13 +46,8 @@ public static class StaticFigures
         var z = Enumerable.Range(0, n).Reverse().Select(i => Enumerable.Range(0, n).Select(j => Math.Round(m[i, j], 4)).ToArray()).ToArray();
         var labels = s.Repos.Select(r => r.Split('/')[^1]).ToArray();
         var chart = CS.Chart.Heatmap<double, string, string, string>(zData: z, X: labels, Y: labels.Reverse().ToArray());
-<<<<<<< HEAD
-        TraceAttributes.Set(chart, "colorbar", TraceAttributes.ColorBar(centred ? "mean-centred cosine" : "cosine"));
-        return BenchReport.Titled(chart, centred ? $"Mean-centred cosine between generated adapters (mean off-diagonal {s.MeanCentred:F3})"
-            : $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
-=======
+        TraceAttributes.Set(chart, "colorbar", TraceAttributes.ColorBar("cosine"));
         return BenchReport.Titled(chart, $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
->>>>>>> refs/heads/stats
     }
 
     /// <summary>t-SNE of the mean-centred adapters (distance 2 − 2·cosine), one colour per group (e.g. train / CR-test repository):
@@ -91,19 +74,13 @@ public static class StaticFigures
         var bars = splits.Select(split =>
         {
             var rows = study.Rows.Select(r => (r.Variant, Loss: r.Loss.Single(l => l.Split == split))).ToList();
-<<<<<<< HEAD
-            var values = rows.Select(r => r.Loss.ShuffledMinusOwn).ToArray();
-            var bar = CS.Chart.Column<double, string, string>(values: values, Keys: rows.Select(r => r.Variant).ToArray(), Name: split);
+            var values = rows.Select(r => r.Loss.OtherMinusOwn.Difference).ToArray();
+            var bar = CS.Chart.Column<double, string, string>(values: values, Keys: rows.Select(r => r.Variant).ToArray(), Name: split,
+                MultiText: rows.Select(r => $"repositories {r.Loss.OtherMinusOwn.RepoInterval("F4")}").ToArray());
             return TraceAttributes.Set(bar, "error_y", TraceAttributes.ErrorBars(values,
-                rows.Select(r => r.Loss.ShuffledMinusOwnCi[0]).ToArray(), rows.Select(r => r.Loss.ShuffledMinusOwnCi[1]).ToArray()));
+                rows.Select(r => r.Loss.OtherMinusOwn.Ci[0]).ToArray(), rows.Select(r => r.Loss.OtherMinusOwn.Ci[1]).ToArray()));
         });
-        return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector ({study.Preset}); bars: 95 % CI",
-=======
-            return CS.Chart.Column<double, string, string>(values: rows.Select(r => r.Loss.OtherMinusOwn.Difference).ToArray(), Keys: rows.Select(r => r.Variant).ToArray(),
-                Name: split, MultiText: rows.Select(r => $"tasks {r.Loss.OtherMinusOwn.Interval("F4")}, repositories {r.Loss.OtherMinusOwn.RepoInterval("F4")}").ToArray());
-        });
-        return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector from the same split ({study.Preset}); 95 % CIs in labels",
->>>>>>> refs/heads/stats
+        return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector from the same split ({study.Preset}); bars: 95 % CI over tasks, repository CI in labels",
             "variant", "target loss, other − own (nats/token)");
     }
 }

@@ -75,8 +75,9 @@ public sealed class TargetLossTests : IDisposable
         using var model = Model();
         var cache = new PredictionCache(_dir);
         var settings = new CompletionSettings { MaxInputTokens = 128, MaxNewTokens = 3, BatchSize = 2 };
-        var (first, reused) = await cache.RunAsync(new Counting("# c\n"), "weights-1", model, new ByteTokenizer(), Split(), settings);
-        Assert.False(reused);
+        var firstRun = await cache.RunAsync(new Counting("# c\n"), "weights-1", model, new ByteTokenizer(), Split(), settings);
+        Assert.False(firstRun.Reused);
+        var first = firstRun.Rows;
         Assert.All(first["cr_test"], r => Assert.NotNull(r.TargetNll));
         var predictions = Path.Combine(_dir, "counting", "cr_test.parquet");
         var stamp = File.GetLastWriteTimeUtc(predictions);
@@ -84,8 +85,10 @@ public sealed class TargetLossTests : IDisposable
         // As after an upgrade: the predictions and their fingerprint exist, the losses do not.
         File.Delete(Path.Combine(_dir, "counting", "cr_test.nll.parquet"));
         var method = new Counting("# c\n");
-        var (second, again) = await cache.RunAsync(method, "weights-1", model, new ByteTokenizer(), Split(), settings);
-        Assert.False(again);
+        var secondRun = await cache.RunAsync(method, "weights-1", model, new ByteTokenizer(), Split(), settings);
+        Assert.False(secondRun.Reused);
+        Assert.Equal((0, 5), (secondRun.Decoded, secondRun.LossTasks));
+        var second = secondRun.Rows;
         Assert.Equal(stamp, File.GetLastWriteTimeUtc(predictions));                              // not decoded again
         Assert.Equal(5, method.Contexts);                                                        // one context per task, for the loss
         Assert.Equal(first["cr_test"].Select(r => r.TargetNll), second["cr_test"].Select(r => r.TargetNll));

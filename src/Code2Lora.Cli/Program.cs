@@ -20,6 +20,7 @@ train.Subcommands.Add(EvoCommand.CreateTrainSingleLora());
 root.Subcommands.Add(train);
 var eval = TrainCommand.CreateEval();
 eval.Subcommands.Add(EvoCommand.CreateEval());
+eval.Subcommands.Add(CrossValCommand.Create());
 root.Subcommands.Add(eval);
 root.Subcommands.Add(TrainCommand.CreateAdapter());
 root.Subcommands.Add(StudyCommand.Create());

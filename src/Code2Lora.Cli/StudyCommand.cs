@@ -18,7 +18,7 @@ internal static class StudyCommand
             Description = "Comma-separated variants of the config to run (default: all).",
         };
         var conditioning = new Command("conditioning",
-            "Train the static head under each variant (own run folder, resumable) and measure how much its adapters depend on the repository; writes results/conditioning/<preset>/.")
+            "Train the static head under each variant (own run folder, resumable) and measure how much its adapters depend on the repository; with the config's own head and both input controls (repository-id, shuffled-vectors) among the variants, also the controls table against single LoRA; writes results/conditioning/<preset>/.")
             { variants };
         preset.AddTo(conditioning);
         conditioning.SetAction(async (r, ct) => await CliErrors.Run(async () =>
@@ -32,11 +32,12 @@ internal static class StudyCommand
             var name = study.Value.Name;
             var results = Path.Combine(RepoPaths.Results, "conditioning", name);
             study.Save(results);
-            var outcome = await ProgressView.RunAsync(progress => Task.Run(() => ConditioningStudy.RunAsync(experiment.Config, experiment.BenchDirectory,
-                Path.Combine(RepoPaths.Work, "conditioning-" + name), contexts, chosen, results, BenchCommand.CommandLine(),
+            var outcome = await ProgressView.RunAsync(progress => Task.Run(() => ConditioningStudy.RunAsync(experiment, contexts,
+                Path.Combine(RepoPaths.Work, "conditioning-" + name), chosen, results, BenchCommand.CommandLine(),
                 new SyncProgress<(string Variant, Training.TrainingProgress Step)>(p =>
                     progress.Report(new BenchProgress($"train {p.Variant}", p.Step.Step, p.Step.Steps, $"loss {p.Step.Loss:F3}"))), ct), ct));
             Console.WriteLine(ConditioningStudy.Markdown(outcome));
+            if (outcome.Controls is { } controls) Console.WriteLine(ConditioningControls.Markdown(controls));
             AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
             return 0;
         }));

@@ -76,13 +76,16 @@ internal static class TrainCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Score this authors' .pt checkpoint (a V1 or V2-static head) instead of the trained methods." };
         var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default: the config's), e.g. one written by c2l bench import." };
         var shard = new Option<string?>("--shard") { Description = "k/N: decode only the repositories of shard k of N (docs/sharding.md); merge with --merge once all N are done." };
-        var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<name>/predictions) without decoding, and write the summary." };
-        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method and the ablations; writes results/static/<name>/.") { baseModel, checkpoint, bench, shard, merge });
+        var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<name>/predictions) without decoding, compute the target NLLs, and write the summary." };
+        var allTasks = new Option<bool>("--all-tasks") { Description = "Score every CR-test and IR-test task instead of the config's seeded sample (shorthand for --set eval_tasks_per_split=0); writes results/static/<name>/all-tasks/." };
+        var cmd = preset.AddTo(new Command("eval", "Evaluate every trained static-track method, the controls of the Static head and the trivial baselines; writes results/static/<name>/.")
+            { baseModel, checkpoint, bench, shard, merge, allTasks });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var part = r.GetValue(shard) is { } text ? Shard.Parse(text) : null;
             if (part is not null && r.GetValue(merge)) throw new ArgumentException("--shard decodes one part and --merge joins all parts: give one of them.");
-            var loaded = preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel)));
+            var all = r.GetValue(allTasks);
+            var loaded = preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel)).Concat(all ? ["eval_tasks_per_split=0"] : []));
             var (experiment, repos) = await OpenAsync(loaded, r.GetValue(bench));
             var contexts = await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct);
             if (r.GetValue(checkpoint) is { } file)
@@ -90,7 +93,7 @@ internal static class TrainCommand
                 if (part is not null || r.GetValue(merge)) throw new ArgumentException("--checkpoint scores one released head in one process: drop --shard/--merge.");
                 await EvaluateCheckpointAsync(experiment, Hyper.Released.ReleasedCheckpoint.Read(file), contexts, ct);
             }
-            else await EvaluateAsync(loaded, experiment, contexts, repos, ct, part, r.GetValue(merge));
+            else await EvaluateAsync(loaded, experiment, contexts, repos, ct, part, r.GetValue(merge), all ? "all-tasks" : null);
             return 0;
         }));
         return cmd;
@@ -109,7 +112,7 @@ internal static class TrainCommand
 
     /// <summary>The whole static experiment of a preset: vectors, every training, evaluation (each step resumes or reuses its
     /// output), each a timed stage of <paramref name="timings"/>.</summary>
-    internal static async Task RunAllAsync(LoadedConfig<StaticExperimentConfig> config, StageTimings timings, CancellationToken ct)
+    internal static async Task RunAllAsync(LoadedConfig<StaticExperimentConfig> config, StageTimings timings, CancellationToken ct, int crossValidationFolds = 0)
     {
         var (experiment, repos) = await OpenAsync(config);
         var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct));
@@ -121,6 +124,8 @@ internal static class TrainCommand
         if (!(await timings.TimeAsync("static: train plora", () => TrainPerRepoAsync(experiment, ct))).Completed)
             throw new InvalidOperationException("plora training stopped part-way; run the same command to resume.");
         await timings.TimeAsync("static: evaluate", () => EvaluateAsync(config, experiment, contexts, repos, ct));
+        if (crossValidationFolds > 0)
+            await timings.TimeAsync($"static: {crossValidationFolds}-fold cross-validation", () => CrossValCommand.RunAsync(experiment, contexts, crossValidationFolds, ct));
     }
 
     private static Command Method(string name, string description)
@@ -184,9 +189,9 @@ internal static class TrainCommand
 
     /// <summary>Evaluates every trained method with progress bars, prints the Table 2 analog and where it was written.</summary>
     private static async Task EvaluateAsync(LoadedConfig<StaticExperimentConfig> loaded, StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct,
-        Shard? shard = null, bool mergeOnly = false)
+        Shard? shard = null, bool mergeOnly = false, string? subfolder = null)
     {
-        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name);
+        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name, subfolder ?? "");
         loaded.Save(results);
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),

@@ -28,6 +28,14 @@ public sealed class QnaRow
     [JsonPropertyName("task_kind")] public string TaskKind { get; set; } = "unknown";
     /// <summary>static or evolution.</summary>
     [JsonPropertyName("track")] public string Track { get; set; } = "";
+
+    /// <summary>A copy of this task assigned to <paramref name="split"/> (cross-validation folds relabel tasks, never the benchmark's files).</summary>
+    public QnaRow WithSplit(string split)
+    {
+        var copy = (QnaRow)MemberwiseClone();
+        copy.Split = split;
+        return copy;
+    }
 }
 
 /// <summary>One kept commit of the evolution track, with its production-code diff.</summary>

@@ -77,16 +77,27 @@ public sealed class PredictionCache(string predictionsDir)
     }
 
     /// <summary>The saved predictions of <paramref name="method"/> when its fingerprint matches and every split's file is there; else null.</summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>?> TryLoadAsync(string method, string fingerprint, IEnumerable<string> splits)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>?> TryLoadAsync(string method, string fingerprint, IEnumerable<string> splits) =>
+        await TryLoadRowsAsync<PredictionRow>(method, FingerprintFile, ".parquet", fingerprint, splits) is { } rows
+            ? rows.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<PredictionRow>)WithCodeBleu(kv.Value.ToList()))
+            : null;
+
+    /// <summary>Writes the predictions, then the fingerprint (last, so a crash in between leaves nothing that looks reusable); when the
+    /// predictions equal the saved ones, only this machine's fingerprint is recorded.</summary>
+    public Task SaveAsync(string method, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows) =>
+        SaveRowsAsync(method, FingerprintFile, ".parquet", fingerprint, rows);
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<T>>?> TryLoadRowsAsync<T>(string method, string fingerprintFile, string suffix, string fingerprint,
+        IEnumerable<string> splits) where T : class, new()
     {
         var dir = Path.Combine(predictionsDir, method);
-        if (!await MatchesAsync(Path.Combine(dir, FingerprintFile), fingerprint) && !await MatchesAsync(Path.Combine(dir, LocalFingerprintFile), fingerprint)) return null;
-        var result = new Dictionary<string, IReadOnlyList<PredictionRow>>();
+        if (!await MatchesAsync(Path.Combine(dir, fingerprintFile), fingerprint) && !await MatchesAsync(Path.Combine(dir, LocalFingerprint(fingerprintFile)), fingerprint)) return null;
+        var result = new Dictionary<string, IReadOnlyList<T>>();
         foreach (var split in splits)
         {
-            var file = Path.Combine(dir, split + ".parquet");
+            var file = Path.Combine(dir, split + suffix);
             if (!File.Exists(file)) return null;
-            result[split] = WithCodeBleu((await ParquetTable.ReadAsync<PredictionRow>(file)).ToList());
+            result[split] = (await ParquetTable.ReadAsync<T>(file)).ToList();
         }
         return result;
     }
@@ -94,50 +105,64 @@ public sealed class PredictionCache(string predictionsDir)
     private static async Task<bool> MatchesAsync(string file, string fingerprint) =>
         File.Exists(file) && (await File.ReadAllTextAsync(file)).Trim() == fingerprint;
 
-    /// <summary>Writes the predictions, then the fingerprint (last, so a crash in between leaves nothing that looks reusable); when the
-    /// predictions equal the saved ones, only this machine's fingerprint is recorded.</summary>
-    public async Task SaveAsync(string method, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows)
+    /// <summary>This machine's fingerprint file beside a committed one (fingerprint.txt → fingerprint.run.txt).</summary>
+    private static string LocalFingerprint(string fingerprintFile) => Path.GetFileNameWithoutExtension(fingerprintFile) + ".run.txt";
+
+    /// <summary>Writes the rows, then the fingerprint (last, so a crash in between leaves nothing that looks reusable); when the rows
+    /// equal the saved ones, only this machine's fingerprint is recorded.</summary>
+    private async Task SaveRowsAsync<T>(string method, string fingerprintFile, string suffix, string fingerprint, IReadOnlyDictionary<string, IReadOnlyList<T>> rows)
+        where T : class, new()
     {
         var dir = Path.Combine(predictionsDir, method);
-        var saved = Path.Combine(dir, FingerprintFile);
-        var local = Path.Combine(dir, LocalFingerprintFile);
-        if (File.Exists(saved) && await SameAsSavedAsync(dir, rows))
+        var saved = Path.Combine(dir, fingerprintFile);
+        var local = Path.Combine(dir, LocalFingerprint(fingerprintFile));
+        if (File.Exists(saved) && await SameAsSavedAsync(dir, suffix, rows))
         {
             AtomicFile.WriteText(local, fingerprint + "\n");
             return;
         }
         if (File.Exists(saved)) File.Delete(saved);
         if (File.Exists(local)) File.Delete(local);
-        foreach (var (split, preds) in rows) await ParquetTable.WriteAsync(Path.Combine(dir, split + ".parquet"), preds.ToList());
+        foreach (var (split, list) in rows) await ParquetTable.WriteAsync(Path.Combine(dir, split + suffix), list.ToList());
         AtomicFile.WriteText(saved, fingerprint + "\n");
     }
 
     /// <summary>True when every split's saved file holds exactly <paramref name="rows"/> (and no other split is saved).</summary>
-    private static async Task<bool> SameAsSavedAsync(string dir, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows)
+    private static async Task<bool> SameAsSavedAsync<T>(string dir, string suffix, IReadOnlyDictionary<string, IReadOnlyList<T>> rows) where T : class, new()
     {
-        if (Directory.EnumerateFiles(dir, "*.parquet").Count() != rows.Count) return false;
-        foreach (var (split, preds) in rows)
+        // "*.parquet" also matches "*.nll.parquet": count the predictions' files without the losses'.
+        var files = Directory.EnumerateFiles(dir, "*" + suffix).Where(f => suffix != ".parquet" || !f.EndsWith(LossSuffix, StringComparison.Ordinal));
+        if (files.Count() != rows.Count) return false;
+        foreach (var (split, list) in rows)
         {
-            var file = Path.Combine(dir, split + ".parquet");
+            var file = Path.Combine(dir, split + suffix);
             if (!File.Exists(file)) return false;
-            var old = await ParquetTable.ReadAsync<PredictionRow>(file);
-            if (JsonSerializer.Serialize(old) != JsonSerializer.Serialize(preds)) return false;
+            var old = await ParquetTable.ReadAsync<T>(file);
+            if (JsonSerializer.Serialize(old) != JsonSerializer.Serialize(list)) return false;
         }
         return true;
     }
 
-    /// <summary>The method's predictions on <paramref name="splits"/>: the saved ones when <paramref name="identity"/>, the settings and
-    /// the tasks are unchanged; else the per-task store's rows for the tasks decoded before (by an interrupted run or by shards), and
-    /// the rest decoded now, batch by batch into the store, then saved whole. With <paramref name="shard"/> only that shard's
-    /// repositories are decoded and returned (rows keep their task index in the whole split); nothing whole is saved. With
-    /// <paramref name="mergeOnly"/> nothing is decoded: a task no store holds is an error naming the shard it belongs to.</summary>
+    /// <summary>The method's predictions on <paramref name="splits"/>, each with its target NLL: the saved ones when <paramref name="identity"/>,
+    /// the settings and the tasks are unchanged; else the per-task store's rows for the tasks decoded before (by an interrupted run or by
+    /// shards), and the rest decoded now, batch by batch into the store, then saved whole. The losses have their own file and fingerprint,
+    /// so predictions saved before losses existed are reused and only the losses are computed (teacher forcing, no decoding). With
+    /// <paramref name="shard"/> only that shard's repositories are decoded and returned (rows keep their task index in the whole split),
+    /// without losses; nothing whole is saved. With <paramref name="mergeOnly"/> nothing is decoded (a task no store holds is an error
+    /// naming the shard it belongs to), but the losses of the whole splits are computed when they are not saved yet.</summary>
     public async Task<MethodPredictions> RunAsync(ICompletionMethod method, string identity,
         DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
         IProgress<(string Split, int Done, int Total)>? progress = null, Shard? shard = null, bool mergeOnly = false)
     {
+        // Decoding and teacher forcing both ask for each task's context: ask the provider once.
+        var memo = new MemoizedContext(method);
         var fingerprint = Fingerprint(method.Name + "\n" + identity, settings, splits);
         if (await TryLoadAsync(method.Name, fingerprint, splits.Keys) is { } saved)
-            return new MethodPredictions(shard is null ? saved : saved.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<PredictionRow>)kv.Value.Where(r => shard.Contains(r.RepoId)).ToList()), 0);
+        {
+            if (shard is not null)
+                return new MethodPredictions(saved.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<PredictionRow>)kv.Value.Where(r => shard.Contains(r.RepoId)).ToList()), 0);
+            return new MethodPredictions(saved, 0, await AttachLossesAsync(memo, identity, model, tokenizer, splits, settings, saved, progress));
+        }
         var methodKey = MethodKey(method.Name + "\n" + identity, settings);
         var dir = Path.Combine(predictionsDir, method.Name);
         var result = new Dictionary<string, IReadOnlyList<PredictionRow>>();
@@ -158,7 +183,7 @@ public sealed class PredictionCache(string predictionsDir)
             if (missing.Count > 0)
             {
                 using var store = TaskStore.Open(dir, split, shard);
-                MethodEvaluator.RunTasks(method, model, tokenizer, split, tasks, missing, settings,
+                MethodEvaluator.RunTasks(memo, model, tokenizer, split, tasks, missing, settings,
                     batch => store.Append(batch.Select(r => (keys[r.TaskIndex], r))),
                     progress is null ? null : new SyncProgress<int>(n => progress.Report((split, wanted.Count - missing.Count + n, wanted.Count))));
                 decoded += missing.Count;
@@ -166,12 +191,10 @@ public sealed class PredictionCache(string predictionsDir)
             }
             result[split] = WithCodeBleu(wanted.Select(i => Renumbered(stored[keys[i]], i, split, method.Name)).ToList());
         }
-        if (shard is null)
-        {
-            await SaveAsync(method.Name, fingerprint, result);
-            foreach (var split in splits.Keys) TaskStore.Delete(dir, split);
-        }
-        return new MethodPredictions(result, decoded);
+        if (shard is not null) return new MethodPredictions(result, decoded);
+        await SaveAsync(method.Name, fingerprint, result);
+        foreach (var split in splits.Keys) TaskStore.Delete(dir, split);
+        return new MethodPredictions(result, decoded, await AttachLossesAsync(memo, identity, model, tokenizer, splits, settings, result, progress));
     }
 
     // A stored row may come from a run whose task list differed (another sample, a shard): only its position is this run's.
@@ -186,14 +209,77 @@ public sealed class PredictionCache(string predictionsDir)
         return rows;
     }
 
+    /// <summary>Sets every row's target NLL from the saved losses, computing them first when they are not saved; returns how many tasks
+    /// were teacher-forced (0: all reused).</summary>
+    private async Task<int> AttachLossesAsync(ICompletionMethod method, string identity, DecoderLM model, ITextTokenizer tokenizer,
+        IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> rows,
+        IProgress<(string Split, int Done, int Total)>? progress)
+    {
+        var (losses, reused) = await LossesAsync(method, identity, model, tokenizer, splits, settings, progress);
+        foreach (var (split, preds) in rows) TargetLossEvaluator.Attach(preds, losses[split]);
+        return reused ? 0 : splits.Values.Sum(v => v.Count);
+    }
+
+    /// <summary>The method's target NLL alone on <paramref name="splits"/> (cached like <see cref="RunAsync"/>, nothing decoded): rows that
+    /// carry the task, its repository and <see cref="PredictionRow.TargetNll"/>, for controls whose EM is not needed.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> RunLossOnlyAsync(ICompletionMethod method, string identity,
+        DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
+        IProgress<(string Split, int Done, int Total)>? progress = null)
+    {
+        var (losses, _) = await LossesAsync(method, identity, model, tokenizer, splits, settings, progress);
+        return splits.ToDictionary(kv => kv.Key, kv =>
+        {
+            IReadOnlyList<PredictionRow> rows = kv.Value.Select((t, i) => new PredictionRow { Method = method.Name, Split = kv.Key, RepoId = t.RepoId, TaskIndex = i, Target = t.Target }).ToList();
+            TargetLossEvaluator.Attach(rows, losses[kv.Key]);
+            return rows;
+        });
+    }
+
+    private async Task<(IReadOnlyDictionary<string, IReadOnlyList<TargetLossRow>> Losses, bool Reused)> LossesAsync(ICompletionMethod method, string identity,
+        DecoderLM model, ITextTokenizer tokenizer, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, CompletionSettings settings,
+        IProgress<(string Split, int Done, int Total)>? progress)
+    {
+        var fingerprint = Fingerprint(LossRevision + "\n" + method.Name + "\n" + identity, settings, splits);
+        if (await TryLoadRowsAsync<TargetLossRow>(method.Name, LossFingerprintFile, LossSuffix, fingerprint, splits.Keys) is { } saved) return (saved, true);
+        var losses = TargetLossEvaluator.Run(method, model, tokenizer, splits, settings,
+            progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((p.Split + " nll", p.Done, p.Total))));
+        await SaveRowsAsync(method.Name, LossFingerprintFile, LossSuffix, fingerprint, losses);
+        return (losses, false);
+    }
+
+    /// <summary>Bump when the target-loss computation changes.</summary>
+    public const string LossRevision = "nll-1";
+
+    private const string LossFingerprintFile = "nll-fingerprint.txt";
+
+    private const string LossSuffix = ".nll.parquet";
+
+    /// <summary>A method whose contexts are asked of the wrapped one once per task (decoding and teacher forcing share them).</summary>
+    private sealed class MemoizedContext(ICompletionMethod inner) : ICompletionMethod
+    {
+        private readonly Dictionary<QnaRow, string?> _contexts = new(ReferenceEqualityComparer.Instance);
+
+        public string Name => inner.Name;
+
+        public string? ContextFor(QnaRow task)
+        {
+            if (!_contexts.TryGetValue(task, out var context)) _contexts[task] = context = inner.ContextFor(task);
+            return context;
+        }
+
+        public void BeforeBatch(IReadOnlyList<QnaRow> tasks) => inner.BeforeBatch(tasks);
+    }
+
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16]).ToLowerInvariant();
 }
 
-/// <summary>One method's predictions per split and how many tasks this call decoded (0: all came from the caches).</summary>
+/// <summary>One method's predictions per split, how many tasks this call decoded and how many it teacher-forced for the target NLL
+/// (both 0: everything came from the caches).</summary>
 /// <param name="Rows">Prediction rows per split, in task order.</param>
 /// <param name="Decoded">Tasks decoded by this call.</param>
-public sealed record MethodPredictions(IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> Rows, int Decoded)
+/// <param name="LossTasks">Tasks whose target NLL this call computed (0 for a shard, which computes none).</param>
+public sealed record MethodPredictions(IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> Rows, int Decoded, int LossTasks = 0)
 {
-    /// <summary>True when nothing was decoded.</summary>
-    public bool Reused => Decoded == 0;
+    /// <summary>True when nothing was computed (a context method's provider was then not asked for any context).</summary>
+    public bool Reused => Decoded == 0 && LossTasks == 0;
 }

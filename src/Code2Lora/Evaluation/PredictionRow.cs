@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Parquet.Serialization.Attributes;
 
 namespace Code2Lora.Evaluation;
 
@@ -25,12 +26,16 @@ public sealed class PredictionRow
     [JsonPropertyName("extra_tokens")] public int ExtraTokens { get; set; }
     /// <summary>The prompt was cut on the left to fit the input budget.</summary>
     [JsonPropertyName("truncated")] public bool Truncated { get; set; }
+    /// <summary>Target NLL, nats per token (the target's tokens and EOS, teacher-forced after this prompt); null where it is not
+    /// defined (the trivial baselines). Cached beside the predictions in &lt;split&gt;.nll.parquet with its own fingerprint, so
+    /// predictions decoded before it existed are reused and only the loss is computed.</summary>
+    [ParquetIgnore, JsonPropertyName("target_nll")] public double? TargetNll { get; set; }
 
     /// <summary>A copy at another position (task index, split, method), the prediction and its scores unchanged.</summary>
     public PredictionRow With(int taskIndex, string split, string method) => new()
     {
         Method = method, Split = split, RepoId = RepoId, TaskIndex = taskIndex, Target = Target, Prediction = Prediction,
         RawPrediction = RawPrediction, ExactMatch = ExactMatch, EditSimilarity = EditSimilarity, CodeBleu = CodeBleu, PromptTokens = PromptTokens,
-        ExtraTokens = ExtraTokens, Truncated = Truncated,
+        ExtraTokens = ExtraTokens, Truncated = Truncated, TargetNll = TargetNll,
     };
 }

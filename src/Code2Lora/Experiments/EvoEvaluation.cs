@@ -15,7 +15,7 @@ using Code2Lora.Training.Completion;
 
 namespace Code2Lora.Experiments;
 
-/// <summary>Exact match (%) with its 95 % CI on the tasks of one kind.</summary>
+/// <summary>Exact match (%) with its exact (Clopper–Pearson) 95 % CI on the tasks of one kind.</summary>
 public sealed record KindScore([property: JsonPropertyName("em")] double Em, [property: JsonPropertyName("em_ci")] double[] EmCi, [property: JsonPropertyName("n")] int N);
 
 /// <summary>What the evaluation walked and scored per split: every commit of each evaluated repository is walked, only target commits are scored.</summary>
@@ -26,6 +26,7 @@ public sealed record WalkSummary(
 
 /// <summary>results/evo/&lt;preset&gt;/summary.json: the Static summary's records plus task kinds, drift and the walk.</summary>
 public sealed record EvoSummary(
+    [property: JsonPropertyName("trivial")] IReadOnlyDictionary<string, MethodSummary> Trivial,
     [property: JsonPropertyName("methods")] IReadOnlyDictionary<string, MethodSummary> Methods,
     [property: JsonPropertyName("ablations")] IReadOnlyDictionary<string, MethodSummary> Ablations,
     [property: JsonPropertyName("comparisons")] IReadOnlyList<Comparison> Comparisons,
@@ -85,10 +86,15 @@ public static class EvoEvaluation
 
         async Task Evaluate(ICompletionMethod method, CompletionSettings? with = null)
         {
-            var rows = MethodEvaluator.Run(method, lm.Model, lm.Tokenizer, splits, with ?? settings,
-                progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total))));
+            var report = progress is null ? null : new SyncProgress<(string Split, int Done, int Total)>(p => progress.Report((method.Name, p.Split, p.Done, p.Total)));
+            var rows = MethodEvaluator.Run(method, lm.Model, lm.Tokenizer, splits, with ?? settings, report);
+            var losses = TargetLossEvaluator.Run(method, lm.Model, lm.Tokenizer, splits, with ?? settings, report);
             foreach (var (split, preds) in rows)
+            {
+                TargetLossEvaluator.Attach(preds, losses[split]);
                 await ParquetTable.WriteAsync(Path.Combine(resultsDir, "predictions", method.Name, split + ".parquet"), preds.ToList());
+                await ParquetTable.WriteAsync(Path.Combine(resultsDir, "predictions", method.Name, split + ".nll.parquet"), losses[split].ToList());
+            }
             scored[method.Name] = rows;
         }
 
@@ -136,14 +142,12 @@ public static class EvoEvaluation
             var own = Walk(gru, evaluated, device, frozen: false, inputs: null, out var steps);
             foreach (var (split, tasks) in splits) walked[split] = Summarise(tasks, histories, steps);
             using (var m = new GeneratedAdapterMethod("code2lora-evo", slots, head, t => own[(t.RepoId, t.CommitSha)])) await Evaluate(m);
-            // The static track's loss check on the GRU's contexts: another repository's state at one of its scored commits, and the
-            // mean adapter over every walked commit of the evaluated repositories.
+            // The static track's loss check on the GRU's contexts: another repository's state (same split) at one of its scored commits,
+            // the zero vector, and the mean weight change over every walked commit of the evaluated repositories.
             var ownContexts = RepoContexts.From(own, store.EncoderId);
             var walkedStates = own.Keys.OrderBy(k => k.Repo, StringComparer.Ordinal).ThenBy(k => k.Sha, StringComparer.Ordinal).ToList();
-            var pool = splits.Values.SelectMany(v => v).ToList();
-            foreach (var (split, tasks) in splits)
-                conditioning.Add(ConditioningLoss.Measure(split, slots, head, ownContexts, CompletionExamples.Build(tasks, lm.Tokenizer, c.MaxTokens),
-                    walkedStates, pool, c.BatchSize, lm.Tokenizer.EosTokenId ?? 0, c.Seed));
+            foreach (var split in GeneratedAdapterMethod.SplitsWithOtherRepositories(splits.Values.SelectMany(v => v)))
+                conditioning.Add(ConditioningLoss.Measure(split, slots, head, ownContexts, splits[split], walkedStates, lm.Tokenizer, settings, c.Seed));
             var frozen = Walk(gru, evaluated, device, frozen: true, inputs: null, out _);
             using (var m = new GeneratedAdapterMethod("frozen-state", slots, head, t => frozen[(t.RepoId, t.CommitSha)])) await Evaluate(m);
             var donors = HistoryWalk.ShuffledInputs(gru.Config, histories.Values.ToList(), c.Seed);
@@ -182,33 +186,37 @@ public static class EvoEvaluation
         return new WalkSummary(repos.Count, repos.Sum(r => steps[r]), perCommit.Count(n => n > 0), tasks.Count, perCommit.Max());
     }
 
+    /// <summary>The paired comparisons of the evolution summary (a − b): first against the single LoRA trained on the same tasks, then
+    /// Evo against the static head and its own controls, the context baseline and the trivial baselines.</summary>
+    public static readonly IReadOnlyList<(string A, string B)> ComparedPairs =
+    [
+        ("code2lora-evo", "single-lora"), ("code2lora-static", "single-lora"), ("code2lora-static-anchor", "single-lora"),
+        ("code2lora-evo", "frozen-state"), ("code2lora-evo", "shuffled-history"), ("code2lora-evo", "code2lora-static"), ("code2lora-evo", "code2lora-static-anchor"),
+        ("code2lora-evo", "pretrained"), ("single-lora", "pretrained"), ("code2lora-static", "code2lora-static-anchor"), ("rag", "pretrained"),
+        ("code2lora-evo", TrivialBaselines.MostFrequentName), ("single-lora", TrivialBaselines.MostFrequentName),
+        ("code2lora-evo", TrivialBaselines.CopyName), ("single-lora", TrivialBaselines.CopyName),
+    ];
+
     private static EvoSummary Summarise(EvoExperiment e, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits, IReadOnlyDictionary<string, CommitHistory> histories,
         Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>> scored, IReadOnlyDictionary<string, WalkSummary> walked, IReadOnlyList<ConditioningLoss> conditioning, List<string> notes, string command)
     {
         var seed = e.Config.Seed;
-        var summaries = scored.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(SplitScore.Of(Splits[0], kv.Value[Splits[0]], seed), SplitScore.Of(Splits[1], kv.Value[Splits[1]], seed)));
-        var comparisons = new List<Comparison>();
-        foreach (var (a, b) in new[] { ("code2lora-evo", "single-lora"), ("code2lora-evo", "code2lora-static"), ("code2lora-evo", "code2lora-static-anchor"),
-                     ("code2lora-evo", "pretrained"), ("code2lora-evo", "frozen-state"), ("code2lora-evo", "shuffled-history"), ("code2lora-static", "code2lora-static-anchor") })
-        {
-            if (!scored.ContainsKey(a) || !scored.ContainsKey(b)) continue;
-            foreach (var split in Splits)
-            {
-                comparisons.Add(Comparison.Of(a, b, split, scored[a][split], scored[b][split], seed));
-            }
-        }
-        var byKind = scored.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, KindScore>>)Splits.ToDictionary(s => s,
+        var trivial = TrivialBaselines.Score(splits, e.Bench.EvolutionTasks.Where(t => t.Split == SplitNames.Train));
+        var withTrivial = trivial.Concat(scored).ToDictionary();
+        var byKind = withTrivial.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, KindScore>>)Splits.ToDictionary(s => s,
             s => (IReadOnlyDictionary<string, KindScore>)kv.Value[s].GroupBy(r => splits[s][r.TaskIndex].TaskKind).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g =>
                 {
-                    var est = Bootstrap.Mean(g.Select(r => r.ExactMatch ? 100.0 : 0.0).ToList(), seed: seed);
-                    return new KindScore(Math.Round(est.Mean, 2), [Math.Round(est.Low, 2), Math.Round(est.High, 2)], est.N);
+                    var em = SplitScore.Of(s, g.ToList(), seed).ExactMatch;
+                    return new KindScore(Math.Round(em.Mean, 2), [Math.Round(em.Low, 2), Math.Round(em.High, 2)], em.N);
                 })));
         var deciles = scored.ToDictionary(kv => kv.Key, kv => DriftDeciles(kv.Value[SplitNames.CrTest], splits[SplitNames.CrTest], histories, seed));
         var drift = deciles.ToDictionary(kv => kv.Key, kv => kv.Value.Select(d => d?.Em).ToArray());
         var provenance = Provenance.Capture(command);
-        return new EvoSummary(summaries.Where(kv => !AblationNames.Contains(kv.Key)).ToDictionary(), summaries.Where(kv => AblationNames.Contains(kv.Key)).ToDictionary(),
-            comparisons, byKind, drift, walked, conditioning, notes, e.Config, command, provenance.GitSha, provenance)
+        return new EvoSummary(trivial.ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, seed)),
+            scored.Where(kv => !AblationNames.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, seed)),
+            scored.Where(kv => AblationNames.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, seed)),
+            Comparison.All(withTrivial, ComparedPairs, Splits, seed), byKind, drift, walked, conditioning, notes, e.Config, command, provenance.GitSha, provenance)
         {
             DriftDeciles = deciles.ToDictionary(kv => kv.Key, kv => kv.Value),
         };
@@ -239,12 +247,12 @@ public static class EvoEvaluation
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(inv, $"# Evolution track ({s.Config.Name} preset): exact match (%) with 95 % bootstrap CIs");
+        sb.AppendLine(inv, $"# Evolution track ({s.Config.Name} preset): target NLL, EditSim and exact match per method");
         sb.AppendLine();
-        SummaryTables.Methods(sb, "method", s.Methods, extraTokens: false);
+        SummaryTables.Methods(sb, "method", s.Trivial.Concat(s.Methods).ToDictionary(), extraTokens: false);
         if (s.Ablations.Count > 0) SummaryTables.Methods(sb, "ablation (Code2LoRA-Evo weights)", s.Ablations, extraTokens: false);
         SummaryTables.Comparisons(sb, s.Comparisons);
-        SummaryTables.ConditioningLoss(sb, "Code2LoRA-Evo, GRU state after the walk", s.ConditioningLoss);
+        SummaryTables.ConditioningLoss(sb, "Code2LoRA-Evo, GRU state after the walk (mean over the walked commits)", s.ConditioningLoss);
         var kinds = s.ByTaskKind.Values.SelectMany(v => v.Values).SelectMany(v => v.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         if (kinds.Count > 0)
         {
@@ -262,6 +270,8 @@ public static class EvoEvaluation
         foreach (var (split, w) in s.Walk)
             sb.AppendLine(inv, $"{split}: {w.Repos} repositories walked over all {w.CommitsWalked} kept commits; {w.CommitsScored} commits scored on {w.TasksScored} tasks (≤ {w.MaxTasksPerCommit} per commit).");
         foreach (var note in s.Notes) sb.AppendLine("- " + note);
+        sb.AppendLine();
+        sb.AppendLine(SummaryTables.Legend);
         sb.AppendLine();
         var n = s.Methods.Values.FirstOrDefault();
         sb.AppendLine(inv, $"{n?.NCr} CR-test and {n?.NIr} IR-test tasks; greedy decoding, prompts cut to {s.Config.MaxTokens} tokens. Command: `{s.Command}`, git {s.GitSha}.");

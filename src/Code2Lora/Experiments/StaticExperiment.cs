@@ -40,6 +40,9 @@ public sealed class StaticExperiment
     public static async Task<StaticExperiment> OpenAsync(StaticExperimentConfig config, string benchDir, string runDirectory) =>
         new(config, benchDir, runDirectory, await BenchData.LoadAsync(benchDir));
 
+    /// <summary>An experiment over rows already loaded (or relabelled: the folds of <see cref="CrossRepoValidation"/>) from <paramref name="benchDir"/>.</summary>
+    public static StaticExperiment Over(StaticExperimentConfig config, string benchDir, string runDirectory, BenchData bench) => new(config, benchDir, runDirectory, bench);
+
     /// <summary>Where the trained head and its config are written.</summary>
     public string HeadDirectory => Path.Combine(RunDirectory, "code2lora-static");
 
@@ -80,9 +83,16 @@ public sealed class StaticExperiment
         return RepoContexts.FromStore(await EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDirectory), summary.EncoderId));
     }
 
-    /// <summary>Trains (or resumes) Code2LoRA-Static and writes head.safetensors + head_config.json.</summary>
+    /// <summary>The vectors the head is trained on and reads: the repository vectors, or for the repository-ID control
+    /// (<see cref="HeadInputControl.RandomPerRepository"/>) a random vector per repository.</summary>
+    public RepoContexts HeadContexts(RepoContexts contexts) =>
+        Config.HeadInput == HeadInputControl.RandomPerRepository ? contexts.RandomPerRepository(Config.Seed) : contexts;
+
+    /// <summary>Trains (or resumes) Code2LoRA-Static and writes head.safetensors + head_config.json. The config's
+    /// <see cref="StaticExperimentConfig.HeadInput"/> trains one of the input controls instead.</summary>
     public TrainingResult TrainStatic(LoadedModel baseModel, RepoContexts contexts, IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
+        contexts = HeadContexts(contexts);
         var slots = LoraSlots.Install(baseModel.Model, Config.Lora with { DetachInput = true });
         torch.manual_seed(Config.Seed);
         var head = new Code2LoraHead(Config.Head(contexts.Dimension), baseModel.Config, baseModel.Model.Device);
@@ -90,7 +100,8 @@ public sealed class StaticExperiment
             using (var train = contexts.Stack(TrainStates(), baseModel.Model.Device)) head.SetInputStatistics(train);
         var (batches, validation) = Data(baseModel);
         var training = Config.StaticTraining with { Steps = batches.StepsFor(Config.StaticEpochs) };
-        var recipe = new StaticRecipe(slots, head, batches, validation, contexts);
+        var recipe = new StaticRecipe(slots, head, batches, validation, contexts,
+            Config.HeadInput == HeadInputControl.ShuffledPerExample ? TrainStates() : null, Config.Seed);
         var result = new Trainer(training, RunPath("static"), $"static/{Config.Name}/{contexts.EncoderId}").Run(recipe, progress, cancel);
         if (result.Completed)
         {
@@ -260,15 +271,24 @@ public sealed class StaticExperiment
         return head;
     }
 
+    /// <summary>The training tasks every method trains on (a seeded sample when <see cref="StaticExperimentConfig.MaxTrainExamples"/> is set).</summary>
+    public IReadOnlyList<QnaRow> TrainingTasks() => Sample(Bench.StaticTasks.Where(t => t.Split == SplitNames.Train).ToList(), Config.MaxTrainExamples, "train");
+
     /// <summary>The training batches and the CR-val sample, tokenized with the base model's tokenizer.</summary>
     private (CompletionBatches Batches, IReadOnlyList<CompletionExample> Validation) Data(LoadedModel baseModel)
     {
-        var train = Sample(Bench.StaticTasks.Where(t => t.Split == SplitNames.Train).ToList(), Config.MaxTrainExamples, "train");
+        var train = TrainingTasks();
         var val = Sample(Bench.StaticTasks.Where(t => t.Split == SplitNames.CrVal).ToList(), Config.ValidationExamples, "val");
         var pad = baseModel.Tokenizer.EosTokenId ?? 0;
         return (new CompletionBatches(CompletionExamples.Build(train, baseModel.Tokenizer, Config.MaxTokens), Config.BatchSize, 1, pad, Config.Seed),
             CompletionExamples.Build(val, baseModel.Tokenizer, Config.MaxTokens));
     }
+
+    /// <summary>The scored tasks: CR-test and IR-test (those with tasks), each a seeded sample of at most
+    /// <see cref="StaticExperimentConfig.EvalTasksPerSplit"/> (all when 0).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> EvaluationTasks() => new[] { SplitNames.CrTest, SplitNames.IrTest }
+        .Select(s => (Split: s, Tasks: Bench.StaticTasks.Where(t => t.Split == s).ToList())).Where(s => s.Tasks.Count > 0)
+        .ToDictionary(s => s.Split, s => Sample(s.Tasks, Config.EvalTasksPerSplit, "eval/" + s.Split));
 
     /// <summary>A seeded sample of at most <paramref name="max"/> rows (all when max is 0), in a stable order.</summary>
     public IReadOnlyList<QnaRow> Sample(IReadOnlyList<QnaRow> rows, int max, string stream)

@@ -45,6 +45,9 @@ public sealed record StaticExperimentConfig
     /// the tiny preset: with z-scored input it is the only variant of the study whose adapter also depends on the repository
     /// on unseen (CR) repositories, and it has the lowest own-vector loss on both splits.</summary>
     public bool PerLayerHead { get; init; } = true;
+    /// <summary>What the Static head is trained on: the repository vector (the method), or one of the input controls of
+    /// <c>c2l study conditioning</c> (a random vector per repository; another training repository's vector per example).</summary>
+    public HeadInputControl HeadInput { get; init; } = HeadInputControl.RepositoryVector;
     /// <summary>Tokens of a training sequence ([BOS] + prefix + target + [EOS], cut on the left) and of an evaluation prompt.</summary>
     public int MaxTokens { get; init; } = 256;
     /// <summary>Greedy decoding budget per task.</summary>

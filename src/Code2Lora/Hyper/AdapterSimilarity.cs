@@ -4,14 +4,13 @@ using static TorchSharp.torch;
 namespace Code2Lora.Hyper;
 
 /// <summary>How different the generated adapters of different repositories are (the public audit of the released
-/// checkpoints found them nearly identical): pairwise cosine of the flattened adapters, raw and after subtracting their mean.</summary>
+/// checkpoints found them nearly identical): pairwise cosine of the flattened adapters, raw and after subtracting their mean. The
+/// centred matrix places repositories relative to each other (the t-SNE map); its mean is no measure of anything: n vectors that sum
+/// to zero have pairwise cosines averaging about −1/(n − 1) (exactly, when their norms are equal).</summary>
 public sealed record AdapterSimilarity(IReadOnlyList<string> Repos, double[,] Raw, double[,] Centred)
 {
     /// <summary>Mean off-diagonal raw cosine (1.0 means one shared adapter, whatever the repository).</summary>
     public double MeanRaw => OffDiagonalMean(Raw);
-
-    /// <summary>Mean off-diagonal cosine after removing the mean adapter (near 0 or below: the per-repository parts differ).</summary>
-    public double MeanCentred => OffDiagonalMean(Centred);
 
     /// <summary>Generates one adapter per repository state and compares them.</summary>
     public static AdapterSimilarity Measure(Code2LoraHead head, RepoContexts contexts, IReadOnlyList<(string Repo, string Sha)> states, Device device)

@@ -32,6 +32,24 @@ public sealed class RepoContexts
     public static RepoContexts From(IReadOnlyDictionary<(string Repo, string Sha), float[]> vectors, string encoderId = "explicit") =>
         new(vectors.ToDictionary(), vectors.Values.First().Length, encoderId);
 
+    /// <summary>The repository-ID control: the same states, each with a random vector drawn once per repository (every state of a
+    /// repository shares it), N(0, 1) in every dimension, seeded by <paramref name="seed"/> and the repository id. A head trained on
+    /// these can tell repositories apart but learns nothing from their code; the encoder id records the substitution.</summary>
+    public RepoContexts RandomPerRepository(int seed)
+    {
+        var byRepo = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        float[] Draw(string repo)
+        {
+            if (byRepo.TryGetValue(repo, out var v)) return v;
+            var rng = Runtime.SeededRandom.For(seed, "repository-id/" + repo);
+            v = new float[Dimension];
+            for (var d = 0; d < Dimension; d++)   // Box–Muller
+                v[d] = (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble()));
+            return byRepo[repo] = v;
+        }
+        return new RepoContexts(_vectors.Keys.ToDictionary(k => k, k => Draw(k.Repo)), Dimension, $"random-per-repository-{seed}-of-{EncoderId}");
+    }
+
     /// <summary>True when a vector exists for the state.</summary>
     public bool Contains(string repo, string sha) => _vectors.ContainsKey((repo, sha));
 

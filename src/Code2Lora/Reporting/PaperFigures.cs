@@ -33,7 +33,7 @@ public static partial class PaperFigures
             var n = st.Methods.Values.First();
             figures.Add(new("table2-exact-match", $"Static track ({preset}), the Table 2 analog: exact match per method on CR-test (repositories " +
                 $"unseen in training, n = {n.NCr} tasks) and IR-test (held-out tasks of training repositories, n = {n.NIr}); error bars: 95 % " +
-                "bootstrap CIs; \"not evaluated\": the method has no adapter for that split; the last three rows are ablations of Code2LoRA-Static.",
+                "exact (Clopper–Pearson) CIs; \"not evaluated\": the method has no adapter for that split; the last three rows are ablations of Code2LoRA-Static.",
                 StaticFigures.ExactMatch(st), 1100, 600));
             var predictions = Path.Combine(staticDir, "predictions");
             var perRepo = await PerRepositoryEmAsync(predictions, st.Methods.Keys.ToList(), SplitNames.IrTest);
@@ -43,9 +43,10 @@ public static partial class PaperFigures
             if (AdapterSimilarityFile.Read(staticDir) is var (sim, splits))
             {
                 var splitOf = splits.Count > 0 ? splits : await SplitsFromPredictionsAsync(predictions, sim.Repos);
-                figures.Add(new("adapter-cosine-centred", $"Mean-centred cosine between the adapters Code2LoRA-Static generates for the {sim.Repos.Count} " +
-                    $"repositories of the static track ({preset}); mean off-diagonal {sim.MeanCentred:F3} (raw cosine {sim.MeanRaw:F3}).",
-                    StaticFigures.Similarity(sim, centred: true), 900, 820));
+                // Not the mean-centred matrix: n centred vectors have pairwise cosines averaging about −1/(n − 1), whatever the adapters are.
+                figures.Add(new("adapter-cosine", $"Cosine between the adapters Code2LoRA-Static generates for the {sim.Repos.Count} " +
+                    $"repositories of the static track ({preset}); mean off-diagonal {sim.MeanRaw:F3} (1.0 would be one shared adapter).",
+                    StaticFigures.Similarity(sim), 900, 820));
                 figures.Add(new("adapter-tsne", $"t-SNE of the same mean-centred adapters (distance 2 − 2·cosine), coloured by split ({preset}).",
                     StaticFigures.AdapterMap(sim, r => splitOf.TryGetValue(r, out var s) && s.Length > 0 ? s : "unknown"), 800, 600));
             }
@@ -62,7 +63,7 @@ public static partial class PaperFigures
         {
             var n = evo.Methods.Values.First();
             figures.Add(new("table3-exact-match", $"Evolution track ({preset}), the Table 3 analog: exact match on CR-test (n = {n.NCr}) and IR-test " +
-                $"(n = {n.NIr}); error bars: 95 % bootstrap CIs; the last rows are ablations of Code2LoRA-Evo.",
+                $"(n = {n.NIr}); error bars: exact (Clopper–Pearson) 95 % CIs; the last rows are ablations of Code2LoRA-Evo.",
                 StaticFigures.ExactMatchBars(evo.Methods.Concat(evo.Ablations).ToList(), $"Evolution track ({preset}): exact match per method"), 1100, 600));
             figures.Add(new("drift", $"Evolution track ({preset}), the Fig. 9 analog: CR-test exact match per decile of the normalised commit position; " +
                 "methods with identical series share a line" + (evo.DriftDeciles is null ? "; per-decile n and CIs are not in this summary (re-run ./c2l eval evo)." : "; error bars: 95 % bootstrap CIs, n per decile under each tick."),

@@ -31,23 +31,23 @@ public static class StaticFigures
             return bar;
         }
         var cr = Split("CR test (unseen repositories)", m => m.CrEm is { } em && m.CrEmCi is { } ci ? (em, ci) : null);
-        var ir = Split("IR test (training repositories)", m => (m.IrEm, m.IrEmCi));
-        return BenchReport.Titled(CS.Chart.Combine([cr, ir]), title + "; bars: 95 % bootstrap CI", "method", "exact match (%)");
+        var ir = Split("IR test (training repositories)", m => m.IrEm is { } em && m.IrEmCi is { } ci ? (em, ci) : null);
+        return BenchReport.Titled(CS.Chart.Combine([cr, ir]), title + "; bars: exact (Clopper–Pearson) 95 % CI", "method", "exact match (%)");
     }
 
-    /// <summary>Pairwise cosine between repositories' generated adapters (mean-centred when <paramref name="centred"/>).</summary>
-    public static GenericChart Similarity(AdapterSimilarity s, bool centred)
+    /// <summary>Pairwise cosine between repositories' generated adapters. (No mean-centred version: after removing the mean of n
+    /// vectors their pairwise cosines average about −1/(n − 1) whatever the adapters are, so its mean says nothing.)</summary>
+    public static GenericChart Similarity(AdapterSimilarity s)
     {
-        var m = centred ? s.Centred : s.Raw;
+        var m = s.Raw;
         var n = s.Repos.Count;
         // Plotly draws the first row at the bottom; reverse the rows so the diagonal runs from the top left, as in a matrix.
         // Four decimals, as in summary.json: weights trained on another CPU differ in the last bits, and the figure should not.
         var z = Enumerable.Range(0, n).Reverse().Select(i => Enumerable.Range(0, n).Select(j => Math.Round(m[i, j], 4)).ToArray()).ToArray();
         var labels = s.Repos.Select(r => r.Split('/')[^1]).ToArray();
         var chart = CS.Chart.Heatmap<double, string, string, string>(zData: z, X: labels, Y: labels.Reverse().ToArray());
-        TraceAttributes.Set(chart, "colorbar", TraceAttributes.ColorBar(centred ? "mean-centred cosine" : "cosine"));
-        return BenchReport.Titled(chart, centred ? $"Mean-centred cosine between generated adapters (mean off-diagonal {s.MeanCentred:F3})"
-            : $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
+        TraceAttributes.Set(chart, "colorbar", TraceAttributes.ColorBar("cosine"));
+        return BenchReport.Titled(chart, $"Cosine between generated adapters (mean off-diagonal {s.MeanRaw:F3})", "repository", "repository");
     }
 
     /// <summary>t-SNE of the mean-centred adapters (distance 2 − 2·cosine), one colour per group (e.g. train / CR-test repository):
@@ -74,12 +74,13 @@ public static class StaticFigures
         var bars = splits.Select(split =>
         {
             var rows = study.Rows.Select(r => (r.Variant, Loss: r.Loss.Single(l => l.Split == split))).ToList();
-            var values = rows.Select(r => r.Loss.ShuffledMinusOwn).ToArray();
-            var bar = CS.Chart.Column<double, string, string>(values: values, Keys: rows.Select(r => r.Variant).ToArray(), Name: split);
+            var values = rows.Select(r => r.Loss.OtherMinusOwn.Difference).ToArray();
+            var bar = CS.Chart.Column<double, string, string>(values: values, Keys: rows.Select(r => r.Variant).ToArray(), Name: split,
+                MultiText: rows.Select(r => $"repositories {r.Loss.OtherMinusOwn.RepoInterval("F4")}").ToArray());
             return TraceAttributes.Set(bar, "error_y", TraceAttributes.ErrorBars(values,
-                rows.Select(r => r.Loss.ShuffledMinusOwnCi[0]).ToArray(), rows.Select(r => r.Loss.ShuffledMinusOwnCi[1]).ToArray()));
+                rows.Select(r => r.Loss.OtherMinusOwn.Ci[0]).ToArray(), rows.Select(r => r.Loss.OtherMinusOwn.Ci[1]).ToArray()));
         });
-        return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector ({study.Preset}); bars: 95 % CI",
+        return BenchReport.Titled(CS.Chart.Combine(bars), $"Loss cost of another repository's vector from the same split ({study.Preset}); bars: 95 % CI over tasks, repository CI in labels",
             "variant", "target loss, other − own (nats/token)");
     }
 }

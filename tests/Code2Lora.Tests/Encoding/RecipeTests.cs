@@ -83,4 +83,16 @@ public class RecipeTests
     }
 
     private static FileFacts Facts(float[] v) => new("pkg/m.py", v, 100, 50);
+
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("smoke")]
+    public void Embed_stores_the_vectors_the_experiments_read(string preset)
+    {
+        var encoders = Code2Lora.Experiments.PresetEncoders.For(preset);
+        Assert.Contains(Code2Lora.Experiments.StaticExperimentConfig.Get(preset).Encoder, encoders);
+        Assert.Contains(Code2Lora.Experiments.EvoExperimentConfig.Get(preset).Encoder, encoders);
+        Assert.All(encoders, e => Assert.True(e.State.Files.ExcludeTests));         // the scored assertions are never in the vector
+        Assert.DoesNotContain(EncoderConfig.Tiny, encoders);                         // the look-alike recipe that reads test files
+    }
 }

@@ -75,13 +75,15 @@ public sealed class PredictionShardingTests : IDisposable
             decoded += part.Decoded;
             seen.AddRange(part.Rows.SelectMany(kv => kv.Value.Select(r => (kv.Key, r.TaskIndex))));
             Assert.All(part.Rows.Values.SelectMany(v => v), r => Assert.True(new Shard(k, 3).Contains(r.RepoId)));
+            Assert.All(part.Rows.Values.SelectMany(v => v), r => Assert.Null(r.TargetNll));    // the merge run computes the losses
         }
         Assert.Equal(18, decoded);                                     // every task decoded once, by exactly one shard
         Assert.Equal(18, seen.Distinct().Count());
 
         var counting = new Counting();
         var merged = await sharded.RunAsync(counting, "base=x", model, tokenizer, Splits(), Settings, mergeOnly: true);
-        Assert.Equal(0, counting.Batches);                             // the merge decodes nothing
+        Assert.Equal((0, 18), (merged.Decoded, merged.LossTasks));     // the merge decodes nothing; it computes the target NLLs,
+        Assert.Equal(18, counting.Tasks);                              // one teacher-forced pass over every task and no decoding
         Assert.Equal(Rows(single.Rows), Rows(merged.Rows));
         Assert.Equal(Summary(single.Rows), Summary(merged.Rows));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir, "sharded", "pretrained"), "*.jsonl"));   // joined into the Parquet files
@@ -109,15 +111,14 @@ public sealed class PredictionShardingTests : IDisposable
         await Assert.ThrowsAsync<OperationCanceledException>(() => cache.RunAsync(new Counting(failAt: 3), "base=x", model, tokenizer, Splits(), Settings));
         var again = new Counting();
         var resumed = await cache.RunAsync(again, "base=x", model, tokenizer, Splits(), Settings);
-        Assert.Equal(18 - 6, again.Tasks);                            // the two finished batches of cr_test were kept
-        Assert.Equal(12, resumed.Decoded);
+        Assert.Equal(18 - 6 + 18, again.Tasks);                       // the two finished batches of cr_test were kept; then every task's NLL
+        Assert.Equal((12, 18), (resumed.Decoded, resumed.LossTasks));
         Assert.Equal(Rows(reference.Rows), Rows(resumed.Rows));
         var other = new Counting();
         await cache.RunAsync(other, "base=x", model, tokenizer, Splits(), Settings);
         Assert.Equal(0, other.Batches);                               // now saved whole: reused
-        var changed = new Counting();
-        await cache.RunAsync(changed, "base=y", model, tokenizer, Splits(), Settings);
-        Assert.Equal(18, changed.Tasks);                              // other weights: nothing stale is reused
+        var changed = await cache.RunAsync(new Counting(), "base=y", model, tokenizer, Splits(), Settings);
+        Assert.Equal((18, 18), (changed.Decoded, changed.LossTasks)); // other weights: nothing stale is reused (predictions nor losses)
     }
 
     [Fact]

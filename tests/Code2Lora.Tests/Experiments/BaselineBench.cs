@@ -5,7 +5,7 @@ using Code2Lora.Training;
 
 namespace Code2Lora.Tests.Experiments;
 
-/// <summary>A tiny static benchmark written by the test itself (two in-repo repositories, one cross-repo one) over the shipped
+/// <summary>A tiny static benchmark written by the test itself (two in-repo repositories, two cross-repo ones) over the shipped
 /// tiny LM, with each trained baseline trained at most once per test class and reused by its tests.</summary>
 public sealed class BaselineBench : IAsyncLifetime
 {
@@ -35,7 +35,7 @@ public sealed class BaselineBench : IAsyncLifetime
     public StaticExperiment Experiment { get; private set; } = null!;
 
     /// <summary>One random vector per repository state.</summary>
-    public RepoContexts Contexts { get; } = RepoContexts.From(new[] { ("org/alpha", "a1"), ("org/beta", "b1"), ("org/gamma", "g1") }
+    public RepoContexts Contexts { get; } = RepoContexts.From(new[] { ("org/alpha", "a1"), ("org/beta", "b1"), ("org/gamma", "g1"), ("org/delta", "d1") }
         .Select((s, i) => (s, v: Enumerable.Range(0, 16).Select(j => (float)Math.Sin(7 * i + j)).ToArray())).ToDictionary(x => x.s, x => x.v));
 
     public PerRepoLoraResult PerRepo => _perRepo.Value;
@@ -60,12 +60,13 @@ public sealed class BaselineBench : IAsyncLifetime
         }
         rows.AddRange(Enumerable.Range(0, 2).Select(i => Row("org/gamma", "g1", SplitNames.CrVal, i, "'4.0'")));
         rows.AddRange(Enumerable.Range(0, 2).Select(i => Row("org/gamma", "g1", SplitNames.CrTest, i, "'4.0'")));
+        rows.AddRange(Enumerable.Range(0, 2).Select(i => Row("org/delta", "d1", SplitNames.CrTest, i, "'0.3'")));
         foreach (var split in SplitNames.QnaFiles)
             await ParquetTable.WriteAsync(Path.Combine(bench, "static", "qna", split + ".parquet"), rows.Where(r => r.Split == split).ToList());
         await ParquetTable.WriteAsync(Path.Combine(bench, "static", "repos", SplitNames.Train + ".parquet"),
             new[] { new RepoRow { RepoId = "org/alpha", Split = SplitNames.Train, SnapshotSha = "a1" }, new RepoRow { RepoId = "org/beta", Split = SplitNames.Train, SnapshotSha = "b1" } });
         await ParquetTable.WriteAsync(Path.Combine(bench, "static", "repos", SplitNames.CrTest + ".parquet"),
-            new[] { new RepoRow { RepoId = "org/gamma", Split = SplitNames.CrTest, SnapshotSha = "g1" } });
+            new[] { new RepoRow { RepoId = "org/gamma", Split = SplitNames.CrTest, SnapshotSha = "g1" }, new RepoRow { RepoId = "org/delta", Split = SplitNames.CrTest, SnapshotSha = "d1" } });
         File.WriteAllText(Path.Combine(bench, "manifest.json"), "{}");
         Experiment = await StaticExperiment.OpenAsync(Config, bench, Path.Combine(Root, "run"));
     }

@@ -128,16 +128,22 @@ public sealed class TrainedBaselinesTests(BaselineBench bench) : IClassFixture<B
         var notes = new List<string>();
         var summary = await StaticEvaluation.RunAsync(Experiment, bench.Contexts, results, "test", note: notes.Add);
         Assert.Equal(["pretrained", "fft", "per-repo-lora", "t2l"], summary.Methods.Keys);
+        Assert.Equal([TrivialBaselines.MostFrequentName, TrivialBaselines.CopyName], summary.Trivial.Keys);
+        // Training targets: '1.7' and '9.2' four times each; the tie goes to '1.7', alpha's answer on half of the IR-test tasks.
+        Assert.Equal((0.0, 50.0), (summary.Trivial[TrivialBaselines.MostFrequentName].CrEm, summary.Trivial[TrivialBaselines.MostFrequentName].IrEm));
+        Assert.All(summary.Trivial.Values, t => Assert.Null(t.IrNll));
+        Assert.All(summary.Methods.Values, m => Assert.NotNull(m.IrNll));
+        Assert.True(summary.Methods["fft"].CrNll < summary.Methods["pretrained"].CrNll);        // fine-tuning on the same prefixes lowers the target NLL
         Assert.Equal(["rag, drc, fft-rag: no repository inputs given, skipped.",
             "single-lora: not trained, skipped (run: c2l train slora --preset smoke).",
             "code2lora-static: not trained, skipped (run: c2l train static --preset smoke)."], notes);
         var perRepo = summary.Methods["per-repo-lora"];
         Assert.Equal((null, null, 0, 4), (perRepo.CrEm, perRepo.CrEs, perRepo.NCr, perRepo.NIr));
-        Assert.Equal((2, 4), (summary.Methods["fft"].NCr, summary.Methods["t2l"].NIr));
+        Assert.Equal((4, 4), (summary.Methods["fft"].NCr, summary.Methods["t2l"].NIr));
         Assert.False(File.Exists(Path.Combine(results, "predictions", "per-repo-lora", "cr_test.parquet")));
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(results, "summary.json")))!["methods"]!["per-repo-lora"]!.AsObject();
         Assert.True(json.ContainsKey("cr_em") && json["cr_em"] is null);            // written as null, not left out
-        Assert.Contains("| per-repo-lora | — | — |", File.ReadAllText(Path.Combine(results, "summary.md")));
+        Assert.Contains("| per-repo-lora | — | — | — |", File.ReadAllText(Path.Combine(results, "summary.md")));
 
         // A second evaluation decodes nothing: the same weights, settings and tasks reuse the saved predictions.
         notes.Clear();
@@ -156,8 +162,11 @@ public sealed class TrainedBaselinesTests(BaselineBench bench) : IClassFixture<B
             ["code2lora-static"] = both, ["fft"] = both, ["t2l"] = both,
             ["per-repo-lora"] = new Dictionary<string, IReadOnlyList<PredictionRow>> { ["ir_test"] = Rows(false, false) },
         };
-        var comparisons = StaticEvaluation.Compare(scored, seed: 1);
+        var comparisons = Comparison.All(scored, StaticEvaluation.ComparedPairs, [SplitNames.CrTest, SplitNames.IrTest], seed: 1);
         Assert.Equal(["fft cr_test", "fft ir_test", "per-repo-lora ir_test", "t2l cr_test", "t2l ir_test"], comparisons.Select(c => $"{c.B} {c.Split}"));
-        Assert.Equal(50.0, comparisons.Single(c => c.B == "per-repo-lora").EmDiff);
+        var perRepo = comparisons.Single(c => c.B == "per-repo-lora");
+        Assert.Equal(50.0, perRepo.Em.Difference);
+        Assert.Equal((1, 0, 1.0), (perRepo.Em.McNemar!.OnlyA, perRepo.Em.McNemar.OnlyB, perRepo.Em.McNemar.P));
+        Assert.Null(perRepo.Nll);                                                                // these rows carry no target NLL
     }
 }

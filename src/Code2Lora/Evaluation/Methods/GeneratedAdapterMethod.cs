@@ -48,52 +48,35 @@ public sealed class GeneratedAdapterMethod(string name, LoraSlots slots, nn.Modu
     /// <summary>Each task's own repository state (the Code2LoRA row).</summary>
     public static Func<QnaRow, float[]> Own(RepoContexts contexts) => t => contexts.Get(t.RepoId, t.CommitSha);
 
-    /// <summary>Another repository's state: a seeded derangement of the evaluated repositories (the shuffled-repo ablation).</summary>
+    /// <summary>Another repository's state from the task's own split (the shuffled-repo control): per split, a seeded derangement of the
+    /// split's repository states, so a CR-test task borrows another CR-test repository's vector, never one the head was trained on,
+    /// and an IR-test task another training repository's. <paramref name="tasks"/> are the scored tasks; a split with fewer than two
+    /// repositories has no such control (see <see cref="SplitsWithOtherRepositories"/>), and asking for it is an error.</summary>
     public static Func<QnaRow, float[]> Shuffled(RepoContexts contexts, IEnumerable<QnaRow> tasks, int seed)
     {
-        var states = tasks.Select(t => (t.RepoId, t.CommitSha)).Distinct().OrderBy(s => s.RepoId, StringComparer.Ordinal).ThenBy(s => s.CommitSha, StringComparer.Ordinal).ToList();
-        if (states.Select(s => s.RepoId).Distinct().Count() < 2) throw new ArgumentException("the shuffled-repo ablation needs at least two repositories.");
-        // A random rotation of a shuffled list is a derangement over repositories (no task keeps its own repository).
-        var order = states.ToList();
-        Runtime.SeededRandom.For(seed, "shuffled-repo").Shuffle(order);
-        var other = new Dictionary<(string, string), (string Repo, string Sha)>();
-        for (var i = 0; i < order.Count; i++)
+        var other = new Dictionary<(string Split, string Repo, string Sha), (string Repo, string Sha)>();
+        foreach (var split in tasks.GroupBy(t => t.Split, StringComparer.Ordinal))
         {
-            var j = (i + 1) % order.Count;
-            while (order[j].RepoId == order[i].RepoId) j = (j + 1) % order.Count;
-            other[order[i]] = order[j];
+            var states = split.Select(t => (t.RepoId, t.CommitSha)).Distinct().OrderBy(s => s.RepoId, StringComparer.Ordinal).ThenBy(s => s.CommitSha, StringComparer.Ordinal).ToList();
+            if (states.Select(s => s.RepoId).Distinct().Count() < 2) continue;
+            // A random rotation of a shuffled list is a derangement over repositories (no task keeps its own repository).
+            Runtime.SeededRandom.For(seed, "shuffled-repo/" + split.Key).Shuffle(states);
+            for (var i = 0; i < states.Count; i++)
+            {
+                var j = (i + 1) % states.Count;
+                while (states[j].RepoId == states[i].RepoId) j = (j + 1) % states.Count;
+                other[(split.Key, states[i].RepoId, states[i].CommitSha)] = states[j];
+            }
         }
-        return t => { var o = other[(t.RepoId, t.CommitSha)]; return contexts.Get(o.Repo, o.Sha); };
+        return t => other.TryGetValue((t.Split, t.RepoId, t.CommitSha), out var o) ? contexts.Get(o.Repo, o.Sha)
+            : throw new InvalidOperationException($"shuffled-repo: split '{t.Split}' has no other repository to borrow a vector from for {t.RepoId} (a split needs two or more repositories).");
     }
+
+    /// <summary>The splits of <paramref name="tasks"/> with at least two repositories: those where <see cref="Shuffled"/> is defined.</summary>
+    public static IReadOnlyList<string> SplitsWithOtherRepositories(IEnumerable<QnaRow> tasks) =>
+        tasks.GroupBy(t => t.Split, StringComparer.Ordinal).Where(g => g.Select(t => t.RepoId).Distinct(StringComparer.Ordinal).Count() >= 2)
+            .Select(g => g.Key).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>A zero vector for every task (the zero-embedding ablation).</summary>
     public static Func<QnaRow, float[]> Zero(int width) { var zero = new float[width]; return _ => zero; }
-}
-
-/// <summary>The element-wise mean of the adapters generated for a set of contexts, used for every task (the mean-adapter ablation:
-/// if it scores like the per-repository adapters, the head has collapsed to one shared adapter).</summary>
-public sealed class MeanAdapter : ILoraSource, IDisposable
-{
-    private readonly Dictionary<string, (Tensor A, Tensor B)> _pairs = new();
-
-    /// <summary>Averages the head's adapters for the rows of <paramref name="contexts"/> [n, InputDim] (per layer for a per-layer head).</summary>
-    public MeanAdapter(Code2LoraHead head, Tensor contexts)
-    {
-        using var noGrad = torch.no_grad();
-        using var generated = head.forward(contexts);
-        foreach (var type in generated.A.Keys)
-            _pairs[type] = (generated.A[type].mean([0]).DetachFromDisposeScope(), generated.B[type].mean([0]).DetachFromDisposeScope());
-    }
-
-    /// <inheritdoc />
-    public LoraWeights? WeightsFor(int layer, string type) => !_pairs.TryGetValue(type, out var p) ? null
-        : p.A.dim() == 3 ? new LoraWeights(p.A.select(0, layer), p.B.select(0, layer))     // per-layer head: [L,r,in]
-        : new LoraWeights(p.A, p.B);
-
-    /// <summary>Frees the averaged tensors.</summary>
-    public void Dispose()
-    {
-        foreach (var (a, b) in _pairs.Values) { a.Dispose(); b.Dispose(); }
-        _pairs.Clear();
-    }
 }

@@ -17,12 +17,18 @@ public sealed class StaticRecipe : ITrainingRecipe
     private readonly CompletionBatches _batches;
     private readonly IReadOnlyList<CompletionExample> _validation;
     private readonly RepoContexts _contexts;
+    private readonly IReadOnlyList<(string Repo, string Sha)>? _shuffleFrom;
+    private readonly long _seed;
 
     /// <summary>Trains <paramref name="head"/> through the frozen model behind <paramref name="slots"/>; <paramref name="validation"/>
-    /// (e.g. a CR-val sample) gives the eval loss.</summary>
-    public StaticRecipe(LoraSlots slots, nn.Module<Tensor, GeneratedAdapter> head, CompletionBatches batches, IReadOnlyList<CompletionExample> validation, RepoContexts contexts)
+    /// (e.g. a CR-val sample) gives the eval loss. With <paramref name="shuffleFrom"/> (the <see cref="HeadInputControl.ShuffledPerExample"/>
+    /// control) each training example's vector is that of one of these states, drawn from <paramref name="seed"/> and the example's
+    /// position in the run, instead of its own; validation still uses the own vectors.</summary>
+    public StaticRecipe(LoraSlots slots, nn.Module<Tensor, GeneratedAdapter> head, CompletionBatches batches, IReadOnlyList<CompletionExample> validation, RepoContexts contexts,
+        IReadOnlyList<(string Repo, string Sha)>? shuffleFrom = null, long seed = 0)
     {
-        (_slots, _head, _batches, _validation, _contexts) = (slots, head, batches, validation, contexts);
+        if (shuffleFrom is { Count: 0 }) throw new ArgumentException("the shuffled-input control needs at least one state to draw from.");
+        (_slots, _head, _batches, _validation, _contexts, _shuffleFrom, _seed) = (slots, head, batches, validation, contexts, shuffleFrom, seed);
         slots.FreezeBase();
         Trainable = head.named_parameters().Select(p => (p.name, (Tensor)p.parameter, p.parameter.dim() >= 2)).ToList();
     }
@@ -35,7 +41,8 @@ public sealed class StaticRecipe : ITrainingRecipe
     {
         var examples = _batches.At(step, micro);
         var model = _slots.Model;
-        var adapter = Generate(examples);
+        var adapter = _shuffleFrom is null ? Generate(examples) : _head.forward(_contexts.Stack(examples.Select((_, i) =>
+            _shuffleFrom[Runtime.SeededRandom.For(_seed, $"shuffled-input/{((long)step * _batches.Accumulation + micro) * _batches.BatchSize + i}").Next(_shuffleFrom.Count)]).ToList(), model.Device));
         _slots.Use(adapter);
         using var batch = SequenceBatch.Collate(examples.Select(e => e.Sequence).ToList(), _batches.PadId, model.Device);
         var (sum, tokens) = LanguageModelLoss.TokenSum(model, batch);

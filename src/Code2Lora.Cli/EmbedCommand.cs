@@ -19,7 +19,11 @@ internal static class EmbedCommand
         var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default data/work/bench-<preset>)." };
         var recipe = new Option<string?>("--recipe") { Description = "Default: the config's encoder (what the experiments use). Or: tiny (b+c, small windows) | paper (released: b+c) | paper-described (a+c)" };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:n]", DefaultValueFactory = _ => "auto" };
-        var cmd = preset.AddTo(new Command("embed", "Embed the repository states and commit diffs a benchmark needs, with the experiment config's encoder; re-runs embed only what is new.") { model, bench, recipe, device });
+        var repos = new Option<string[]>("--repo") { Description = "Repository path (git or plain directory) a state is read from; repeatable. Default: the paths the benchmark's manifest records", AllowMultipleArgumentsPerToken = true };
+        var list = new Option<string?>("--list") { Description = "File of repositories (URL or owner/name per line), cloned or updated into data/work/clones as bench build --list does" };
+        var histories = new Option<bool>("--histories") { Description = "Read the shipped real histories (data/work/histories, prepared from data/histories)" };
+        var cmd = preset.AddTo(new Command("embed", "Embed the repository states and commit diffs a benchmark needs, with the experiment config's encoder; re-runs embed only what is new, and a state only the files changed since the previous one.")
+            { model, bench, recipe, device, repos, list, histories });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
                 var loaded = preset.Load<Experiments.StaticExperimentConfig>(r);
@@ -37,15 +41,33 @@ internal static class EmbedCommand
                 var modelDir = r.GetValue(model) ?? FrozenBase.Locate(loaded.Value.EncoderModel ?? loaded.Value.BaseModel);
                 var encoder = ModelDirectory.Load(modelDir, TorchRuntime.ResolveDevice(r.GetValue(device)!));
                 encoder.Model.eval();
-                var repos = BenchInputs.Prepare(p, RepoPaths.Work);
+                var inputs = Inputs(r.GetValue(repos) ?? [], r.GetValue(list), r.GetValue(histories), benchDir, p);
                 AnsiConsole.MarkupLine($"[bold]embed[/] {Markup.Escape(benchDir)} with {Markup.Escape(encoder.Directory)} ({Markup.Escape(encoder.Config.Describe())}), recipe {r.GetValue(recipe) ?? "of " + loaded.Source}");
-                var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, repos, encoder.Model, encoder.Tokenizer, config,
+                var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, inputs, encoder.Model, encoder.Tokenizer, config,
                     new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress(e.Phase, e.Done, e.Total, e.Current))), ct));
                 AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {Reporting.Counts.Of(summary.Wanted, "vector")} wanted, {summary.AlreadyStored} already stored, "
                                        + $"{Reporting.Counts.Of(summary.StatesEmbedded, "state")} + {Reporting.Counts.Of(summary.DiffsEmbedded, "diff")} embedded ({summary.EmptyStates} empty), "
-                                       + $"{summary.ForwardPasses} forward passes, {summary.Seconds:F1} s → {Markup.Escape(summary.StorePath)}");
+                                       + $"{summary.FilesEmbedded} files embedded, {summary.FilesReused} reused, {summary.ForwardPasses} forward passes, {summary.Seconds:F1} s → {Markup.Escape(summary.StorePath)}");
                 return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Where states are read from: the given repositories first, then the paths the benchmark's manifest records, then
+    /// (only when some recorded path is gone) the config's own sources (Debian snapshots, forge).</summary>
+    private static IReadOnlyList<RepoInput> Inputs(string[] paths, string? listFile, bool histories, string benchDir, Preset preset)
+    {
+        var inputs = paths.Select(BenchInputs.FromPath).ToList();
+        if (listFile is not null)
+            inputs.AddRange(BenchInputs.FromList(listFile, Path.Combine(RepoPaths.Work, "clones"),
+                (id, why) => AnsiConsole.MarkupLine($"[yellow]not cloned[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
+        if (histories)
+            inputs.AddRange(BenchInputs.FromHistories(RepoPaths.HistoryManifest, RepoPaths.HistoryBundles, RepoPaths.HistoryCache,
+                (id, why) => AnsiConsole.MarkupLine($"[yellow]history not used[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
+        var (recorded, gone) = BenchInputs.FromManifest(benchDir);
+        inputs.AddRange(recorded);
+        var given = inputs.Select(i => i.RepoId).ToHashSet(StringComparer.Ordinal);
+        if (gone.Any(id => !given.Contains(id))) inputs.AddRange(BenchInputs.Prepare(preset, RepoPaths.Work));
+        return inputs;
     }
 }

@@ -31,13 +31,7 @@ internal static class EmbedCommand
                 var benchDir = r.GetValue(bench) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name);
                 if (!File.Exists(Path.Combine(benchDir, "manifest.json")))
                     throw new InvalidOperationException($"{benchDir} holds no built benchmark; run: c2l bench build --preset {p.Name}");
-                var config = r.GetValue(recipe) switch
-                {
-                    // The experiments' encoder by default: a store keyed by another encoder id is one no experiment reads.
-                    null => loaded.Value.Encoder,
-                    "tiny" => EncoderConfig.Tiny, "paper" => EncoderConfig.Paper, "paper-described" => EncoderConfig.PaperDescribed,
-                    var other => throw new ArgumentException($"--recipe '{other}': no such recipe; use tiny, paper or paper-described."),
-                };
+                var config = Recipe(r.GetValue(recipe), loaded.Value.Encoder);
                 var modelDir = r.GetValue(model) ?? FrozenBase.Locate(loaded.Value.EncoderModel ?? loaded.Value.BaseModel);
                 var encoder = ModelDirectory.Load(modelDir, TorchRuntime.ResolveDevice(r.GetValue(device)!));
                 encoder.Model.eval();
@@ -52,6 +46,15 @@ internal static class EmbedCommand
         }));
         return cmd;
     }
+
+    /// <summary>The encoder recipe a --recipe value names; by default the experiment config's (what the experiments use: a store
+    /// keyed by another encoder id is one no experiment reads).</summary>
+    internal static EncoderConfig Recipe(string? name, EncoderConfig configured) => name switch
+    {
+        null => configured,
+        "tiny" => EncoderConfig.Tiny, "paper" => EncoderConfig.Paper, "paper-described" => EncoderConfig.PaperDescribed,
+        var other => throw new ArgumentException($"--recipe '{other}': no such recipe; use tiny, paper or paper-described."),
+    };
 
     /// <summary>Where states are read from: the given repositories first, then the paths the benchmark's manifest records, then
     /// (only when some recorded path is gone) the config's own sources (Debian snapshots, forge).</summary>

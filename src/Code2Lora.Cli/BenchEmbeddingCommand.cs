@@ -30,6 +30,7 @@ internal static class BenchEmbeddingCommand
         histories.AddTo(cmd);
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
+            if (r.GetValue(maxCommits) <= 0) throw new ArgumentException($"--max-commits must be positive, got {r.GetValue(maxCommits)}; pass the number of kept commits to measure (default 200).");
             var loaded = preset.Load<StaticExperimentConfig>(r);
             var config = EmbedCommand.Recipe(r.GetValue(recipe), loaded.Value.Encoder);
             var outPath = OutputFolder.CheckFileFolder(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "bench", "embedding.json"));

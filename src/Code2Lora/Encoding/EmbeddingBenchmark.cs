@@ -44,7 +44,7 @@ public static class EmbeddingBenchmark
     public static EmbeddingBenchRepo Measure(RepoSource source, ChunkEmbedder embedder, RepoStateRecipe recipe, int maxCommits,
         IProgress<(string Mode, int Done, int Total)>? progress = null, CancellationToken cancel = default)
     {
-        if (maxCommits <= 0) throw new ArgumentException($"--max-commits must be positive, got {maxCommits}.");
+        if (maxCommits <= 0) throw new ArgumentException($"max commits must be positive, got {maxCommits}; measure at least one commit.");
         var history = source.FirstParentHistory();
         var kept = history.Where((c, i) => i == 0 || source.Changes(c).Any(f => recipe.Files.Includes(f.Path) || (f.OldPath is { } old && recipe.Files.Includes(old))))
             .ToList();

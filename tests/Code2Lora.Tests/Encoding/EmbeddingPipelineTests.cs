@@ -101,7 +101,10 @@ public class EmbeddingPipelineTests(TinyBenchFixture bench, ITestOutputHelper lo
         var embedder = new ChunkEmbedder(model, TinyEncoder.Tokenizer);
         var storeDir = bench.NewStore();
         var config = EncoderConfig.Tiny with { StateAtEveryCommit = true };
-        var first = await EmbeddingPipeline.RunAsync(bench.BenchDir, bench.Inputs, embedder, config, storeDir);
+        var (recorded, gone) = BenchInputs.FromManifest(bench.BenchDir);   // the paths the build recorded serve as inputs
+        Assert.Empty(gone);
+        Assert.Equal(bench.Inputs.Select(i => (i.RepoId, i.Path)), recorded.Select(i => (i.RepoId, i.Path)));
+        var first = await EmbeddingPipeline.RunAsync(bench.BenchDir, recorded, embedder, config, storeDir);
         log.WriteLine(first.ToString());
         Assert.True(first.FilesEmbedded > 0 && first.FilesReused > first.FilesEmbedded, "most files of a state are unchanged since the previous commit");
         var store = await EmbeddingStore.OpenAsync(storeDir, first.EncoderId);
@@ -112,6 +115,25 @@ public class EmbeddingPipelineTests(TinyBenchFixture bench, ITestOutputHelper lo
         Assert.Equal((first.StatesEmbedded, 0L), (second.StatesEmbedded, second.FilesEmbedded));
         var again = await EmbeddingStore.OpenAsync(storeDir, first.EncoderId);
         Assert.All(store.Keys.Where(k => k.Kind == EmbeddingKey.State), k => Assert.Equal(store.Get(k), again.Get(k)));
+    }
+
+    [Fact]
+    public void A_manifest_names_the_repositories_it_cannot_find_and_reads_older_local_provenance()
+    {
+        var dir = bench.NewStore();
+        Directory.CreateDirectory(dir);
+        var there = bench.Inputs[0].Path;
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), $$"""
+            {"inputs": [
+              {"repo_id": "a/here", "provenance": "x", "path": "{{there}}", "static": true, "evolution": false},
+              {"repo_id": "b/old", "provenance": "local:{{there}}"},
+              {"repo_id": "c/gone", "provenance": "history:https://example.org/c@1", "path": "{{there}}-deleted"}]}
+            """);
+        var (found, missing) = BenchInputs.FromManifest(dir);
+        Assert.Equal([("a/here", there, false), ("b/old", there, true)], found.Select(i => (i.RepoId, i.Path, i.Evolution)));
+        Assert.Equal(["c/gone"], missing);
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), "{\"inputs\": [");
+        Assert.Contains("manifest.json", Assert.Throws<InvalidDataException>(() => BenchInputs.FromManifest(dir)).Message);
     }
 
     private static void CopyDirectory(string from, string to)

@@ -65,8 +65,8 @@ public static class CheckpointEvaluation
         var comparisons = Splits.Select(split => Comparison.Of(MethodName, "pretrained", split, scored[MethodName][split], scored["pretrained"][split], c.Seed)).ToList();
         var summary = new CheckpointSummary(Code2Lora.Config.RepoPaths.Relative(checkpoint.Path), checkpoint.Format.ToString(), checkpoint.HeadConfig, checkpoint.Notes,
             contexts.EncoderId, methods, comparisons, c, Provenance.Capture(command));
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
-        AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
+        ResultFile.WriteJson(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json), summary.Provenance);
+        ResultFile.WriteMarkdown(Path.Combine(resultsDir, "summary.md"), Markdown(summary), summary.Provenance);
         return summary;
     }
 

@@ -43,8 +43,8 @@ public static class HistoryBundles
             // The bundle was checked when this clone was made; a clone at the manifest's HEAD is the same history.
             if (HeadOf(target) == entry.HeadSha) return new HistoryClone(entry, target, false);
             throw new MiningException(
-                $"History bundle '{bundle}' of {entry.RepoId} is missing. The bundles are not in git: put them in {bundleDir} " +
-                $"(or point C2L_HISTORIES at their folder); data/histories/README.md says how to rebuild them from {entry.Url}.");
+                $"History bundle '{bundle}' of {entry.RepoId} is missing. The shipped bundles are committed: restore it with `git checkout -- data/histories` " +
+                $"(or point C2L_HISTORIES at a folder holding it); data/histories/README.md says how to rebuild it from {entry.Url}.");
         }
         Verify(entry, bundle);
         if (HeadOf(target) == entry.HeadSha) return new HistoryClone(entry, target, false);

@@ -32,38 +32,13 @@ public static class HistorySet
         return Ordered(found);
     }
 
-    /// <summary>
-    /// A manifest: a header line, then one repository per line. The id comes from the column named repo_id, repo or
-    /// owner/name (else the first); the bundle from a column whose name contains "bundle" but not "sha" (else
-    /// <c>owner__name.bundle</c> or <c>owner+name.bundle</c> beside the manifest); a sha256 column, when present, is checked
-    /// against the bundle. (Column names as in data/histories/manifest.tsv: repo … bundle … bundle_sha256.)
-    /// </summary>
-    private static IReadOnlyList<HistoryRepo> FromManifest(string manifest, string cacheDir)
-    {
-        var lines = File.ReadAllLines(manifest).Where(l => l.Trim().Length > 0 && !l.StartsWith('#')).ToList();
-        if (lines.Count < 2) throw new MiningException($"{manifest}: expected a header line and at least one repository.");
-        var header = lines[0].Split('\t').Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int idColumn = Math.Max(0, header.FindIndex(h => h is "repo_id" or "repo" or "owner/name" or "repository"));
-        int bundleColumn = header.FindIndex(h => h.Contains("bundle") && !h.Contains("sha"));
-        int shaColumn = header.FindIndex(h => h.Contains("sha256"));
-        var dir = System.IO.Path.GetDirectoryName(manifest)!;
-        var found = new List<HistoryRepo>();
-        for (int i = 1; i < lines.Count; i++)
-        {
-            var cells = lines[i].Split('\t').Select(c => c.Trim()).ToArray();
-            string Cell(int column) => column >= 0 && column < cells.Length ? cells[column] : "";
-            var id = Cell(idColumn);
-            if (id.Length == 0) throw new MiningException($"{manifest}:{i + 1}: no repository id in column '{header[idColumn]}'.");
-            var bundle = Cell(bundleColumn) is { Length: > 0 } named ? System.IO.Path.GetFullPath(System.IO.Path.Combine(dir, named))
-                : new[] { "__", "+" }.Select(separator => System.IO.Path.Combine(dir, id.Replace("/", separator) + ".bundle")).FirstOrDefault(File.Exists)
-                  ?? System.IO.Path.Combine(dir, id.Replace("/", "__") + ".bundle");
-            if (!File.Exists(bundle)) throw new MiningException($"{manifest}:{i + 1}: the bundle of {id} is missing ({bundle}); restore data/histories/ from git.");
-            if (Cell(shaColumn) is { Length: 64 } expected && !expected.Equals(Sha256(bundle), StringComparison.OrdinalIgnoreCase))
-                throw new MiningException($"{manifest}:{i + 1}: {bundle} does not match its sha256 {expected}; the bundle is corrupt, restore it from git.");
-            found.Add(FromBundle(bundle, id, cacheDir));
-        }
-        return Ordered(found);
-    }
+    /// <summary>A manifest in data/histories' format (<see cref="HistoryManifest"/>), its bundles beside it: each is checked against
+    /// its sha256 and HEAD and cloned once into <paramref name="cacheDir"/> by <see cref="HistoryBundles"/>, as `c2l histories prepare`
+    /// does; the first unusable bundle throws.</summary>
+    private static IReadOnlyList<HistoryRepo> FromManifest(string manifest, string cacheDir) =>
+        Ordered(HistoryBundles.Prepare(manifest, System.IO.Path.GetDirectoryName(manifest)!, cacheDir,
+                (id, why) => throw new MiningException($"{manifest}: {id}: {why}"))
+            .Select(c => new HistoryRepo(c.Entry.RepoId, c.Path, $"history:{c.Entry.Url}@{c.Entry.HeadSha}")).ToList());
 
     private static IReadOnlyList<HistoryRepo> Ordered(List<HistoryRepo> found)
     {
@@ -90,7 +65,7 @@ public static class HistorySet
     /// <summary>A bare clone of a bundle under <paramref name="cacheDir"/>, made again when the bundle's sha256 changed.</summary>
     private static HistoryRepo FromBundle(string bundle, string id, string cacheDir)
     {
-        var sha = Sha256(bundle);
+        var sha = HistoryBundles.Sha256(bundle);
         var target = System.IO.Path.GetFullPath(System.IO.Path.Combine(cacheDir, id.Replace("/", "__") + ".git"));
         var marker = System.IO.Path.Combine(target, "c2l-bundle.sha256");
         if (!(Repository.IsValid(target) && File.Exists(marker) && File.ReadAllText(marker).Trim() == sha))
@@ -132,11 +107,5 @@ public static class HistorySet
             process.WaitForExit();
             if (process.ExitCode != 0) throw new MiningException($"git {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result.Trim()}");
         }
-    }
-
-    private static string Sha256(string file)
-    {
-        using var stream = File.OpenRead(file);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

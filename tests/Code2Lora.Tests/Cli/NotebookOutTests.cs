@@ -22,6 +22,7 @@ public sealed class NotebookOutTests
         var outcome = await CliRun.ProcessAsync("c2l-notebook.dll", ["run", notebook, "--out", Path.Combine(outDir, "executed.ipynb")]);
 
         Assert.True(outcome.ExitCode == 0, outcome.All);
+        Assert.Null(Environment.GetEnvironmentVariable(RepoPaths.ResultsVariable));   // the redirect ends with the run (tests share the process)
         Assert.True(File.Exists(Path.Combine(outDir, "results", probe)), outcome.All);
         Assert.False(File.Exists(Path.Combine(RepoPaths.Root, "results", probe)));
         Assert.True(File.Exists(Path.Combine(outDir, "results", "static", "tiny", "summary.md")), "the committed results are copied for the notebook to read");

@@ -4,7 +4,7 @@ using Code2Lora.Models;
 namespace Code2Lora.Tests.Experiments;
 
 /// <summary>The planner's arithmetic on the paper's configs, and (CI-sized) its agreement with measured peak memory.</summary>
-[Collection("Torch")]   // the measurement reads the process's peak memory: no torch test may run beside it
+[Collection("Alone")]   // the measurement reads the process's peak memory: no other test may run beside it
 public sealed class MemoryPlannerTests
 {
     private static readonly ModelConfig Base = ModelConfigs.Get("qwen2.5-coder-1.5b");

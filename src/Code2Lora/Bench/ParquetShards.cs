@@ -47,7 +47,8 @@ public sealed class ParquetShards<T>(string directory) where T : class, new()
         }
     }
 
-    /// <summary>Writes <paramref name="rows"/> as a new shard (nothing for no rows), then merges full levels.</summary>
+    /// <summary>Writes <paramref name="rows"/> as a new shard (nothing for no rows), then merges full levels;
+    /// <paramref name="mergeRows"/> reduces the rows of shards being merged (oldest first), e.g. to the latest row per key.</summary>
     public async Task AppendAsync(IReadOnlyCollection<T> rows, Func<IEnumerable<T>, IEnumerable<T>>? mergeRows = null)
     {
         if (rows.Count == 0) return;

@@ -25,6 +25,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(PaperBenchCommands.MemoryPlan());
         bench.Subcommands.Add(PaperBenchCommands.PaperRehearsal());
         bench.Subcommands.Add(CodeBleuSpeed());
+        bench.Subcommands.Add(BenchEmbeddingCommand.Create());
         return bench;
     }
 

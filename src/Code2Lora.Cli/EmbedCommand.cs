@@ -23,7 +23,11 @@ internal static class EmbedCommand
             DefaultValueFactory = _ => "experiments",
         };
         var device = new Option<string>("--device") { Description = "auto | cpu | cuda[:n]", DefaultValueFactory = _ => "auto" };
-        var cmd = preset.AddTo(new Command("embed", "Embed the repository states and commit diffs a benchmark needs, with the experiment config's encoder; re-runs embed only what is new.") { model, bench, recipe, device });
+        var repos = new Option<string[]>("--repo") { Description = "Repository path (git or plain directory) a state is read from; repeatable. Default: the paths the benchmark's manifest records", AllowMultipleArgumentsPerToken = true };
+        var list = new Option<string?>("--list") { Description = "File of repositories (URL or owner/name per line), cloned or updated into data/work/clones as bench build --list does" };
+        var histories = new Option<bool>("--histories") { Description = "Read the shipped real histories (data/work/histories, prepared from data/histories)" };
+        var cmd = preset.AddTo(new Command("embed", "Embed the repository states and commit diffs a benchmark needs, with the experiment config's encoder; re-runs embed only what is new, and a state only the files changed since the previous one.")
+            { model, bench, recipe, device, repos, list, histories });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
                 var loaded = preset.Load<Experiments.StaticExperimentConfig>(r);
@@ -31,28 +35,53 @@ internal static class EmbedCommand
                 var benchDir = r.GetValue(bench) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name);
                 if (!File.Exists(Path.Combine(benchDir, "manifest.json")))
                     throw new InvalidOperationException($"{benchDir} holds no built benchmark; run: c2l bench build --preset {p.Name}");
-                var configs = r.GetValue(recipe) switch
-                {
-                    // The experiments' encoders by default: a store keyed by another encoder id is one no experiment reads.
-                    "experiments" or "tiny" => PresetEncoders.For(loaded.Value),
-                    "paper" => [EncoderConfig.Paper], "paper-described" => [EncoderConfig.PaperDescribed],
-                    var other => throw new ArgumentException($"--recipe '{other}': no such recipe; use experiments, paper or paper-described."),
-                };
+                var configs = Recipes(r.GetValue(recipe), loaded.Value);
                 var modelDir = r.GetValue(model) ?? FrozenBase.Locate(loaded.Value.EncoderModel ?? loaded.Value.BaseModel);
                 var encoder = ModelDirectory.Load(modelDir, TorchRuntime.ResolveDevice(r.GetValue(device)!));
                 encoder.Model.eval();
-                var repos = BenchInputs.Prepare(p, RepoPaths.Work);
+                var inputs = Inputs(r.GetValue(repos) ?? [], r.GetValue(list), r.GetValue(histories), benchDir, p);
                 AnsiConsole.MarkupLine($"[bold]embed[/] {Markup.Escape(benchDir)} with {Markup.Escape(encoder.Directory)} ({Markup.Escape(encoder.Config.Describe())}), recipe {r.GetValue(recipe)} of {loaded.Source}");
                 foreach (var config in configs)
                 {
-                    var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, repos, encoder.Model, encoder.Tokenizer, config,
+                    var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, inputs, encoder.Model, encoder.Tokenizer, config,
                         new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress(e.Phase, e.Done, e.Total, e.Current))), ct));
                     AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {Reporting.Counts.Of(summary.Wanted, "vector")} wanted, {summary.AlreadyStored} already stored, "
                                            + $"{Reporting.Counts.Of(summary.StatesEmbedded, "state")} + {Reporting.Counts.Of(summary.DiffsEmbedded, "diff")} embedded ({summary.EmptyStates} empty), "
-                                           + $"{summary.ForwardPasses} forward passes, {summary.Seconds:F1} s → {Markup.Escape(summary.StorePath)}");
+                                           + $"{summary.FilesEmbedded} files embedded, {summary.FilesReused} reused, {summary.ForwardPasses} forward passes, {summary.Seconds:F1} s → {Markup.Escape(summary.StorePath)}");
                 }
                 return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>The encoder recipe a --recipe value names; by default the experiment config's (what the experiments use: a store
+    /// keyed by another encoder id is one no experiment reads).</summary>
+    internal static EncoderConfig Recipe(string? name, EncoderConfig configured) => name switch
+    {
+        null or "experiments" or "tiny" => configured,
+        "paper" => EncoderConfig.Paper, "paper-described" => EncoderConfig.PaperDescribed,
+        var other => throw new ArgumentException($"--recipe '{other}': no such recipe; use experiments, paper or paper-described."),
+    };
+
+    /// <summary>The encoders `c2l embed` stores: by default every encoder the config's static and evolution experiments read.</summary>
+    private static IReadOnlyList<EncoderConfig> Recipes(string? name, Experiments.StaticExperimentConfig config) =>
+        name is null or "experiments" or "tiny" ? PresetEncoders.For(config) : [Recipe(name, config.Encoder)];
+
+    /// <summary>Where states are read from: the given repositories first, then the paths the benchmark's manifest records, then
+    /// (only when some recorded path is gone) the config's own sources (Debian snapshots, forge).</summary>
+    private static IReadOnlyList<RepoInput> Inputs(string[] paths, string? listFile, bool histories, string benchDir, Preset preset)
+    {
+        var inputs = paths.Select(BenchInputs.FromPath).ToList();
+        if (listFile is not null)
+            inputs.AddRange(BenchInputs.FromList(listFile, Path.Combine(RepoPaths.Work, "clones"),
+                (id, why) => AnsiConsole.MarkupLine($"[yellow]not cloned[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
+        if (histories)
+            inputs.AddRange(BenchInputs.FromHistories(RepoPaths.HistoryManifest, RepoPaths.HistoryBundles, RepoPaths.HistoryCache,
+                (id, why) => AnsiConsole.MarkupLine($"[yellow]history not used[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
+        var (recorded, gone) = BenchInputs.FromManifest(benchDir);
+        inputs.AddRange(recorded);
+        var given = inputs.Select(i => i.RepoId).ToHashSet(StringComparer.Ordinal);
+        if (gone.Any(id => !given.Contains(id))) inputs.AddRange(BenchInputs.Prepare(preset, RepoPaths.Work));
+        return inputs;
     }
 }

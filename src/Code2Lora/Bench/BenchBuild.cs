@@ -56,7 +56,7 @@ public static class BenchBuild
             provenance = Provenance.Capture(command),
             config,
             mining_rules = rules,
-            inputs = inputs.Select(i => new { repo_id = i.RepoId, i.Provenance, @static = i.Static, evolution = i.Evolution }),
+            inputs = inputs.Select(i => new { repo_id = i.RepoId, i.Provenance, path = i.Path, @static = i.Static, evolution = i.Evolution }),
             summary,
             evolution_mining = mining,
         };

@@ -80,4 +80,30 @@ public static class BenchInputs
         progress?.Report(new BenchProgress("clone", entries.Count, entries.Count, null));
         return inputs;
     }
+
+    /// <summary>
+    /// The inputs a built benchmark records in its <c>manifest.json</c> whose repository is still on disk (its <c>path</c>, or the
+    /// folder of a <c>local:</c> provenance in manifests written before paths were recorded), and the repo ids of the others.
+    /// </summary>
+    public static (IReadOnlyList<RepoInput> Found, IReadOnlyList<string> Missing) FromManifest(string benchDir)
+    {
+        var file = Path.Combine(benchDir, "manifest.json");
+        if (!File.Exists(file)) throw new FileNotFoundException($"{benchDir} holds no manifest.json; build the benchmark first (c2l bench build).", file);
+        System.Text.Json.Nodes.JsonNode? root;
+        try { root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file)); }
+        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{file} is not valid JSON ({e.Message}); rebuild the benchmark.", e); }
+        var found = new List<RepoInput>();
+        var missing = new List<string>();
+        foreach (var node in root?["inputs"]?.AsArray() ?? [])
+        {
+            var id = node?["repo_id"]?.GetValue<string>();
+            if (id is null) continue;
+            var provenance = node!["provenance"]?.GetValue<string>() ?? "";
+            var path = node["path"]?.GetValue<string>() ?? (provenance.StartsWith("local:", StringComparison.Ordinal) ? provenance["local:".Length..] : null);
+            if (path is not null && (Directory.Exists(path) || File.Exists(path)))
+                found.Add(new RepoInput(id, path, provenance, node["static"]?.GetValue<bool>() ?? true, node["evolution"]?.GetValue<bool>() ?? true));
+            else missing.Add(id);
+        }
+        return (found, missing);
+    }
 }

@@ -53,6 +53,9 @@ public sealed class ChunkEmbedder
     /// <summary>Windows embedded so far.</summary>
     public long WindowsEmbedded { get; private set; }
 
+    /// <summary>Tokens fed to the model so far (padding excluded).</summary>
+    public long TokensEmbedded { get; private set; }
+
     /// <summary>
     /// SHA-256 (hex) of the model config, every parameter's bytes in name order, and the tokenizer's ids for a probe
     /// text: it changes whenever weights or vocabulary change. Computed once (a 0.6B model takes a few seconds).
@@ -149,6 +152,7 @@ public sealed class ChunkEmbedder
         var flat = pooled.cpu().data<float>().ToArray();
         ForwardPasses++;
         WindowsEmbedded += windows.Count;
+        TokensEmbedded += windows.Sum(w => (long)w.Length);
 
         int d = (int)pooled.shape[1];
         var result = new float[windows.Count][];

@@ -10,9 +10,10 @@ namespace Code2Lora.Encoders;
 /// <summary>Progress of an embedding run: phase, items done, items to do, current repository.</summary>
 public readonly record struct EmbeddingProgress(string Phase, int Done, int Total, string? Current);
 
-/// <summary>What an embedding run found and did.</summary>
+/// <summary>What an embedding run found and did; <paramref name="FilesEmbedded"/> and <paramref name="FilesReused"/> count the
+/// distinct file texts the states embedded and took from the per-file cache.</summary>
 public sealed record EmbeddingRunSummary(string EncoderId, string StorePath, int Wanted, int AlreadyStored,
-    int StatesEmbedded, int DiffsEmbedded, int EmptyStates, long ForwardPasses, double Seconds);
+    int StatesEmbedded, int DiffsEmbedded, int EmptyStates, long ForwardPasses, double Seconds, long FilesEmbedded = 0, long FilesReused = 0);
 
 /// <summary>A vector a benchmark needs: its key and, for a diff, the text to embed.</summary>
 public sealed record EmbeddingRequest(EmbeddingKey Key, string? DiffText);
@@ -23,7 +24,7 @@ public sealed record EmbeddingRequest(EmbeddingKey Key, string? DiffText);
 /// </summary>
 public static class EmbeddingPipeline
 {
-    /// <summary>Vectors embedded between two atomic flushes of the store.</summary>
+    /// <summary>Vectors embedded between two appends to the store.</summary>
     public const int FlushEvery = 64;
 
     /// <summary>The store folder of a benchmark folder: <c>{benchDir}/embeddings</c>.</summary>
@@ -100,7 +101,7 @@ public static class EmbeddingPipeline
         var paths = repos.GroupBy(r => r.RepoId).ToDictionary(g => g.Key, g => g.First().Path, StringComparer.Ordinal);
         var unknown = todo.Where(r => r.Key.Kind == EmbeddingKey.State && !paths.ContainsKey(r.Key.RepoId)).Select(r => r.Key.RepoId).Distinct().ToList();
         if (unknown.Count > 0)
-            throw new ArgumentException($"no repository path given for {unknown.Count} repositories whose states need embedding: {string.Join(", ", unknown.Take(5))}{(unknown.Count > 5 ? ", …" : "")}; pass the inputs the benchmark was built from.");
+            throw new ArgumentException($"no repository path given for {unknown.Count} repositories whose states need embedding: {string.Join(", ", unknown.Take(5))}{(unknown.Count > 5 ? ", …" : "")}; the benchmark's manifest records no existing folder for them: pass them with c2l embed --repo PATH, --list FILE or --histories.");
 
         int states = 0, diffs = 0, empty = 0, done = 0;
         var diffEncoder = new DiffEncoder(embedder, config.Diff);
@@ -118,23 +119,33 @@ public static class EmbeddingPipeline
         }
 
         var stateEncoder = new RepoStateEncoder(embedder, config.State);
+        var fileCacheId = FileVectorCache.IdFor(embedder.Fingerprint, config.State.Chunking);
+        long filesEmbedded = 0, filesReused = 0;
+        // States of one repository come in commit order, so each embeds only the files whose text is new since the previous one.
         foreach (var group in todo.Where(r => r.Key.Kind == EmbeddingKey.State).GroupBy(r => r.Key.RepoId))
         {
             using var source = RepoSource.Open(paths[group.Key], group.Key, config.State.Files.Rules);
+            var files = await FileVectorCache.OpenAsync(FileVectorCache.Folder(directory, fileCacheId, group.Key));
             foreach (var request in group)
             {
                 cancel.ThrowIfCancellationRequested();
                 var snapshot = source.ReadSnapshot(request.Key.CommitSha, config.State.Files.Includes);
-                store.Add(request.Key, stateEncoder.Encode(snapshot.Files, out var isEmpty));
+                store.Add(request.Key, stateEncoder.Encode(snapshot.Files, files, out var isEmpty));
                 if (isEmpty) empty++;
                 states++;
                 done++;
-                if (store.Pending >= FlushEvery) await store.FlushAsync(description);
+                if (store.Pending >= FlushEvery)
+                {
+                    await files.FlushAsync();   // file vectors first: a resumed run then finds every file its stored states used
+                    await store.FlushAsync(description);
+                }
                 progress?.Report(new EmbeddingProgress("states", done, todo.Count, group.Key));
             }
+            await files.FlushAsync();
+            (filesEmbedded, filesReused) = (filesEmbedded + files.Misses, filesReused + files.Hits);
         }
         await store.FlushAsync(description);
-        return new EmbeddingRunSummary(encoderId, store.FilePath, plan.Count, plan.Count - todo.Count, states, diffs, empty,
-            embedder.ForwardPasses - forwardsBefore, clock.Elapsed.TotalSeconds);
+        return new EmbeddingRunSummary(encoderId, store.Location, plan.Count, plan.Count - todo.Count, states, diffs, empty,
+            embedder.ForwardPasses - forwardsBefore, clock.Elapsed.TotalSeconds, filesEmbedded, filesReused);
     }
 }

@@ -21,10 +21,47 @@ public sealed class RepoStateEncoder(ChunkEmbedder embedder, RepoStateRecipe rec
     {
         var selected = recipe.Files.Select(files);
         var chunked = embedder.Embed(selected.Select(f => f.Text).ToList(), recipe.Chunking);
+        return Pool(selected, chunked.Select(c => FileVectorOf(c)).ToList(), out empty);
+    }
+
+    /// <summary>
+    /// As <see cref="Encode(IReadOnlyList{SourceFile}, out bool)"/>, but file vectors come from <paramref name="cache"/> when the
+    /// file's text was embedded before (at an earlier commit), and only the other files are embedded (each distinct text once)
+    /// and added to it. Pooling is the same, over the same file vectors, so the state equals the uncached one up to the
+    /// batching of its windows (bitwise with batch size 1).
+    /// </summary>
+    public float[] Encode(IReadOnlyList<SourceFile> files, FileVectorCache cache, out bool empty)
+    {
+        var selected = recipe.Files.Select(files);
+        var keys = selected.Select(f => FileVectorCache.ContentKey(f.Text)).ToList();
+        var found = new Dictionary<string, FileVector>(StringComparer.Ordinal);
+        var missing = new List<int>();
+        var queued = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < selected.Count; i++)
+        {
+            if (found.ContainsKey(keys[i]) || queued.Contains(keys[i])) continue;
+            if (cache.TryGet(keys[i], out var hit)) found[keys[i]] = hit;
+            else if (queued.Add(keys[i])) missing.Add(i);
+        }
+        var chunked = embedder.Embed(missing.Select(i => selected[i].Text).ToList(), recipe.Chunking);
+        for (int j = 0; j < missing.Count; j++)
+        {
+            var vector = FileVectorOf(chunked[j]);
+            cache.Add(keys[missing[j]], vector);
+            found[keys[missing[j]]] = vector;
+        }
+        return Pool(selected, keys.Select(k => found[k]).ToList(), out empty);
+    }
+
+    private static FileVector FileVectorOf(ChunkedText chunked) =>
+        new(chunked.Chunks.Count > 0 ? VectorPooling.Mean(chunked.Chunks) : null, chunked.TokenCount);
+
+    // Files with no kept window drop out; a state with none left is the zero vector.
+    private float[] Pool(IReadOnlyList<SourceFile> selected, IReadOnlyList<FileVector> vectors, out bool empty)
+    {
         var facts = new List<FileFacts>();
         for (int i = 0; i < selected.Count; i++)
-            if (chunked[i].Chunks.Count > 0)
-                facts.Add(new FileFacts(selected[i].Path, VectorPooling.Mean(chunked[i].Chunks), chunked[i].TokenCount, LineCount(selected[i].Text)));
+            if (vectors[i].Vector is { } v) facts.Add(new FileFacts(selected[i].Path, v, vectors[i].TokenCount, LineCount(selected[i].Text)));
         empty = facts.Count == 0;
         return empty ? new float[Dimension] : Pool(facts, recipe);
     }

@@ -25,7 +25,7 @@ public sealed record CommitHistory(string RepoId, string CrossRepoSplit, float[]
     public static IReadOnlyList<CommitHistory> FromStore(IEnumerable<CommitRow> commits, EmbeddingStore store, bool requireStatePerCommit)
     {
         float[] Need(EmbeddingKey key) => store.Get(key) ?? throw new KeyNotFoundException(
-            $"{store.FilePath} has no {key.Kind} vector for {key.RepoId} at {key.CommitSha[..Math.Min(12, key.CommitSha.Length)]}; run the embedding step (c2l train evo embeds what is missing).");
+            $"{store.Location} has no {key.Kind} vector for {key.RepoId} at {key.CommitSha[..Math.Min(12, key.CommitSha.Length)]}; run the embedding step (c2l train evo embeds what is missing).");
         var histories = new List<CommitHistory>();
         foreach (var repo in commits.GroupBy(c => c.RepoId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {

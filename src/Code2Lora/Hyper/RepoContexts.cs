@@ -22,9 +22,9 @@ public sealed class RepoContexts
     public static RepoContexts FromStore(EmbeddingStore store)
     {
         var states = store.Keys.Where(k => k.Kind == EmbeddingKey.State).ToDictionary(k => (k.RepoId, k.CommitSha), k => store.Get(k)!);
-        if (states.Count == 0) throw new InvalidOperationException($"{store.FilePath} holds no repository-state vectors; run: c2l embed");
+        if (states.Count == 0) throw new InvalidOperationException($"{store.Location} holds no repository-state vectors; run: c2l embed");
         var dims = states.Values.Select(v => v.Length).Distinct().ToList();
-        if (dims.Count != 1) throw new InvalidDataException($"{store.FilePath} mixes vector widths {string.Join(", ", dims)}.");
+        if (dims.Count != 1) throw new InvalidDataException($"{store.Location} mixes vector widths {string.Join(", ", dims)}.");
         return new RepoContexts(states, dims[0], store.EncoderId);
     }
 

@@ -18,3 +18,14 @@ public interface ITrainingRecipe
     /// <summary>Named evaluation metrics after <paramref name="step"/> steps (no gradients; may be empty).</summary>
     IReadOnlyDictionary<string, double> Evaluate(int step);
 }
+
+/// <summary>A recipe that carries state from one step to the next besides its weights (Evo: the GRU state after the last update).
+/// The trainer saves it with every checkpoint and hands it back on resume, so a resumed run continues exactly as a continuous one.</summary>
+public interface ICarriedState
+{
+    /// <summary>The state after the last finished step as named tensors (empty when there is none).</summary>
+    IReadOnlyDictionary<string, Tensor> SaveCarried();
+
+    /// <summary>Restores what <see cref="SaveCarried"/> returned; empty for a checkpoint written before the recipe carried state.</summary>
+    void LoadCarried(IReadOnlyDictionary<string, Tensor> state);
+}

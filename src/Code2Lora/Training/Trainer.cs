@@ -76,6 +76,9 @@ public sealed class Trainer
                     t.copy_(w);
                 }
             optimizer.Load(moments, s.OptimizerSteps);
+            if (recipe is ICarriedState carried)
+                carried.LoadCarried(weights.Where(kv => kv.Key.StartsWith(CarriedPrefix, StringComparison.Ordinal))
+                    .ToDictionary(kv => kv.Key[CarriedPrefix.Length..], kv => kv.Value.clone().DetachFromDisposeScope()));
             foreach (var t in weights.Values.Concat(moments.Values)) t.Dispose();
             (start, elapsed, tokensSeen) = (s.Step, s.ElapsedSeconds, s.TokensSeen);
             log.TruncateAfter(start);
@@ -123,11 +126,11 @@ public sealed class Trainer
             }
             if ((c.CheckpointEvery > 0 && step % c.CheckpointEvery == 0) || step == c.Steps)
             {
-                Checkpoint(step, optimizer, masters, elapsed + clock.Elapsed.TotalSeconds, tokensSeen);
+                Checkpoint(step, recipe, optimizer, masters, elapsed + clock.Elapsed.TotalSeconds, tokensSeen);
                 lastCheckpoint = step;
             }
         }
-        if (step != lastCheckpoint) Checkpoint(step, optimizer, masters, elapsed + clock.Elapsed.TotalSeconds, tokensSeen);
+        if (step != lastCheckpoint) Checkpoint(step, recipe, optimizer, masters, elapsed + clock.Elapsed.TotalSeconds, tokensSeen);
         if (bf16) foreach (var m in masters) m.Tensor.Dispose();
         return new TrainingResult(step, step >= c.Steps, start, lastLoss, lastEval, _runDir);
     }
@@ -180,10 +183,18 @@ public sealed class Trainer
         for (var i = 0; i < masters.Count; i++) compute[i].Param.copy_(masters[i].Tensor);
     }
 
-    private void Checkpoint(int step, AdamW optimizer, List<(string Name, Tensor Tensor, bool Decay)> masters, double seconds, long tokensSeen) =>
-        TrainingCheckpoint.Save(CheckpointRoot,
-            new TrainingCheckpoint.State(step, optimizer.StepCount, _recipeId, _config, seconds, tokensSeen),
-            masters.ToDictionary(m => m.Name, m => m.Tensor), optimizer.State(), _config.KeepCheckpoints);
+    /// <summary>Prefix of a recipe's carried state (<see cref="ICarriedState"/>) among a checkpoint's tensors.</summary>
+    public const string CarriedPrefix = "carried.";
+
+    private void Checkpoint(int step, ITrainingRecipe recipe, AdamW optimizer, List<(string Name, Tensor Tensor, bool Decay)> masters, double seconds, long tokensSeen)
+    {
+        using var scope = torch.NewDisposeScope();   // tensors a recipe makes for its carried state live only until they are written
+        var tensors = masters.ToDictionary(m => m.Name, m => m.Tensor);
+        if (recipe is ICarriedState carried)
+            foreach (var (name, t) in carried.SaveCarried()) tensors[CarriedPrefix + name] = t;
+        TrainingCheckpoint.Save(CheckpointRoot, new TrainingCheckpoint.State(step, optimizer.StepCount, _recipeId, _config, seconds, tokensSeen),
+            tensors, optimizer.State(), _config.KeepCheckpoints);
+    }
 
     private static double RssMiB() => Environment.WorkingSet / (1024.0 * 1024.0);
 }

@@ -53,11 +53,11 @@ public class EmbeddingPipelineTests(TinyBenchFixture bench, ITestOutputHelper lo
         Assert.All(plan, r => Assert.Equal(128, store.Get(r.Key)!.Length));
 
         var passes = embedder.ForwardPasses;
-        var bytes = await File.ReadAllBytesAsync(first.StorePath);
+        var shards = Directory.GetFiles(first.StorePath);
         var second = await EmbeddingPipeline.RunAsync(bench.BenchDir, [], embedder, EncoderConfig.Tiny, storeDir);   // no repository is opened either
         Assert.Equal((0, 0, plan.Count, 0L), (second.StatesEmbedded, second.DiffsEmbedded, second.AlreadyStored, second.ForwardPasses));
         Assert.Equal(passes, embedder.ForwardPasses);
-        Assert.Equal(bytes, await File.ReadAllBytesAsync(first.StorePath));
+        Assert.Equal(shards, Directory.GetFiles(first.StorePath));   // nothing appended
 
         // A new kept commit at the end of one repository's history (in-repo test, so h0 and the anchor do not move).
         var copy = Path.Combine(bench.NewStore(), "bench");
@@ -84,7 +84,7 @@ public class EmbeddingPipelineTests(TinyBenchFixture bench, ITestOutputHelper lo
         var b = await EmbeddingPipeline.RunAsync(bench.BenchDir, bench.Inputs, embedder, changed, storeDir);
         Assert.NotEqual(a.EncoderId, b.EncoderId);
         Assert.Equal(0, b.AlreadyStored);
-        Assert.True(File.Exists(a.StorePath) && File.Exists(b.StorePath));
+        Assert.True(Directory.Exists(a.StorePath) && Directory.Exists(b.StorePath));
         Assert.True(File.Exists(Path.Combine(storeDir, b.EncoderId + ".json")));
 
         var passes = embedder.ForwardPasses;
@@ -92,6 +92,48 @@ public class EmbeddingPipelineTests(TinyBenchFixture bench, ITestOutputHelper lo
             EmbeddingPipeline.RunAsync(bench.BenchDir, [], embedder, changed with { StateAtEveryCommit = true }, bench.NewStore()));
         Assert.Contains("forge/", e.Message);
         Assert.Equal(passes, embedder.ForwardPasses);
+    }
+
+    [Fact]
+    public async Task States_at_every_commit_reuse_file_vectors_and_a_resumed_run_embeds_no_file_again()
+    {
+        using var model = TinyEncoder.Model();
+        var embedder = new ChunkEmbedder(model, TinyEncoder.Tokenizer);
+        var storeDir = bench.NewStore();
+        var config = EncoderConfig.Tiny with { StateAtEveryCommit = true };
+        var (recorded, gone) = BenchInputs.FromManifest(bench.BenchDir);   // the paths the build recorded serve as inputs
+        Assert.Empty(gone);
+        Assert.Equal(bench.Inputs.Select(i => (i.RepoId, i.Path)), recorded.Select(i => (i.RepoId, i.Path)));
+        var first = await EmbeddingPipeline.RunAsync(bench.BenchDir, recorded, embedder, config, storeDir);
+        log.WriteLine(first.ToString());
+        Assert.True(first.FilesEmbedded > 0 && first.FilesReused > first.FilesEmbedded, "most files of a state are unchanged since the previous commit");
+        var store = await EmbeddingStore.OpenAsync(storeDir, first.EncoderId);
+
+        // As if killed after the file cache was appended but before any state was: the states come back from cached files alone.
+        Directory.Delete(first.StorePath, recursive: true);
+        var second = await EmbeddingPipeline.RunAsync(bench.BenchDir, bench.Inputs, embedder, config, storeDir);
+        Assert.Equal((first.StatesEmbedded, 0L), (second.StatesEmbedded, second.FilesEmbedded));
+        var again = await EmbeddingStore.OpenAsync(storeDir, first.EncoderId);
+        Assert.All(store.Keys.Where(k => k.Kind == EmbeddingKey.State), k => Assert.Equal(store.Get(k), again.Get(k)));
+    }
+
+    [Fact]
+    public void A_manifest_names_the_repositories_it_cannot_find_and_reads_older_local_provenance()
+    {
+        var dir = bench.NewStore();
+        Directory.CreateDirectory(dir);
+        var there = bench.Inputs[0].Path;
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), $$"""
+            {"inputs": [
+              {"repo_id": "a/here", "provenance": "x", "path": "{{there}}", "static": true, "evolution": false},
+              {"repo_id": "b/old", "provenance": "local:{{there}}"},
+              {"repo_id": "c/gone", "provenance": "history:https://example.org/c@1", "path": "{{there}}-deleted"}]}
+            """);
+        var (found, missing) = BenchInputs.FromManifest(dir);
+        Assert.Equal([("a/here", there, false), ("b/old", there, true)], found.Select(i => (i.RepoId, i.Path, i.Evolution)));
+        Assert.Equal(["c/gone"], missing);
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), "{\"inputs\": [");
+        Assert.Contains("manifest.json", Assert.Throws<InvalidDataException>(() => BenchInputs.FromManifest(dir)).Message);
     }
 
     private static void CopyDirectory(string from, string to)

@@ -107,6 +107,19 @@ public sealed class EvoRecipeTests(EvoBenchFixture bench) : IClassFixture<EvoBen
     }
 
     [Fact]
+    public void The_walk_carries_h_so_an_epoch_steps_each_commit_without_gradient_at_most_once()
+    {
+        var (_, _, _, recipe) = Build(5, window: 2);
+        var s = recipe.Schedule;
+        new Trainer(Base with { Steps = s.UpdatesPerEpoch, CheckpointEvery = 0 }, bench.NewDir(), "evo-test").Run(recipe);
+        var commits = bench.Histories.Where(h => h.CrossRepoSplit == SplitNames.Train).Sum(h => h.Commits.Count);
+        // Replaying from h₀ for every update would step the prefix before each window again: quadratic in a repository's updates.
+        var replayed = Enumerable.Range(0, s.UpdatesPerEpoch).Select(s.At).Sum(a => (long)EvoSchedule.WindowStart(a.Position, a.PreviousUpdate, 2) + 1);
+        Assert.True(recipe.ReplayedSteps <= commits, $"{recipe.ReplayedSteps} steps without gradient for {commits} commits");
+        Assert.True(recipe.ReplayedSteps < replayed, $"carried {recipe.ReplayedSteps} vs replayed {replayed}");
+    }
+
+    [Fact]
     public void The_frozen_state_walk_never_moves_h_and_the_full_walk_steps_every_commit()
     {
         var (_, gru, _, _) = Build(4);

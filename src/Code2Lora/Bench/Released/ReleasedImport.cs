@@ -18,7 +18,7 @@ public sealed record ReleasedImportSummary(string BenchDirectory, IReadOnlyList<
 /// <summary>
 /// Converts released datasets into this package's benchmark layout (<c>{static,evolution}/{qna,commits,repos}/*.parquet</c>, the
 /// column names of <see cref="QnaRow"/>, <see cref="CommitRow"/>, <see cref="RepoRow"/>) and embedding store
-/// (<c>embeddings/{encoder_id}.parquet</c>, keyed by repository and commit), so Static and Evo train and evaluate on the released
+/// (<c>embeddings/{encoder_id}/</c>, append-only shards keyed by repository and commit), so Static and Evo train and evaluate on the released
 /// vectors without running the encoder. Files are streamed in batches of <see cref="BatchRows"/> rows (one output row group each);
 /// every column is checked before anything is written, and each track is written to a staging folder that replaces the old one
 /// only when the whole track is done.

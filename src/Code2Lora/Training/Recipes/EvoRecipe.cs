@@ -26,13 +26,14 @@ public sealed record EvoWalkSettings
 /// <summary>Code2LoRA-Evo training (paper-notes §1.6): walk each training repository's kept commits oldest-first (repositories
 /// shuffled per epoch); one optimizer step per commit with training tasks, on ≤ 8 of them with the adapter of output_norm(h_t);
 /// truncated BPTT of 16 and a detach after each update. The CommitGru and the head train; the base is frozen.</summary>
-/// <remarks>To make the loss of a step a pure function of (step, weights), as the shared trainer's resume needs, the state
-/// entering an update's gradient window is recomputed from h₀ with the current weights (no gradient) rather than carried over
-/// from earlier steps: a continuous run and a resumed one compute exactly the same thing. The paper carries h forward, so
-/// its values before the window were produced by slightly older weights; the gradient window itself is the same.
+/// <remarks>As the paper, h is carried forward along a repository's walk: the state detached after an update enters the next
+/// update's walk, so each update steps the GRU only over the commits since the previous one (linear in the history, not
+/// quadratic); the values before a gradient window were produced by the weights of their time. The carried state is saved with
+/// every checkpoint (<see cref="ICarriedState"/>), so a resumed run computes exactly what a continuous one does. The walk starts
+/// again from h₀ only at a repository's first update of an epoch, or when no carried state fits (a checkpoint of older code).
 /// A commit's tasks form one micro-batch whose loss is the mean over target tokens (the shared trainer's contract); the
 /// authors run micro-batches of 1 with a token-sum loss, which differs only by a per-update scale before clipping and AdamW.</remarks>
-public sealed class EvoRecipe : ITrainingRecipe
+public sealed class EvoRecipe : ITrainingRecipe, ICarriedState
 {
     private readonly LoraSlots _slots;
     private readonly CommitGru _gru;
@@ -43,6 +44,7 @@ public sealed class EvoRecipe : ITrainingRecipe
     private readonly IReadOnlyList<CompletionExample> _validation;
     private readonly IReadOnlyList<CommitHistory> _validationRepos;
     private readonly Dictionary<string, IReadOnlyList<float[]>> _inputs;
+    private (int Step, string Repo, int Position, Tensor H)? _carried;   // h after the last update's commit, detached
 
     /// <summary>Trains <paramref name="gru"/> and <paramref name="head"/> on <paramref name="tasks"/> (training examples by commit)
     /// along <paramref name="repos"/>; the validation loss walks <paramref name="validationRepos"/> for <paramref name="validation"/>.</summary>
@@ -76,6 +78,7 @@ public sealed class EvoRecipe : ITrainingRecipe
         var (repo, position, previous, epoch) = _schedule.At(step);
         var examples = TasksAt(repo, position, epoch);
         var h = StateAt(repo, position, previous);
+        Carry(step, repo.RepoId, position, h);
         var adapter = _head.forward(_gru.Context(h));
         var k = examples.Count;
         _slots.Use(new GeneratedAdapter(
@@ -87,7 +90,7 @@ public sealed class EvoRecipe : ITrainingRecipe
     }
 
     /// <summary>h after the commit at <paramref name="position"/>, in the graph from the window start on (h₀ included when the
-    /// window reaches back to it).</summary>
+    /// window reaches back to it). Before the window it continues the state carried from the previous update without gradient.</summary>
     private Tensor StateAt(CommitHistory repo, int position, int previousUpdate)
     {
         var device = _slots.Model.Device;
@@ -98,11 +101,39 @@ public sealed class EvoRecipe : ITrainingRecipe
         else
             using (torch.no_grad())
             {
-                h = _gru.InitialState(HistoryWalk.Row(repo.InitialState, device));
-                for (var i = 0; i <= start; i++) h = _gru.Step(h, HistoryWalk.Row(inputs[i], device));
+                var carried = _carried is { } c && c.Repo == repo.RepoId && c.Position == previousUpdate && previousUpdate >= 0 ? c.H : null;
+                h = carried?.clone() ?? _gru.InitialState(HistoryWalk.Row(repo.InitialState, device));
+                ReplayedSteps += carried is null ? start + 1 : start - previousUpdate;
+                for (var i = carried is null ? 0 : previousUpdate + 1; i <= start; i++) h = _gru.Step(h, HistoryWalk.Row(inputs[i], device));
             }
         for (var i = start + 1; i <= position; i++) h = _gru.Step(h, HistoryWalk.Row(inputs[i], device));
         return h;
+    }
+
+    /// <summary>GRU steps run without gradient before gradient windows so far: with the carried state, each commit of a
+    /// repository's walk is stepped once per epoch in all (tests count them).</summary>
+    public long ReplayedSteps { get; private set; }
+
+    private void Carry(int step, string repo, int position, Tensor h)
+    {
+        _carried?.H.Dispose();
+        _carried = (step, repo, position, h.detach().clone().DetachFromDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, Tensor> SaveCarried() => _carried is { } c
+        ? new Dictionary<string, Tensor> { ["evo_h"] = c.H, ["evo_step"] = torch.tensor(new long[] { c.Step }) }
+        : new Dictionary<string, Tensor>();
+
+    /// <inheritdoc />
+    public void LoadCarried(IReadOnlyDictionary<string, Tensor> state)
+    {
+        _carried?.H.Dispose();
+        _carried = null;
+        if (!state.TryGetValue("evo_h", out var h) || !state.TryGetValue("evo_step", out var stepTensor)) return;
+        var step = (int)stepTensor.item<long>();
+        var (repo, position, _, _) = _schedule.At(step);
+        _carried = (step, repo.RepoId, position, h.to(_slots.Model.Device).DetachFromDisposeScope());
     }
 
     /// <summary>The commit's training examples, a seeded sample per epoch when there are more than the cap.</summary>

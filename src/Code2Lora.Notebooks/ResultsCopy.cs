@@ -5,6 +5,9 @@ namespace Code2Lora.Notebooks;
 /// the library's RepoPaths.Results then finds it in place through C2L_RESULTS.</remarks>
 public static class ResultsCopy
 {
+    /// <summary>The environment variable the library's RepoPaths.Results reads.</summary>
+    public const string Variable = "C2L_RESULTS";
+
     /// <summary>Copies the committed results/ of the checkout above the current directory into <paramref name="dir"/> unless it exists,
     /// and points C2L_RESULTS at it for this process and the kernel's cells.</summary>
     public static string Redirect(string dir)
@@ -24,7 +27,7 @@ public static class ResultsCopy
             Directory.Move(staging, full);   // whole or not at all
         }
         Directory.CreateDirectory(full);
-        Environment.SetEnvironmentVariable("C2L_RESULTS", full);
+        Environment.SetEnvironmentVariable(Variable, full);
         return full;
     }
 

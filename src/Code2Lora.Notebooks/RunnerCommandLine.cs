@@ -52,6 +52,26 @@ public static class RunnerCommandLine
             }
         }
 
+        // With --out, what the notebooks write under results/ goes to a copy of the committed results beside the executed
+        // notebooks (C2L_RESULTS), so such a run leaves the committed results untouched; the redirect ends with the run.
+        var resultsBefore = Environment.GetEnvironmentVariable(ResultsCopy.Variable);
+        if (request.OutputElsewhere && resultsBefore is null)
+        {
+            var results = ResultsCopy.Redirect(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.Jobs[0].Output))!, "results"));
+            stdout.WriteLine($"results/ of these notebooks → {results} (a copy of the committed results)");
+        }
+        try
+        {
+            return await RunAsync(request, stdout, stderr);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ResultsCopy.Variable, resultsBefore);
+        }
+    }
+
+    private static async Task<int> RunAsync(RunRequest request, TextWriter stdout, TextWriter stderr)
+    {
         var runner = new NotebookRunner();
         bool allOk = true;
         foreach (var (input, output) in request.Jobs)
@@ -76,8 +96,9 @@ public static class RunnerCommandLine
         return allOk ? 0 : 1;
     }
 
-    /// <summary>A parsed command line: (input, output) pairs, parameters and the cell timeout.</summary>
-    public sealed record RunRequest(IReadOnlyList<(string Input, string Output)> Jobs, IReadOnlyDictionary<string, string> Parameters, TimeSpan? CellTimeout);
+    /// <summary>A parsed command line: (input, output) pairs, parameters, the cell timeout, and whether --out sent the outputs elsewhere.</summary>
+    public sealed record RunRequest(IReadOnlyList<(string Input, string Output)> Jobs, IReadOnlyDictionary<string, string> Parameters, TimeSpan? CellTimeout,
+        bool OutputElsewhere = false);
 
     /// <summary>Parses <c>run ...</c> arguments; throws <see cref="ArgumentException"/> with the reason on bad usage.</summary>
     public static RunRequest Parse(string[] args)
@@ -116,7 +137,7 @@ public static class RunnerCommandLine
         if (notebooks.Count == 0)
             throw new ArgumentException(inputs.Count == 0 ? "no notebook given." : $"{string.Join(", ", inputs)}: no notebook there (*.ipynb other than *.out.ipynb).");
         var jobs = notebooks.Select(n => (n, inPlace ? n : OutputFor(n, output, notebooks.Count))).ToList();
-        return new RunRequest(jobs, parameters, timeout);
+        return new RunRequest(jobs, parameters, timeout, output is not null);
     }
 
     private static IEnumerable<string> Expand(string input)

@@ -58,14 +58,17 @@ internal static class EmbedCommand
     /// keyed by another encoder id is one no experiment reads).</summary>
     internal static EncoderConfig Recipe(string? name, EncoderConfig configured) => name switch
     {
-        null or "experiments" or "tiny" => configured,
+        _ when IsExperiments(name) => configured,
         "paper" => EncoderConfig.Paper, "paper-described" => EncoderConfig.PaperDescribed,
         var other => throw new ArgumentException($"--recipe '{other}': no such recipe; use experiments, paper or paper-described."),
     };
 
     /// <summary>The encoders `c2l embed` stores: by default every encoder the config's static and evolution experiments read.</summary>
     private static IReadOnlyList<EncoderConfig> Recipes(string? name, Experiments.StaticExperimentConfig config) =>
-        name is null or "experiments" or "tiny" ? PresetEncoders.For(config) : [Recipe(name, config.Encoder)];
+        IsExperiments(name) ? PresetEncoders.For(config) : [Recipe(name, config.Encoder)];
+
+    // "tiny" names the experiments' encoders too: the look-alike EncoderConfig.Tiny reads test files, which no experiment does.
+    private static bool IsExperiments(string? name) => name is null or "experiments" or "tiny";
 
     /// <summary>Where states are read from: the given repositories first, then the paths the benchmark's manifest records, then
     /// (only when some recorded path is gone) the config's own sources (Debian snapshots, forge).</summary>

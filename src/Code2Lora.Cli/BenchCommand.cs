@@ -38,7 +38,7 @@ internal static class BenchCommand
         var repos = new Option<string[]>("--repo") { Description = "Extra repository path (git or plain directory); repeatable", AllowMultipleArgumentsPerToken = true };
         var list = new Option<string?>("--list") { Description = "File of repositories to clone (URL or owner/name per line); needs network" };
         var testRule = new Option<TestFileRule?>("--test-rule") { Description = "paper (path patterns) or code (authors' broader rule)" };
-        var histories = new Option<bool>("--histories") { Description = "Also mine the shipped real histories (data/histories/manifest.tsv; bundles verified and cloned into data/work/histories)" };
+        var histories = new Option<bool>("--histories") { Description = "Also mine the shipped real histories (data/histories/manifest.tsv; bundles verified and cloned into data/work/histories), when the config does not already (its \"histories\" key)" };
         var cmd = preset.AddTo(new Command("build", "Mine the config's repositories into Parquet files (both tracks) with a skip report.") { output, repos, list, testRule, histories });
         cmd.SetAction(async (r, ct) =>
         {
@@ -49,9 +49,7 @@ internal static class BenchCommand
             if (r.GetValue(list) is { } listFile)
                 extra.AddRange(BenchInputs.FromList(listFile, Path.Combine(RepoPaths.Work, "clones"),
                     (id, why) => AnsiConsole.MarkupLine($"[yellow]not cloned[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
-            if (r.GetValue(histories))
-                extra.AddRange(BenchInputs.FromHistories(RepoPaths.HistoryManifest, RepoPaths.HistoryBundles, RepoPaths.HistoryCache,
-                    (id, why) => AnsiConsole.MarkupLine($"[yellow]history not used[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
+            if (r.GetValue(histories) && p.Histories is null) p = p with { Histories = Path.GetRelativePath(RepoPaths.Data, RepoPaths.HistoryManifest) };
             await BuildAsync(p, outDir, extra, CommandLine(), ct);
             return 0;
         });
@@ -152,7 +150,9 @@ internal static class BenchCommand
             var corpora = new List<MiningSpeedResult>();
             if (!r.GetValue(historiesOnly))
             {
-                var corpus = BenchInputs.Prepare(p, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+                // The histories were measured above; the forge is the controlled track's when this config has none of its own.
+                var forge = p.Forge ?? (p.ControlledTrack is { } controlled ? Presets.Get(controlled).Forge : null);
+                var corpus = BenchInputs.Prepare(p with { Histories = null, Forge = forge }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
                 corpora.AddRange(MiningSpeed.Measure(corpus.Where(i => i.Evolution).ToList(), "forge", corpus.Where(i => i.Static).ToList(), "debian",
                     p.Bench, p.Mining, CommandLine()));
                 corpora.Add(MiningSpeed.MeasureMiningLayer(RepoPaths.Work, p.Mining, CommandLine()));
@@ -232,7 +232,7 @@ internal static class BenchCommand
             var outDir = Runtime.OutputFolder.Check(r.GetValue(output) ?? Path.Combine(RepoPaths.Results, "python-frontend"));
             var onHistories = r.GetValue(histories);
             var inputs = onHistories ? BenchHistoryCommands.Histories()
-                : BenchInputs.Prepare(p with { Forge = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
+                : BenchInputs.Prepare(p with { Forge = null, Histories = null }, RepoPaths.Work, onError: (n, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(n)}: {Markup.Escape(why)}"));
             var files = new List<string>();
             if (onHistories) files = BenchHistoryCommands.ExportTestVersions(inputs);
             else

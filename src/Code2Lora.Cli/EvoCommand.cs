@@ -69,18 +69,18 @@ internal static class EvoCommand
     }
 
     /// <summary>The evolution experiment of a preset for `c2l reproduce`: vectors, Evo, its single LoRA and the evaluation, each a timed stage.</summary>
-    internal static async Task RunAllAsync(LoadedConfig<EvoExperimentConfig> config, StageTimings timings, CancellationToken ct)
+    internal static async Task RunAllAsync(LoadedConfig<EvoExperimentConfig> config, StageTimings timings, CancellationToken ct, string stage = "evo")
     {
         var (experiment, repos, statics) = await OpenAsync(config);
-        var store = await timings.TimeAsync("evo: vectors", () => VectorsAsync(experiment, repos, ct));
-        var evo = await timings.TimeAsync("evo: train evo", () => ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainEvo(experiment.LoadBase(), store,
+        var store = await timings.TimeAsync($"{stage}: vectors", () => VectorsAsync(experiment, repos, ct));
+        var evo = await timings.TimeAsync($"{stage}: train evo", () => ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainEvo(experiment.LoadBase(), store,
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct))));
         if (!evo.Completed) throw new InvalidOperationException($"evo training stopped at step {evo.Step}; run the same command to resume.");
-        var slora = await timings.TimeAsync("evo: train single LoRA", () => ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainSingleLora(experiment.LoadBase(),
+        var slora = await timings.TimeAsync($"{stage}: train single LoRA", () => ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainSingleLora(experiment.LoadBase(),
             statics.SingleLoraEpochs, statics.SingleLoraTraining,
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo-slora", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct))));
         if (!slora.Completed) throw new InvalidOperationException($"evo-slora training stopped at step {slora.Step}; run the same command to resume.");
-        await timings.TimeAsync("evo: evaluate", () => EvaluateAsync(config, experiment, statics, store, repos, ct));
+        await timings.TimeAsync($"{stage}: evaluate", () => EvaluateAsync(config, experiment, statics, store, repos, ct));
     }
 
     /// <summary>Evaluates every available evolution-track method with progress bars and prints the Table 3 analog.</summary>

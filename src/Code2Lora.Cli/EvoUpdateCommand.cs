@@ -2,6 +2,7 @@ using System.CommandLine;
 using Code2Lora.Bench;
 using Code2Lora.Config;
 using Code2Lora.Experiments;
+using Code2Lora.Mining;
 using Code2Lora.Models;
 using Code2Lora.Runtime;
 using Spectre.Console;
@@ -55,7 +56,8 @@ internal static class EvoUpdateCommand
         var preset = new ConfigOptions("evo");
         var model = ModelOption();
         var untrained = new Option<bool>("--untrained") { Description = "Time a seeded, untrained GRU + head of the preset's shapes when no trained model exists (same cost per commit)." };
-        var cmd = preset.AddTo(new Command("speed", "Replay a forge repository commit by commit through `evo update`; writes results/bench/evo.json.") { model, untrained });
+        var history = new Option<string>("--history") { Description = "The shipped real history to replay (owner/name of data/histories/manifest.tsv), when the bench config mines real histories", DefaultValueFactory = _ => "r1chardj0n3s/parse" };
+        var cmd = preset.AddTo(new Command("speed", "Replay a real history (or, for a forge-only config, a forge repository) commit by commit through `evo update`; writes results/bench/evo.json.") { model, untrained, history });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var loaded = preset.Load<EvoExperimentConfig>(r);
@@ -65,8 +67,20 @@ internal static class EvoUpdateCommand
             var modelDir = r.GetValue(model) ?? LiveAdapter.DefaultModelDirectory(name);
             var useUntrained = r.GetValue(untrained) && !File.Exists(Path.Combine(modelDir, "evo_config.json"));
             var live = Open(loaded, modelDir, useUntrained ? Path.Combine(work, "untrained-model") : null);
-            var forge = p.Forge ?? throw new ArgumentException($"bench preset {p.Name} has no forge world to replay; use smoke or tiny.");
-            var repoPath = EvoUpdateSpeed.ForgeRepository(forge, Path.Combine(work, "forge"));
+            string repoPath;
+            if (p.Histories is { } manifest)
+            {
+                var id = r.GetValue(history)!;
+                var entry = HistoryManifest.Read(Path.Combine(RepoPaths.Data, manifest)).FirstOrDefault(e => e.RepoId == id)
+                            ?? throw new ArgumentException($"{Path.Combine(RepoPaths.Data, manifest)}: no history {id}; pass --history with one of its owner/name ids.");
+                var clone = HistoryBundles.Prepare(entry, RepoPaths.HistoryBundles, RepoPaths.HistoryCache);
+                repoPath = EvoUpdateSpeed.HistoryRepository(clone.Path, Path.Combine(work, entry.FolderName));
+            }
+            else
+            {
+                var forge = p.Forge ?? throw new ArgumentException($"bench preset {p.Name} has neither real histories nor a forge world to replay; use tiny, forge or smoke.");
+                repoPath = EvoUpdateSpeed.ForgeRepository(forge, Path.Combine(work, "forge"));
+            }
             var description = useUntrained ? "untrained (seeded, the preset's shapes)" : "trained: " + RepoPaths.Relative(modelDir);
             var result = await Task.Run(() => EvoUpdateSpeed.Measure(live, repoPath, Path.Combine(work, "state"), description, BenchCommand.CommandLine()), ct);
             var path = Path.Combine(RepoPaths.Results, "bench", "evo.json");

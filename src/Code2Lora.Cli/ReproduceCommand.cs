@@ -10,10 +10,10 @@ internal static class ReproduceCommand
 {
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = "smoke | tiny | paper: configs/{bench,static,evo}/<name>.json", DefaultValueFactory = _ => "tiny" };
+        var preset = new Option<string>("--preset") { Description = "smoke | tiny | paper: configs/{bench,static,evo}/<name>.json (and the controlled track the bench config names, e.g. forge)", DefaultValueFactory = _ => "tiny" };
         var record = new Option<bool>("--record-timings") { Description = "Also write results/reproduce/<preset>/timings.json, the committed timings the README quotes (from a clean clone on a quiet machine)." };
         var folds = new Option<int>("--crossval-folds") { Description = "Also run the static track's k-fold cross-validation over repositories (c2l eval crossval; trains 2 models per fold). 0 = skip.", DefaultValueFactory = _ => 0 };
-        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation); stage timings go to results/reproduce/<preset>/timings.run.json (not committed).") { preset, record, folds };
+        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation), then the same on the bench config's controlled track (the forge) when it names one; stage timings go to results/reproduce/<preset>/timings.run.json (not committed).") { preset, record, folds };
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             NativeHeap.UseTrimmedHeap();
@@ -30,6 +30,14 @@ internal static class ReproduceCommand
             {
                 await TrainCommand.RunAllAsync(ConfigFiles.Load<Experiments.StaticExperimentConfig>("static", name), timings, ct, r.GetValue(folds));
                 await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", name), timings, ct);
+                if (p.ControlledTrack is { } controlled)   // the forge: its own benchmark, experiment and table, never mixed into the real one
+                {
+                    var forge = ConfigFiles.Load<Preset>("bench", controlled);
+                    RunConfigs.Record(forge.Stamp);
+                    var forgeDir = Path.Combine(RepoPaths.Work, "bench-" + forge.Value.Name);
+                    await timings.TimeAsync($"{controlled}: benchmark build", () => BenchCommand.BuildAsync(forge.Value, forgeDir, [], BenchCommand.CommandLine(), ct));
+                    await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", controlled), timings, ct, controlled);
+                }
             }
             var total = timings.Stages.Sum(s => s.Seconds);
             AnsiConsole.MarkupLine($"[bold green]reproduce[/] preset {p.Name} done in {total / 60:F1} min; stage timings → {Markup.Escape(timings.OutputPath)}");

@@ -35,7 +35,8 @@ public static class BenchBuild
 
         var staticInputs = inputs.Where(i => i.Static).ToList();
         var staticResults = RunEach(staticInputs, "static track", i => StaticTrackBuilder.BuildRepo(i, config, rules, skips), skips, ref failed, dop, progress, cancel);
-        var (sRepos, sTasks) = StaticTrackBuilder.Split(staticResults, config, skips);
+        var withHistory = inputs.Where(i => i.Static && i.Evolution).Select(i => i.RepoId).ToHashSet(StringComparer.Ordinal);
+        var (sRepos, sTasks) = StaticTrackBuilder.Split(staticResults, config, skips, withHistory);
 
         var evoInputs = inputs.Where(i => i.Evolution).ToList();
         var spoolRoot = Path.Combine(outDir, "evolution", ".spool");
@@ -43,7 +44,8 @@ public static class BenchBuild
 
         progress?.Report(new BenchProgress("writing", 0, 1, outDir));
         await WriteTrackAsync(Path.Combine(outDir, "static"), sRepos, sTasks);
-        var evolution = await EvolutionTrackBuilder.SplitAndWriteAsync(evoResults, Path.Combine(outDir, "evolution"), config, skips);
+        var evolution = await EvolutionTrackBuilder.SplitAndWriteAsync(evoResults, Path.Combine(outDir, "evolution"), config, skips,
+            sRepos.ToDictionary(r => r.RepoId, r => r.Split, StringComparer.Ordinal));
         if (Directory.Exists(spoolRoot)) Directory.Delete(spoolRoot, recursive: true);
         skips.Write(Path.Combine(outDir, "skips.json")); // and skips.md beside it
 

@@ -30,6 +30,10 @@ public sealed record BenchConfig
     // --- evolution track (§3.4) ---
     /// <summary>History is cut at this date (paper: 2025-04-01); null keeps everything.</summary>
     public DateTimeOffset? HistoryCutoff { get; init; } = new DateTimeOffset(2025, 4, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>The evolution track keeps each history's last this-many kept commits (its window); the earlier ones still feed the
+    /// assertion ledger, so "new" keeps the paper's meaning, and the window's first diff is from the kept commit before it.
+    /// null keeps every kept commit (the paper).</summary>
+    public int? MaxKeptCommits { get; init; }
     /// <summary>With fewer kept commits, a repository's commits are all in-repo train.</summary>
     public int MinCommitsForInRepoSplit { get; init; } = 3;
     /// <summary>Smart cap: targets shorter than this are trivial.</summary>

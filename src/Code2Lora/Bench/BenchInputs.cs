@@ -5,7 +5,8 @@ using Code2Lora.Mining;
 
 namespace Code2Lora.Bench;
 
-/// <summary>Gathers the repositories a preset builds from: Debian snapshots (static), forge histories (evolution), and any given paths.</summary>
+/// <summary>Gathers the repositories a preset builds from: Debian snapshots (static), shipped real histories (both tracks),
+/// forge histories (evolution), and any given paths.</summary>
 public static class BenchInputs
 {
     /// <summary>
@@ -24,6 +25,8 @@ public static class BenchInputs
                 new Progress<(int done, int total, string name)>(p => progress?.Report(new BenchProgress("debian snapshots", p.done, p.total, p.name))));
             inputs.AddRange(repos.Select(r => new RepoInput(r.RepoId, r.Path, r.Provenance, Static: true, Evolution: false)));
         }
+        if (preset.Histories is { } manifest)
+            inputs.AddRange(FromHistories(Path.Combine(RepoPaths.Data, manifest), RepoPaths.HistoryBundles, RepoPaths.HistoryCache, onError, progress));
         if (preset.Forge is { } forge)
         {
             // One folder per forge config: presets (smoke, tiny, a user's override) never fight over the same repositories.

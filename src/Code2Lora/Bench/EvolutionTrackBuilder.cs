@@ -87,8 +87,12 @@ public static class EvolutionTrackBuilder
     /// EvalTasksPerCommit tasks of each scored commit for ir_val / ir_test (train repositories' val / test commits) and
     /// cr_val / cr_test (every commit of held-out repositories). Repositories are read back from their spools one at a
     /// time and written in repository-id order, so the files do not depend on how (or how parallel) they were mined.
+    /// A repository in <paramref name="staticSplit"/> keeps its static-track partition (paper-notes §3.4 step 4); the others
+    /// (histories without a static track, the forge) are split among themselves. With <see cref="BenchConfig.MaxKeptCommits"/>,
+    /// each history contributes only its last kept commits, renumbered from 0.
     /// </summary>
-    public static async Task<EvolutionSplitCounts> SplitAndWriteAsync(IEnumerable<EvolutionRepoResult> results, string trackDirectory, BenchConfig config, SkipReport skips)
+    public static async Task<EvolutionSplitCounts> SplitAndWriteAsync(IEnumerable<EvolutionRepoResult> results, string trackDirectory, BenchConfig config, SkipReport skips,
+        IReadOnlyDictionary<string, string>? staticSplit = null)
     {
         var kept = new List<EvolutionRepoResult>();
         foreach (var r in results.OrderBy(r => r.Repo.RepoId, StringComparer.Ordinal))
@@ -96,7 +100,10 @@ public static class EvolutionTrackBuilder
             if (r.KeptCommits > 0) kept.Add(r);
             else skips.Add(r.Repo.RepoId, SkipReason.NoKeptCommits, "no commit adds or changes an assertion");
         }
-        var split = Splitter.CrossRepo(kept.ToDictionary(r => r.Repo.RepoId, r => r.Tasks), config);
+        var split = Splitter.CrossRepo(kept.Where(r => staticSplit?.ContainsKey(r.Repo.RepoId) != true).ToDictionary(r => r.Repo.RepoId, r => r.Tasks), config)
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var r in kept)
+            if (staticSplit?.TryGetValue(r.Repo.RepoId, out var s) == true) split[r.Repo.RepoId] = s;
         string[] repoSplits = [SplitNames.Train, SplitNames.CrVal, SplitNames.CrTest];
         var qna = SplitNames.QnaFiles.ToDictionary(s => s, s => new ParquetAppender<QnaRow>(Path.Combine(trackDirectory, "qna", s + ".parquet"),
             t => t.Prefix.Length + t.Target.Length + 256));
@@ -108,13 +115,16 @@ public static class EvolutionTrackBuilder
             {
                 var cross = split[r.Repo.RepoId];
                 r.Repo.Split = cross;
-                var inRepo = Splitter.InRepoChronological(r.KeptCommits, config);
-                foreach (var c in EvolutionSpool.Commits(r.SpoolDirectory))
+                // The window: the last MaxKeptCommits kept commits, renumbered so every reader sees a history that starts at 0.
+                int first = Math.Max(0, r.KeptCommits - (config.MaxKeptCommits ?? r.KeptCommits));
+                var inRepo = Splitter.InRepoChronological(r.KeptCommits - first, config);
+                foreach (var c in EvolutionSpool.Commits(r.SpoolDirectory).Where(c => c.CommitIndex >= first))
                 {
+                    c.CommitIndex -= first;
                     (c.CrossRepoSplit, c.InRepoSplit) = (cross, inRepo[c.CommitIndex]);
                     commits[cross].Add(c);
                 }
-                foreach (var t in ChosenTasks(r.SpoolDirectory, cross, inRepo))
+                foreach (var t in ChosenTasks(Window(EvolutionSpool.EvalTasks(r.SpoolDirectory), first), Window(EvolutionSpool.TrainTasks(r.SpoolDirectory), first), cross, inRepo))
                     qna[t.Split].Add(t);
             }
             foreach (var w in qna.Values) w.Complete();
@@ -132,15 +142,15 @@ public static class EvolutionTrackBuilder
     }
 
     /// <summary>A repository's tasks in commit order, each with its split file set: evaluation candidates, or for a train repository's in-repo train commits the smart-capped ones.</summary>
-    private static IEnumerable<QnaRow> ChosenTasks(string spool, string cross, string[] inRepo)
+    private static IEnumerable<QnaRow> ChosenTasks(IEnumerable<QnaRow> evalTasks, IEnumerable<QnaRow> trainTasks, string cross, string[] inRepo)
     {
         if (cross != SplitNames.Train)
         {
-            foreach (var t in EvolutionSpool.EvalTasks(spool)) { t.Split = cross; yield return t; }
+            foreach (var t in evalTasks) { t.Split = cross; yield return t; }
             yield break;
         }
-        using var eval = EvolutionSpool.EvalTasks(spool).GetEnumerator();
-        using var train = EvolutionSpool.TrainTasks(spool).GetEnumerator();
+        using var eval = evalTasks.GetEnumerator();
+        using var train = trainTasks.GetEnumerator();
         bool moreEval = eval.MoveNext(), moreTrain = train.MoveNext();
         for (int c = 0; c < inRepo.Length; c++)
         {
@@ -156,6 +166,17 @@ public static class EvolutionTrackBuilder
                 train.Current.Split = SplitNames.Train;
                 yield return train.Current;
             }
+        }
+    }
+
+    /// <summary>The tasks of the commits from <paramref name="first"/> on, renumbered with their commits.</summary>
+    private static IEnumerable<QnaRow> Window(IEnumerable<QnaRow> tasks, int first)
+    {
+        foreach (var t in tasks)
+        {
+            if (t.CommitIndex < first) continue;
+            t.CommitIndex -= first;
+            yield return t;
         }
     }
 }

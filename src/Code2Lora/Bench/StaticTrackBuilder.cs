@@ -54,9 +54,14 @@ public static class StaticTrackBuilder
 
     /// <summary>
     /// Keeps repositories with at least MinTasksPerRepo tasks, splits them cross-repo, and splits train repositories'
-    /// tasks in-repo. Returns the repository rows and the task rows, each with its split set.
+    /// tasks in-repo. Returns the repository rows and the task rows, each with its split set. Repositories named in
+    /// <paramref name="withHistory"/> (they are in the evolution track too) are split among themselves, the others
+    /// (snapshots without history) among themselves, each group by the paper's fractions: the evolution track keeps this
+    /// partition (paper-notes §3.4 step 4), and a group of histories mixed into many more snapshots would otherwise leave it
+    /// with almost no held-out repository. When every repository has a history, as in the paper, this is the paper's split.
     /// </summary>
-    public static (IReadOnlyList<RepoRow> Repos, IReadOnlyList<QnaRow> Tasks) Split(IEnumerable<StaticRepoResult> results, BenchConfig config, SkipReport skips)
+    public static (IReadOnlyList<RepoRow> Repos, IReadOnlyList<QnaRow> Tasks) Split(IEnumerable<StaticRepoResult> results, BenchConfig config, SkipReport skips,
+        IReadOnlySet<string>? withHistory = null)
     {
         var kept = new List<StaticRepoResult>();
         foreach (var r in results.OrderBy(r => r.Repo.RepoId, StringComparer.Ordinal))
@@ -64,7 +69,10 @@ public static class StaticTrackBuilder
             if (r.Tasks.Count >= config.MinTasksPerRepo) kept.Add(r);
             else skips.Add(r.Repo.RepoId, SkipReason.TooFewTasks, $"{r.Tasks.Count} tasks < {config.MinTasksPerRepo}");
         }
-        var split = Splitter.CrossRepo(kept.ToDictionary(r => r.Repo.RepoId, r => r.Tasks.Count), config);
+        var split = new Dictionary<string, string>();
+        foreach (var group in kept.GroupBy(r => withHistory?.Contains(r.Repo.RepoId) == true))
+            foreach (var (id, s) in Splitter.CrossRepo(group.ToDictionary(r => r.Repo.RepoId, r => r.Tasks.Count), config))
+                split[id] = s;
         var tasks = new List<QnaRow>();
         foreach (var r in kept)
         {

@@ -17,6 +17,12 @@ public sealed record Preset
     public ForgeConfig? Forge { get; init; }
     /// <summary>Debian package list of the static track, relative to data/ (null: none).</summary>
     public string? StaticPackages { get; init; } = "corpora/static-packages.txt";
+    /// <summary>A manifest of shipped real git histories, relative to data/ (e.g. histories/manifest.tsv): each joins both tracks,
+    /// the static one at HEAD. Bundles are verified and cloned into data/work/histories. null: none.</summary>
+    public string? Histories { get; init; }
+    /// <summary>The controlled (forge) evolution track that `c2l reproduce` runs beside this one, as its own experiment and table
+    /// (configs/{bench,evo}/&lt;name&gt;.json); null: none.</summary>
+    public string? ControlledTrack { get; init; }
     /// <summary>Use at most this many packages of the list (0 = all), in list order.</summary>
     public int MaxPackages { get; init; }
     /// <summary>Seed of everything downstream that is random.</summary>
@@ -30,7 +36,7 @@ public static class Presets
     /// <summary>The tests' and CI notebooks' world: a few packages, a small forge. Runs in seconds.</summary>
     public static Preset Smoke => Get("smoke");
 
-    /// <summary>The embedded default: the whole Debian list and a 12-repository forge. Minutes on 2 CPU cores.</summary>
+    /// <summary>The embedded default: the whole Debian list and the 20 shipped real histories (its controlled track, the forge, is <c>forge</c>). Minutes on 2 CPU cores.</summary>
     public static Preset Tiny => Get("tiny");
 
     /// <summary>The paper's thresholds, for real repositories given by path or clone list (no forge, no Debian list).</summary>

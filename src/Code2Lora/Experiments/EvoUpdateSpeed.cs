@@ -9,8 +9,8 @@ using TorchSharp;
 
 namespace Code2Lora.Experiments;
 
-/// <summary>results/bench/evo.json: what keeping a live Evo adapter current costs per new commit, measured by replaying a forge
-/// repository one commit at a time through <see cref="LiveAdapter.Update"/> (as a post-commit hook would call it).
+/// <summary>results/bench/evo.json: what keeping a live Evo adapter current costs per new commit, measured by replaying a real history (or a forge
+/// repository) one commit at a time through <see cref="LiveAdapter.Update"/> (as a post-commit hook would call it).
 /// Milliseconds are medians and 90th percentiles over the kept commits after the first (which also pays for h₀ and warm-up);
 /// The "hot" figures repeat one GRU step + head pass back to back after the replay (no encoder forward in between), which
 /// separates their own cost from the cache and CPU contention of a real update. <c>LoadAverage</c> is the machine's 1-minute load when the replay ended (other processes on a shared CPU inflate every figure).</summary>
@@ -107,6 +107,14 @@ public static class EvoUpdateSpeed
     {
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         return RepoForge.Generate(dir, forge with { Repos = 1 })[0].Path;
+    }
+
+    /// <summary>A scratch bare copy of a real history's clone in <paramref name="dir"/>, so the replay may move its branch without touching the cache.</summary>
+    public static string HistoryRepository(string clonePath, string dir)
+    {
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Repository.Clone(clonePath, dir, new CloneOptions { IsBare = true });
+        return dir;
     }
 
     private static double Median(IEnumerable<double> values) => Percentile(values, 0.5);

@@ -97,6 +97,47 @@ public class BenchBuildTests : IDisposable
     }
 
     [Fact]
+    public async Task HistoriesShareOnePartitionAcrossTracksAndWindowsKeepTheLastKeptCommits()
+    {
+        // Six histories in both tracks (as the shipped real histories are), six snapshots without history (as Debian's are).
+        var forged = RepoForge.Generate(Path.Combine(_dir, "forge"), new ForgeConfig { Repos = 6, Commits = 14, FactsPerRepo = 6 });
+        var inputs = Enumerable.Range(0, 6).Select(i => new RepoInput($"plain/s{i}", PlainSnapshot($"s{i}", 3 + i), "test", Static: true, Evolution: false)).ToList();
+        inputs.AddRange(forged.Select(f => new RepoInput("history/" + f.RepoId, f.Path, "forge")));
+        var config = BenchConfig.Smoke;
+        var full = Path.Combine(_dir, "full");
+        await BenchBuild.RunAsync(inputs, full, config, new MiningRules(), "test");
+        var data = await BenchData.LoadAsync(full);
+
+        var staticSplit = data.StaticRepos.ToDictionary(r => r.RepoId, r => r.Split);
+        var histories = data.EvolutionRepos.Select(r => r.RepoId).ToList();
+        Assert.Equal(6, histories.Count);
+        Assert.All(data.EvolutionRepos, r => Assert.Equal(staticSplit[r.RepoId], r.Split));      // paper-notes §3.4 step 4
+        Assert.All(data.Commits, c => Assert.Equal(staticSplit[c.RepoId], c.CrossRepoSplit));
+        // Each group is split by the paper's fractions on its own, so the histories hold out their own repositories.
+        foreach (var group in new[] { histories, data.StaticRepos.Select(r => r.RepoId).Except(histories).ToList() })
+        {
+            Assert.Equal(6, group.Count);
+            Assert.Contains(group, id => staticSplit[id] == SplitNames.CrTest);
+            Assert.Contains(group, id => staticSplit[id] == SplitNames.CrVal);
+        }
+
+        var windowed = Path.Combine(_dir, "window");
+        await BenchBuild.RunAsync(inputs, windowed, config with { MaxKeptCommits = 4 }, new MiningRules(), "test");
+        var w = await BenchData.LoadAsync(windowed);
+        foreach (var g in data.Commits.GroupBy(c => c.RepoId))
+        {
+            var all = g.OrderBy(c => c.CommitIndex).ToList();
+            var kept = w.Commits.Where(c => c.RepoId == g.Key).OrderBy(c => c.CommitIndex).ToList();
+            Assert.Equal(all.TakeLast(4).Select(c => c.CommitSha), kept.Select(c => c.CommitSha));   // the last kept commits, renumbered
+            Assert.Equal(Enumerable.Range(0, kept.Count), kept.Select(c => c.CommitIndex));
+            Assert.Equal(all.TakeLast(4).Select(c => c.ProductionCodeDiff), kept.Select(c => c.ProductionCodeDiff));
+            var shaAt = kept.ToDictionary(c => c.CommitIndex, c => c.CommitSha);
+            Assert.All(w.EvolutionTasks.Where(t => t.RepoId == g.Key), t => Assert.Equal(shaAt[t.CommitIndex], t.CommitSha));
+        }
+        Assert.Equal(data.EvolutionRepos.Select(r => (r.RepoId, r.Split)), w.EvolutionRepos.Select(r => (r.RepoId, r.Split)));
+    }
+
+    [Fact]
     public async Task ReportWritesTablesAndFigures()
     {
         var inputs = Enumerable.Range(0, 3).Select(i => new RepoInput($"plain/r{i}", PlainSnapshot($"r{i}", 2 + i), "test", Static: true, Evolution: false)).ToList();

@@ -44,6 +44,11 @@ public sealed record EvoSummary(
     /// count (null for an empty decile); absent in summaries written before it was recorded.</summary>
     [JsonPropertyName("drift_deciles")]
     public IReadOnlyDictionary<string, KindScore?[]>? DriftDeciles { get; init; }
+
+    /// <summary>What the track was mined from ("19 real git histories", "12 forge repositories (…)"), so a forge table is never
+    /// read as a real one; absent in summaries written before it was recorded.</summary>
+    [JsonPropertyName("source")]
+    public string? Source { get; init; }
 }
 
 /// <summary>Evaluates the evolution-track methods on CR-test (every commit of held-out repositories) and IR-test (the last
@@ -219,6 +224,7 @@ public static class EvoEvaluation
             Comparison.All(withTrivial, ComparedPairs, Splits, seed), byKind, drift, walked, conditioning, notes, e.Config, command, provenance.GitSha, provenance)
         {
             DriftDeciles = deciles.ToDictionary(kv => kv.Key, kv => kv.Value),
+            Source = Reporting.BenchReport.EvolutionSources(e.Bench.EvolutionRepos),
         };
     }
 
@@ -249,6 +255,7 @@ public static class EvoEvaluation
         var sb = new StringBuilder();
         sb.AppendLine(inv, $"# Evolution track ({s.Config.Name} preset): target NLL, EditSim and exact match per method");
         sb.AppendLine();
+        if (s.Source is { } source) sb.AppendLine(inv, $"Mined from {source}.").AppendLine();
         SummaryTables.Methods(sb, "method", s.Trivial.Concat(s.Methods).ToDictionary(), extraTokens: false);
         if (s.Ablations.Count > 0) SummaryTables.Methods(sb, "ablation (Code2LoRA-Evo weights)", s.Ablations, extraTokens: false);
         SummaryTables.Comparisons(sb, s.Comparisons);

@@ -136,6 +136,17 @@ public static class BenchReport
             : [];
     }
 
+    /// <summary>What the evolution track was mined from, said so that forge results are never read as real ones (docs/forge.md).</summary>
+    internal static string EvolutionSources(IEnumerable<RepoRow> repos)
+    {
+        var list = repos.ToList();
+        int forge = list.Count(r => r.RepoId.StartsWith("forge/", StringComparison.Ordinal));
+        var parts = new List<string>();
+        if (list.Count > forge) parts.Add($"{Counts.Of(list.Count - forge, "real git history", "real git histories")}");
+        if (forge > 0) parts.Add($"{Counts.Of(forge, "forge repository", "forge repositories")} (the project's controlled synthetic benchmark, not real code)");
+        return parts.Count == 0 ? "no repositories" : string.Join(" and ", parts);
+    }
+
     /// <summary>Writes stats.md, stats.json and the figures of a benchmark into <paramref name="outDir"/>; returns the files written.</summary>
     public static async Task<IReadOnlyList<string>> WriteAsync(string benchDir, string outDir, string command, bool png = true)
     {
@@ -146,8 +157,8 @@ public static class BenchReport
         var md = new StringBuilder();
         md.AppendLine("# RepoPeftBench statistics").AppendLine();
         md.AppendLine($"Built from `{Config.RepoPaths.Relative(benchDir)}`. Command: `{command}`. Code: `{Provenance.CodeVersion()}`.").AppendLine();
-        md.AppendLine("Static track: real code (Debian packages and any repositories given). Evolution track: the histories given —");
-        md.AppendLine("on the embedded default, the project's own forge (a controlled benchmark, not real code).").AppendLine();
+        md.AppendLine($"Static track: real code ({Counts.Of(data.StaticRepos.Count, "repository", "repositories")}: Debian packages, real histories at HEAD and any repositories given). "
+                      + $"Evolution track: {EvolutionSources(data.EvolutionRepos)}.").AppendLine();
         foreach (var (name, tasks) in new[] { ("Static track", data.StaticTasks), ("Evolution track", data.EvolutionTasks) })
         {
             md.AppendLine($"## {name}").AppendLine();

@@ -105,6 +105,7 @@ public static class Sweep
                 JsonNode.Parse(run.Config.Json)!.AsObject(), Provenance.Capture(command)).Write(run);
             note?.Invoke($"{prefix}: done in {clock.Elapsed.TotalSeconds:F0} s");
         }
+        RunConfigs.Record(plan.Default.Runs[0].Config.Stamp);                   // the table's provenance names the config the points start from
         var table = await SweepTable.BuildAsync(plan, command);
         SweepTable.Write(table, plan.OutDir);
         return table;
@@ -130,12 +131,16 @@ public static class Sweep
     private static LoadedConfig<object> Load(string kind, string config, string source, IReadOnlyList<string> sets, string what)
     {
         try { return ConfigFiles.LoadBoxed(kind, config, sets); }
-        catch (ConfigException e) when (e.Origin == ConfigOverride.Source)
+        catch (ConfigException e) when (e.Origin == ConfigOverride.Source || e.Origin.EndsWith(" with " + ConfigOverride.Source, StringComparison.Ordinal))
         {
+            // An override's key and value errors come from "--set"; range checks of the result from "<file> with --set".
             var prefix = $"{e.Origin}: {(e.Key.Length == 0 ? "" : e.Key + ": ")}";
             var rest = e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message;
             int semi = rest.IndexOf("; ", StringComparison.Ordinal);
-            throw new ConfigException(source, $"--grid {(e.Key.Length == 0 ? what : e.Key)}", semi < 0 ? rest : rest[..semi], semi < 0 ? "fix the grid" : rest[(semi + 2)..]);
+            var (problem, fix) = semi < 0 ? (rest, "fix the grid") : (rest[..semi], rest[(semi + 2)..]);
+            var ranged = e.Origin != ConfigOverride.Source;
+            throw new ConfigException(source, $"--grid {(ranged || e.Key.Length == 0 ? what : e.Key)}",
+                ranged && e.Key.Length > 0 && e.Key != what ? $"{e.Key}: {problem}" : problem, fix);
         }
     }
 

@@ -40,7 +40,9 @@ public sealed class StaticSweepRunner(string? benchDirectory = null, Func<Static
             await timings.TimeAsync($"train {method}", () => Task.Run(() => Train(experiment, method, vectors, cancel), cancel));
         }
         note?.Invoke("evaluate");
-        var summary = await timings.TimeAsync("evaluate", () => StaticEvaluation.RunAsync(experiment, vectors, run.ResultsDirectory, command, note: note));
+        // The sweep chose what to train and leaves the context baselines out: the evaluation's notes about those are noise here.
+        void Relevant(string line) { if (!line.Contains("not trained, skipped") && !line.Contains("no repository inputs given")) note?.Invoke(line); }
+        var summary = await timings.TimeAsync("evaluate", () => StaticEvaluation.RunAsync(experiment, vectors, run.ResultsDirectory, command, note: Relevant));
         return methods.ToDictionary(m => m, m => new SweepMethodResult(
             summary.Methods.TryGetValue(SweepMethods.SummaryName(m), out var row) ? row : throw new InvalidOperationException($"{run.Folder}: the evaluation has no row for {m}."),
             Path.Combine("results", "predictions", SweepMethods.SummaryName(m))));

@@ -40,5 +40,5 @@ public static class SweepMarkdown
         : s.Mean.ToString(format, CultureInfo.InvariantCulture);
 
     private static string Delta(SweepRow r, PairedEffect? e, string format) => r.IsDefault ? "(default)" : e is null ? "—"
-        : $"{e.Difference.ToString("+0.000;−0.000;0.000", CultureInfo.InvariantCulture)} {e.Interval(format)} repos {e.RepoInterval(format)}";
+        : $"{(e.Difference > 0 ? "+" : "")}{e.Difference.ToString(format, CultureInfo.InvariantCulture)} {e.Interval(format)} repos {e.RepoInterval(format)}";
 }

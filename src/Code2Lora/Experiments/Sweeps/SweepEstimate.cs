@@ -37,7 +37,8 @@ public sealed record SweepEstimate(int Runs, int Finished, double? SecondsPerRun
             : [];
         if (earlier.Count > 0)
             return new(runs.Count, finished, Median(earlier), $"median of the timings.json of {earlier.Count} earlier sweep run(s) of {plan.Kind} on bench {bench} under {RepoPaths.Relative(plan.RunsRoot)}");
-        var name = Field(runs[0].Config.Json, "name")?.Split('-')[0];
+        // A config changed by --set is named <name>-<hash8> (ConfigFiles.Load): its preset's reproduce run is <name>'s.
+        var name = Field(runs[0].Config.Json, "name") is { } n ? System.Text.RegularExpressions.Regex.Replace(n, "-[0-9a-f]{8}$", "") : null;
         var reproduce = Path.Combine(RepoPaths.Results, "reproduce", name ?? "", "timings.json");
         if (name is not null && ReproduceSeconds(reproduce, plan.Kind, plan.Methods) is { } seconds)
             return new(runs.Count, finished, seconds, $"the {string.Join(" + ", plan.Methods)} training and evaluation stages of {RepoPaths.Relative(reproduce)} "

@@ -49,7 +49,7 @@ internal static class CliApp
     }
 
     /// <summary>Verbs whose time depends on free cores (the busy-machine note is printed for them).</summary>
-    private static readonly HashSet<string> TorchVerbs = ["train", "eval", "pretrain", "reproduce", "study", "embed", "adapter", "evo"];
+    private static readonly HashSet<string> TorchVerbs = ["train", "eval", "pretrain", "reproduce", "study", "embed", "adapter", "evo", "sweep"];
 
     private static IEnumerable<string> VerbPath(System.CommandLine.Parsing.CommandResult result)
     {

@@ -24,5 +24,6 @@ eval.Subcommands.Add(CrossValCommand.Create());
 root.Subcommands.Add(eval);
 root.Subcommands.Add(TrainCommand.CreateAdapter());
 root.Subcommands.Add(StudyCommand.Create());
+root.Subcommands.Add(SweepCommand.Create());
 root.Subcommands.Add(EvoUpdateCommand.Create());
 return await CliApp.InvokeAsync(root, args);

@@ -167,6 +167,10 @@ public static class ConfigFiles
     /// <summary>Keys that do not decide a run's numbers' identity: its name, and the device it runs on.</summary>
     private static readonly string[] NotIdentity = ["name", "device"];
 
+    /// <summary>Hash of a resolved config without the keys that do not decide its numbers (<see cref="NotIdentity"/>): two
+    /// configs that train and score alike share it, whatever their names (a sweep keys its run folders by it).</summary>
+    internal static string IdentitySha256(string json) => Sha256(Identity(json));
+
     private static string Identity(string json)
     {
         var o = JsonNode.Parse(json)!.AsObject();

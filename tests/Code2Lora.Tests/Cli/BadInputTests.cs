@@ -61,6 +61,10 @@ public sealed class BadInputTests(BadInputs inputs) : IClassFixture<BadInputs>
             { ["model", "info", "--config", "{random-config}"], "{random-config}" },
             { ["model", "info", "--model", "nosuch-model"], "nosuch-model" },
             { ["reproduce", "--preset", "huge"], "huge" },
+            { ["sweep", "--config", "{missing}/static.json", "--dry-run"], "{missing}/static.json" },
+            { ["sweep", "--config", "smoke", "--grid", "lora.rnak=2,4", "--dry-run"], "lora.rnak" },
+            { ["sweep", "--config", "smoke", "--grid", "lora.rank=2,abc", "--dry-run"], "abc" },
+            { ["sweep", "--config", "smoke", "--methods", "nosuch", "--dry-run"], "nosuch" },
         };
         foreach (var verb in BaseModelVerbs)
             foreach (var model in ModelCases)

@@ -60,6 +60,9 @@ public sealed class BadInputTests(BadInputs inputs) : IClassFixture<BadInputs>
             { ["model", "info", "--config", "{missing}/config.json"], "{missing}" },
             { ["model", "info", "--config", "{random-config}"], "{random-config}" },
             { ["model", "info", "--model", "nosuch-model"], "nosuch-model" },
+            { ["model", "copy-check", "--preset", "huge"], "huge" },
+            { ["model", "copy-check", "--preset", "smoke", "--track", "nosuch"], "nosuch" },
+            { ["model", "copy-check", "--preset", "smoke", "--card", "{missing}/MODEL_CARD.md"], "{missing}/MODEL_CARD.md" },
             { ["reproduce", "--preset", "huge"], "huge" },
         };
         foreach (var verb in BaseModelVerbs)

@@ -1,13 +1,14 @@
 using Code2Lora.Bench;
 using Code2Lora.Evaluation;
+using Code2Lora.Models;
 using Code2Lora.Runtime;
 
 namespace Code2Lora.Experiments;
 
-/// <summary>The copy check of a static experiment's base model over its benchmark's evaluation tasks (<c>c2l model copy-check</c>).</summary>
+/// <summary>The copy check of an experiment's base model over its benchmark's scored tasks (<c>c2l model copy-check</c>).</summary>
 public static class CopyCheckRun
 {
-    /// <summary>The tracks a copy check can read.</summary>
+    /// <summary>The tracks a copy check of a static config can read.</summary>
     public static readonly IReadOnlyList<string> Tracks = ["static", "evolution", "both"];
 
     /// <summary>The scored tasks of <paramref name="track"/>, keyed <c>&lt;track&gt;/&lt;split&gt;</c>: the static track's CR-test and IR-test
@@ -26,23 +27,37 @@ public static class CopyCheckRun
                 var tasks = experiment.Bench.EvolutionTasks.Where(t => t.Split == split).ToList();
                 if (tasks.Count > 0) splits["evolution/" + split] = experiment.Sample(tasks, experiment.Config.EvalTasksPerSplit, "eval/evolution/" + split);
             }
-        if (splits.Count == 0)
-            throw new InvalidDataException($"{experiment.BenchDirectory}: no {track} CR-test or IR-test tasks; build the benchmark (c2l bench build) with that track.");
-        return splits;
+        return NotEmpty(splits, experiment.BenchDirectory, track);
     }
 
-    /// <summary>Loads the experiment's base model, runs the copy check with the static track's decoding settings, and writes
-    /// copy-check.json and copy-check.md to <paramref name="resultsDir"/>.</summary>
+    /// <summary>The evolution track's scored tasks exactly as <see cref="EvoEvaluation"/> scores them, keyed <c>evolution/&lt;split&gt;</c>.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> Tasks(EvoExperiment experiment) =>
+        NotEmpty(EvoEvaluation.ScoredTasks(experiment).Where(kv => kv.Value.Count > 0).ToDictionary(kv => "evolution/" + kv.Key, kv => kv.Value),
+            experiment.BenchDirectory, "evolution");
+
+    /// <summary>Runs the copy check of a static config's base model (its decoding settings) and writes the report to <paramref name="resultsDir"/>.</summary>
     public static CopyCheckReport Run(StaticExperiment experiment, string track, CopyCheckOptions options, string resultsDir, string command,
-        IProgress<(string Split, int Done, int Total)>? progress = null)
+        IProgress<(string Split, int Done, int Total)>? progress = null) =>
+        Run(experiment.LoadBase, experiment.Config.BaseModel, Tasks(experiment, track), experiment.Config.Decoding, options, resultsDir, command, progress);
+
+    /// <summary>Runs the copy check of an evolution config's base model (its decoding settings) and writes the report to <paramref name="resultsDir"/>.</summary>
+    public static CopyCheckReport Run(EvoExperiment experiment, CopyCheckOptions options, string resultsDir, string command,
+        IProgress<(string Split, int Done, int Total)>? progress = null) =>
+        Run(experiment.LoadBase, experiment.Config.BaseModel, Tasks(experiment), experiment.Config.Decoding, options, resultsDir, command, progress);
+
+    private static CopyCheckReport Run(Func<LoadedModel> load, string modelName, IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> splits,
+        CompletionSettings settings, CopyCheckOptions options, string resultsDir, string command, IProgress<(string Split, int Done, int Total)>? progress)
     {
-        var splits = Tasks(experiment, track);
-        var lm = experiment.LoadBase();
+        var lm = load();
         using (lm.Model)
         {
-            var report = CopyCheck.Run(experiment.Config.BaseModel, lm.Model, lm.Tokenizer, splits, experiment.Config.Decoding, options, progress);
+            var report = CopyCheck.Run(modelName, lm.Model, lm.Tokenizer, splits, settings, options, progress);
             report.Write(resultsDir, Provenance.Capture(command));
             return report;
         }
     }
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<QnaRow>> NotEmpty(Dictionary<string, IReadOnlyList<QnaRow>> splits, string benchDir, string track) =>
+        splits.Count > 0 ? splits
+            : throw new InvalidDataException($"{benchDir}: no {track} CR-test or IR-test tasks; build the benchmark (c2l bench build) with that track.");
 }

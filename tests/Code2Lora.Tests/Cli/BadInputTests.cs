@@ -61,6 +61,8 @@ public sealed class BadInputTests(BadInputs inputs) : IClassFixture<BadInputs>
             { ["model", "info", "--config", "{random-config}"], "{random-config}" },
             { ["model", "info", "--model", "nosuch-model"], "nosuch-model" },
             { ["model", "copy-check", "--preset", "huge"], "huge" },
+            { ["model", "copy-check", "--kind", "evo", "--preset", "huge"], "huge" },
+            { ["model", "copy-check", "--kind", "nosuch"], "nosuch" },
             { ["model", "copy-check", "--preset", "smoke", "--track", "nosuch"], "nosuch" },
             { ["model", "copy-check", "--preset", "smoke", "--card", "{missing}/MODEL_CARD.md"], "{missing}/MODEL_CARD.md" },
             { ["reproduce", "--preset", "huge"], "huge" },

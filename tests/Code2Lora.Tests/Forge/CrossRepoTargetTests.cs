@@ -13,7 +13,7 @@ public class CrossRepoTargetTests
 {
     [Theory]
     [InlineData("smoke")]
-    [InlineData("tiny")]
+    [InlineData("forge")]
     public void GenericTargetsAreTheirRepositorysOwn(string preset)
     {
         var config = Presets.Get(preset).Forge!;

@@ -50,6 +50,14 @@ internal sealed class ConfigOptions
         return loaded;
     }
 
+    /// <summary>The config of <paramref name="kind"/>, named at run time (<c>c2l model copy-check --kind evo</c>), loaded, checked and recorded.</summary>
+    public LoadedConfig<T> Load<T>(ParseResult r, string kind)
+    {
+        var loaded = ConfigFiles.Load<T>(kind, Selector(r), r.GetValue(_set) ?? []);
+        RunConfigs.Record(loaded.Stamp);
+        return loaded;
+    }
+
     /// <summary>The config of a kind named at run time, boxed (for <c>c2l config show KIND</c>).</summary>
     public LoadedConfig<object> LoadBoxed(ParseResult r, string kind) => ConfigFiles.LoadBoxed(kind, Selector(r), r.GetValue(_set) ?? []);
 }

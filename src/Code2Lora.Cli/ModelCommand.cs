@@ -5,7 +5,8 @@ using Spectre.Console;
 
 namespace Code2Lora.Cli;
 
-/// <summary>`c2l model info`: a dry run of a decoder config — dimensions, parameter count and memory plan, no weights allocated.</summary>
+/// <summary>`c2l model info`: a dry run of a decoder config — dimensions, parameter count and memory plan, no weights allocated;
+/// `c2l model copy-check`: the base model's in-context copy check (<see cref="CopyCheckCommand"/>).</summary>
 internal static class ModelCommand
 {
     public static Command Create()
@@ -26,6 +27,7 @@ internal static class ModelCommand
         }));
         var cmd = new Command("model", "Decoder LM configs (Qwen2/Qwen3 family).");
         cmd.Subcommands.Add(info);
+        cmd.Subcommands.Add(CopyCheckCommand.Create());
         return cmd;
     }
 

@@ -6,7 +6,7 @@ namespace Code2Lora.Forge;
 
 /// <summary>
 /// The strings that betray knowledge of a fact: its identifiers, its literal values and the literals its tests
-/// expect. Literals that also occur in the generic control are dropped: they cannot show repository knowledge.
+/// expect. Literals the generic control could draw are dropped: they cannot show repository knowledge.
 /// </summary>
 internal static partial class FactSurfaces
 {
@@ -15,9 +15,6 @@ internal static partial class FactSurfaces
 
     [GeneratedRegex(@"(?<![\w.])\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.])")]
     private static partial Regex NumberLiteral();
-
-    private static readonly HashSet<string> GenericLiterals =
-        GenericTests.All.SelectMany(g => g.Body.Targets.Concat(g.Body.Lines)).SelectMany(LiteralsIn).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Distinctive literals in a piece of source: string contents of 3+ characters, numbers that are not small integers.</summary>
     public static IEnumerable<string> LiteralsIn(string source)
@@ -37,12 +34,12 @@ internal static partial class FactSurfaces
     {
         var set = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var id in fact.Identifiers) set.Add(id);
-        foreach (var lit in fact.Literals()) if (!GenericLiterals.Contains(lit)) set.Add(lit);
+        foreach (var lit in fact.Literals()) if (!GenericDraw.CouldBeGeneric(lit)) set.Add(lit);
         for (int probe = 0; probe < fact.AvailableProbes; probe++)
             for (int variant = 0; variant < Fact.Variants; variant++)
                 foreach (var target in fact.Probe(probe, variant).Targets)
                     foreach (var lit in LiteralsIn(target))
-                        if (!GenericLiterals.Contains(lit)) set.Add(lit);
+                        if (!GenericDraw.CouldBeGeneric(lit)) set.Add(lit);
         return set.ToList();
     }
 }

@@ -15,7 +15,7 @@ public sealed record ForgeConfig
     /// <summary>Expected fraction of commits that change a fact (rename, new default, moved function, deprecation...).</summary>
     public double ChangeRate { get; init; } = 0.25;
 
-    /// <summary>Share of generated assertions that are generic Python, identical in every repository (the control).</summary>
+    /// <summary>Share of generated assertions that are generic Python, drawn per repository (the control).</summary>
     public double GenericTaskShare { get; init; } = 0.25;
 
     /// <summary>Master seed; each repository derives its own stream from it.</summary>

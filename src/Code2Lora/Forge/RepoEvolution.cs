@@ -11,20 +11,24 @@ internal sealed class RepoEvolution
 {
     private readonly ForgeConfig _config;
     private readonly ForgeRandom _rng;
+    private readonly ForgeRandom _genericRng;
     private readonly RepoState _state;
     private int _commit;
     private int _testsAdded;
-    private int? _genericOffset;
+    private List<int>? _genericOrder;
 
     private RepoEvolution(ForgeConfig config, int repoIndex)
     {
         _config = config;
         _rng = ForgeRandom.For(config.Seed, $"repo/{repoIndex}");
+        // Generic literals come from their own stream, so the control's draws never shift the genome's.
+        _genericRng = ForgeRandom.For(config.Seed, $"repo/{repoIndex}/generic");
         var naming = NameForge.Draw(_rng);
         var domain = _rng.Pick(Vocabulary.Domains);
         var package = naming.Prefix + domain.Slug;
         var genome = FactFactory.Draw(config.FactsPerRepo, domain, naming, _rng);
-        _state = new RepoState($"forge-{repoIndex:D2}-{package}", package, _rng.Chance(0.5), domain, naming, genome);
+        _state = new RepoState($"forge-{repoIndex:D2}-{package}", package, _rng.Chance(0.5), domain, naming, genome,
+            GenericTests.DrawItems(_genericRng));
     }
 
     /// <summary>Simulates repository <paramref name="repoIndex"/> of a forge run.</summary>
@@ -90,7 +94,7 @@ internal sealed class RepoEvolution
     private void AddTest(Fact fact, int probe, int? variant = null)
     {
         var name = $"test_{fact.Id}_{++_state.TestSerial}";
-        _state.Tests.Add(new TestSpec(fact.TestFile, name, fact, probe, variant ?? _rng.Int(0, Fact.Variants), -1, _commit));
+        _state.Tests.Add(new TestSpec(fact.TestFile, name, fact, probe, variant ?? _rng.Int(0, Fact.Variants), null, _commit));
         _testsAdded++;
     }
 
@@ -104,13 +108,15 @@ internal sealed class RepoEvolution
         while (generic < _config.GenericTaskShare / (1 - _config.GenericTaskShare) * specific)
         {
             var file = _rng.Pick(files);
-            // Round-robin over the pool (from a seeded start) so every assertion family of the control shows up.
-            _genericOffset ??= _rng.Int(0, GenericTests.All.Count);
-            int index = (_genericOffset.Value + _state.Tests.Count(t => t.Fact is null)) % GenericTests.All.Count;
-            var name = $"test_{GenericTests.All[index].Name}_{++_state.TestSerial}";
-            _state.Tests.Add(new TestSpec(file, name, null, -1, 0, index, _commit));
+            // Round-robin over the shapes (in a per-repository order) so every assertion family of the control shows up;
+            // each test draws fresh literals, so its target is this repository's own.
+            _genericOrder ??= _genericRng.Shuffled(Enumerable.Range(0, GenericTests.Shapes));
+            int shape = _genericOrder[_state.Tests.Count(t => t.Fact is null) % GenericTests.Shapes];
+            var drawn = GenericTests.Draw(shape, _genericRng, _state.GenericItems);
+            var name = $"test_{drawn.Name}_{++_state.TestSerial}";
+            _state.Tests.Add(new TestSpec(file, name, null, -1, 0, drawn.Body, _commit));
             _testsAdded++;
-            generic += GenericTests.All[index].Body.Targets.Count;
+            generic += drawn.Body.Targets.Count;
         }
     }
 

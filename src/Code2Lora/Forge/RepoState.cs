@@ -2,10 +2,10 @@ using Code2Lora.Forge.Facts;
 
 namespace Code2Lora.Forge;
 
-/// <summary>A test of the repository: which fact probe (or generic test) it renders, where, and since when.</summary>
-internal sealed record TestSpec(string File, string Name, Fact? Fact, int Probe, int Variant, int GenericIndex, int AddedAt)
+/// <summary>A test of the repository: which fact probe (or generic test, drawn once) it renders, where, and since when.</summary>
+internal sealed record TestSpec(string File, string Name, Fact? Fact, int Probe, int Variant, TestBody? Generic, int AddedAt)
 {
-    public TestBody Render() => Fact is null ? GenericTests.All[GenericIndex].Body : Fact.Probe(Probe, Variant);
+    public TestBody Render() => Fact is null ? Generic! : Fact.Probe(Probe, Variant);
 }
 
 /// <summary>
@@ -14,8 +14,10 @@ internal sealed record TestSpec(string File, string Name, Fact? Fact, int Probe,
 /// </summary>
 internal sealed class RepoState
 {
-    public RepoState(string repoId, string package, bool srcLayout, Vocabulary.Domain domain, NameForge naming, List<Fact> genome)
+    public RepoState(string repoId, string package, bool srcLayout, Vocabulary.Domain domain, NameForge naming, List<Fact> genome,
+        IReadOnlyList<int> genericItems)
     {
+        GenericItems = genericItems;
         RepoId = repoId;
         Package = package;
         SrcLayout = srcLayout;
@@ -31,6 +33,9 @@ internal sealed class RepoState
     public Vocabulary.Domain Domain { get; }
     public NameForge Naming { get; }
     public IReadOnlyList<Fact> Genome { get; }
+
+    /// <summary>The generic TestCase's <c>self.items</c>, drawn per repository like every generic literal.</summary>
+    public IReadOnlyList<int> GenericItems { get; }
 
     /// <summary>Facts not yet written into the code, in the order they will appear.</summary>
     public Queue<Fact> Pending { get; }

@@ -10,7 +10,7 @@ public static class TaskKindLabeler
     /// <summary>Label of tasks whose answer is only knowable from this repository.</summary>
     public const string RepoSpecific = "repo_specific";
 
-    /// <summary>Label of control tasks (the same plain Python in every repository).</summary>
+    /// <summary>Label of control tasks (plain Python each repository draws for itself, which no repository knowledge helps with).</summary>
     public const string Generic = "generic";
 
     /// <summary>Labels <paramref name="target"/> of a task taken from commit <paramref name="commitIndex"/>.</summary>

@@ -39,6 +39,9 @@ public sealed class PretrainingTests : IDisposable
         var card = File.ReadAllText(Path.Combine(modelDir, "MODEL_CARD.md"));
         Assert.Contains(result.HeldOutLoss.Value.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), card);
         Assert.Contains("pretrain --preset smoke", card);
+        // Both targets are in their prompts but too short to show copying: the card's copy check counts two tasks, none copyable.
+        Assert.Contains(Code2Lora.Evaluation.CopyCheckReport.CardHeading, card);
+        Assert.Equal((2, 0), (result.CopyCheck!.All.Tasks, result.CopyCheck.All.Copyable));
 
         var loaded = ModelDirectory.Load(modelDir);
         Assert.Equal(0, loaded.Tokenizer.EosTokenId);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Code2Lora.Corpora;
+using Code2Lora.Evaluation;
 using Code2Lora.Models;
 using Code2Lora.Runtime;
 
@@ -48,6 +49,8 @@ public static class ModelCard
         sb.AppendLine("Brackets are 95 % bootstrap intervals. A model this small completes assertions mostly from local patterns; the point of the "
                       + "benchmark is how much a generated adapter adds on top of this number.");
         sb.AppendLine();
+        if (result.CopyCheck is { } copy) sb.AppendLine(copy.CardSection());
+        else sb.AppendLine(CopyCheckReport.CardHeading + "\n\nNot measured (no benchmark tasks given); run `c2l model copy-check --card <this file>`.\n");
         sb.AppendLine("## Reproduce");
         sb.AppendLine();
         sb.AppendLine("```bash");
@@ -63,6 +66,20 @@ public static class ModelCard
         sb.AppendLine(inv, $"- created: {provenance.CreatedUtc:yyyy-MM-dd HH:mm} UTC on {provenance.Machine}");
         sb.AppendLine(inv, $"- wall time of the final call: {result.WallSeconds / 60:F1} min; log rows: {log.Count}");
         AtomicFile.WriteText(path, sb.ToString());
+    }
+
+    /// <summary>The card text with its copy-check section replaced by (or, when it has none, given before "## Reproduce") <paramref name="report"/>'s.</summary>
+    public static string WithCopyCheck(string card, CopyCheckReport report)
+    {
+        var section = report.CardSection() + "\n";
+        int at = card.IndexOf(CopyCheckReport.CardHeading, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            int end = card.IndexOf("\n## ", at + CopyCheckReport.CardHeading.Length, StringComparison.Ordinal);
+            return card[..at] + section + (end < 0 ? "" : card[(end + 1)..]);
+        }
+        int reproduce = card.IndexOf("## Reproduce", StringComparison.Ordinal);
+        return reproduce < 0 ? card.TrimEnd('\n') + "\n\n" + section : card[..reproduce] + section + card[reproduce..];
     }
 
     private static string Fmt(double? v) => v is { } x ? x.ToString("F3", CultureInfo.InvariantCulture) : "n/a";

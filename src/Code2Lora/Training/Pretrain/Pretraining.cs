@@ -43,6 +43,8 @@ public sealed record PretrainResult
     public Estimate? StaticEditSimilarity { get; init; }
     /// <summary>Mean CodeBLEU on the same tasks.</summary>
     public Estimate? StaticCodeBleu { get; init; }
+    /// <summary>The in-context copy check on the same tasks: those whose target the prompt shows verbatim (null: no tasks given).</summary>
+    public CopyCheckReport? CopyCheck { get; init; }
     /// <summary>Seconds spent in the training loop, summed over resumes.</summary>
     public double TrainSeconds { get; init; }
     /// <summary>Seconds of the whole call.</summary>
@@ -100,6 +102,7 @@ public static class Pretraining
         var benchLoss = CausalLmRecipe.HeldOutLoss(model, bench, config.SequenceLength, config.EvalSequences, config.BatchSize);
         var tasks = inputs.StaticTasks.Take(config.EvalTasks).ToList();
         Estimate? em = null, es = null, cb = null;
+        CopyCheckReport? copy = null;
         if (tasks.Count > 0)
         {
             var settings = new CompletionSettings { MaxInputTokens = config.SequenceLength, MaxNewTokens = 48, BatchSize = config.BatchSize };
@@ -108,10 +111,13 @@ public static class Pretraining
             em = Bootstrap.Mean(completions.Select(c => c.Score.ExactMatch ? 100.0 : 0.0).ToArray(), seed: config.Seed);
             es = Bootstrap.Mean(completions.Select(c => c.Score.EditSimilarity).ToArray(), seed: config.Seed);
             cb = Bootstrap.Mean(completions.Select(c => c.Score.CodeBleu).ToArray(), seed: config.Seed);
+            var rows = tasks.Select(t => new QnaRow { Prefix = t.Prefix, Target = t.Target }).ToList();
+            copy = CopyCheck.Run(config.Name, model, tokenizer, new Dictionary<string, IReadOnlyList<QnaRow>> { ["static/cr_test"] = rows },
+                settings, new CopyCheckOptions { Seed = config.Seed });
         }
         result = result with
         {
-            HeldOutLoss = heldOutLoss, BenchmarkCodeLoss = benchLoss, StaticExactMatch = em, StaticEditSimilarity = es, StaticCodeBleu = cb,
+            HeldOutLoss = heldOutLoss, BenchmarkCodeLoss = benchLoss, StaticExactMatch = em, StaticEditSimilarity = es, StaticCodeBleu = cb, CopyCheck = copy,
             ModelDirectory = modelDirectory, WallSeconds = wall.Elapsed.TotalSeconds,
         };
         Models.ModelDirectory.Save(modelDirectory, model, tokenizer, new Dictionary<string, string> { ["c2l_pretrain_preset"] = config.Name });

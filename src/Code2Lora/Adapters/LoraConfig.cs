@@ -30,6 +30,24 @@ public sealed record LoraConfig
         return this;
     }
 
+    /// <summary>Value equality, target list included: configs read from two JSON files hold two lists with the same names, and
+    /// a record's generated equality would compare the list references (the evolution table then dropped its static rows).</summary>
+    public bool Equals(LoraConfig? other) =>
+        other is not null && Rank == other.Rank && Alpha.Equals(other.Alpha) && DetachInput == other.DetachInput
+        && DeltaInFp32 == other.DeltaInFp32 && TargetModules.SequenceEqual(other.TargetModules, StringComparer.Ordinal);
+
+    /// <summary>A hash that agrees with <see cref="Equals(LoraConfig?)"/>.</summary>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Rank);
+        hash.Add(Alpha);
+        hash.Add(DetachInput);
+        hash.Add(DeltaInFp32);
+        foreach (var t in TargetModules) hash.Add(t, StringComparer.Ordinal);
+        return hash.ToHashCode();
+    }
+
     /// <summary>The targets in sorted (ordinal) order: the head's and the checkpoints' iteration order.</summary>
     public IReadOnlyList<string> SortedTargets => TargetModules.OrderBy(t => t, StringComparer.Ordinal).ToList();
 }

@@ -12,7 +12,7 @@ mkdir -p "$(dirname "$log")"
 exec > >(tee "$log") 2>&1
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 step() { echo; echo "== $*"; }
-fail() { echo "FAILED: $*"; exit 1; }
+fail() { keep=1; echo "FAILED: $*"; exit 1; }
 
 step "$(date -u +%FT%TZ) host $(hostname) · $(nproc) CPUs · $(uname -sr)"
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
@@ -22,11 +22,11 @@ fi
 echo "slurm: $(slurmctld -V) · munge: $(munged -V 2>&1 | head -1)"
 
 work=$(mktemp -d /tmp/c2l-slurm-XXXXXX)
-pids=()
 cleanup() {
-  for p in "${pids[@]}"; do as_root kill "$p" 2>/dev/null; done
-  [ -f "$work/munged.pid" ] && as_root kill "$(cat "$work/munged.pid")" 2>/dev/null
-  true
+  # The daemons this script started, by the pid files they wrote (never by name).
+  for f in slurmd.pid slurmctld.pid munged.pid; do [ -f "$work/$f" ] && as_root kill "$(cat "$work/$f")" 2>/dev/null; done
+  sleep 1
+  if [ -f "$work/merged/manifest.json" ] && [ "${keep:-0}" = 0 ]; then rm -rf "$work"; else echo "kept $work for inspection"; fi
 }
 trap cleanup EXIT
 
@@ -73,9 +73,9 @@ cat "$work/slurm.conf"
 export SLURM_CONF=$work/slurm.conf
 
 step "starting slurmctld and slurmd"
-as_root env SLURM_CONF="$SLURM_CONF" slurmctld -D -i > "$work/slurmctld.out" 2>&1 & pids+=($!)
+as_root env SLURM_CONF="$SLURM_CONF" slurmctld -D -i > "$work/slurmctld.out" 2>&1 &
 sleep 3
-as_root env SLURM_CONF="$SLURM_CONF" slurmd -D > "$work/slurmd.out" 2>&1 & pids+=($!)
+as_root env SLURM_CONF="$SLURM_CONF" slurmd -D > "$work/slurmd.out" 2>&1 &
 for i in $(seq 1 30); do
   sinfo -h -o "%T" 2>/dev/null | grep -qE "^idle" && break
   sleep 1
@@ -91,18 +91,23 @@ step "sharded mining of the smoke world: array of 3 shards + dependent merge"
 c2l="dotnet $root/src/Code2Lora.Cli/bin/Release/net10.0/c2l.dll"
 [ -f "$root/src/Code2Lora.Cli/bin/Release/net10.0/c2l.dll" ] || fail "no c2l build; run scripts/install.sh first"
 cd "$work/out"
-ids=$(C2L="$c2l" PARTS="$work/parts" OUT="$work/merged" N=3 PRESET=smoke C2L_BUILD_ARGS="" \
+ids=$(C2L="$c2l" PARTS="$work/parts" OUT="$work/merged" N=3 PRESET=smoke C2L_BUILD_ARGS="" LOGS="$work/out" \
       bash -c "cd '$root' && deploy/slurm/submit-bench.sh") || fail "sbatch"
 echo "$ids"
+array=$(echo "$ids" | sed -E 's/^shards: job ([0-9]+).*/\1/')
 merge=$(echo "$ids" | sed -E 's/.*merge: job ([0-9]+).*/\1/')
 for i in $(seq 1 600); do
   [ -z "$(squeue -h 2>/dev/null)" ] && break
   sleep 2
 done
 squeue || true
-echo "--- accounting (scontrol on the merge job)"
-scontrol show job "$merge" 2>/dev/null | grep -E "JobState|ExitCode|Dependency" || true
-for f in "$work"/out/*.out "$root"/c2l-bench-*.out; do [ -f "$f" ] && { echo "--- $f"; tail -5 "$f"; }; done
+echo "--- job states (scontrol keeps finished jobs for MinJobAge = 300 s)"
+for j in "$array" "$merge"; do
+  scontrol -o show job "$j" 2>/dev/null | while read -r line; do
+    echo "$line" | tr ' ' '\n' | grep -E '^(JobId|ArrayJobId|ArrayTaskId|JobState|ExitCode|Dependency|NodeList)=' | paste -sd' '
+  done
+done
+for f in "$work"/out/*.out; do [ -f "$f" ] && { echo "--- $(basename "$f")"; grep -vE "started|[0-9]+/[0-9]+ \(" "$f" | tail -4; }; done
 [ -f "$work/merged/manifest.json" ] || fail "the merge job wrote no benchmark"
 
 step "single-process build and byte comparison of the data files"
@@ -113,5 +118,5 @@ for f in $(cd "$work/single" && find static evolution -name '*.parquet' | sort);
   if cmp "$work/single/$f" "$work/merged/$f"; then echo "identical  $f"; else echo "DIFFERENT  $f"; bad=1; fi
 done
 [ $n -gt 0 ] || fail "no data files compared"
-[ $bad = 0 ] || fail "merged files differ from the single-process build"
+[ $bad = 0 ] || { keep=1; fail "merged files differ from the single-process build"; }
 step "OK: $n data files of the 3-shard SLURM build equal the single-process build byte for byte"

@@ -14,6 +14,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Build and inspect RepoPeftBench (static and evolution tracks).");
         bench.Subcommands.Add(Build());
+        bench.Subcommands.Add(Merge());
         bench.Subcommands.Add(Import());
         bench.Subcommands.Add(Report());
         bench.Subcommands.Add(Speed());
@@ -39,20 +40,54 @@ internal static class BenchCommand
         var list = new Option<string?>("--list") { Description = "File of repositories to clone (URL or owner/name per line); needs network" };
         var testRule = new Option<TestFileRule?>("--test-rule") { Description = "paper (path patterns) or code (authors' broader rule)" };
         var histories = new Option<bool>("--histories") { Description = "Also mine the shipped real histories (data/histories/manifest.tsv; bundles verified and cloned into data/work/histories), when the config does not already (its \"histories\" key)" };
-        var cmd = preset.AddTo(new Command("build", "Mine the config's repositories into Parquet files (both tracks) with a skip report.") { output, repos, list, testRule, histories });
-        cmd.SetAction(async (r, ct) =>
+        var shard = new Option<string?>("--shard") { Description = "k/N: mine only shard k's repositories (docs/sharding.md) into a partition folder (--out); join the N partitions with `c2l bench merge`" };
+        var cmd = preset.AddTo(new Command("build", "Mine the config's repositories into Parquet files (both tracks) with a skip report.") { output, repos, list, testRule, histories, shard });
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
+            var part = r.GetValue(shard) is { } text ? Evaluation.Shard.Parse(text) : null;
             var p = preset.Load<Preset>(r).Value;
             if (r.GetValue(testRule) is { } rule) p = p with { Mining = p.Mining with { TestRule = rule } };
-            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name);
+            var outDir = r.GetValue(output) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name + (part is null ? "" : "." + part.Tag));
             var extra = (r.GetValue(repos) ?? []).Select(BenchInputs.FromPath).ToList();
             if (r.GetValue(list) is { } listFile)
                 extra.AddRange(BenchInputs.FromList(listFile, Path.Combine(RepoPaths.Work, "clones"),
                     (id, why) => AnsiConsole.MarkupLine($"[yellow]not cloned[/] {Markup.Escape(id)}: {Markup.Escape(why)}")));
             if (r.GetValue(histories) && p.Histories is null) p = p with { Histories = Path.GetRelativePath(RepoPaths.Data, RepoPaths.HistoryManifest) };
-            await BuildAsync(p, outDir, extra, CommandLine(), ct);
+            if (part is not null) await BuildShardAsync(p, part, outDir, extra, ct);
+            else await BuildAsync(p, outDir, extra, CommandLine(), ct);
             return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary>Mines one shard's repositories into a partition folder.</summary>
+    private static async Task BuildShardAsync(Preset p, Evaluation.Shard shard, string partDir, IEnumerable<RepoInput> extraRepos, CancellationToken ct)
+    {
+        AnsiConsole.MarkupLine($"[bold]bench build[/] preset [green]{p.Name}[/] shard {shard} → partition {Markup.Escape(partDir)}");
+        var mined = await ProgressView.RunAsync(progress =>
+        {
+            var inputs = BenchInputs.Prepare(p, RepoPaths.Work, extraRepos, (name, why) => AnsiConsole.MarkupLine($"[yellow]skipped[/] {Markup.Escape(name)}: {Markup.Escape(why)}"), progress);
+            return Task.FromResult(BenchBuild.RunShard(inputs, shard, partDir, p.Bench, p.Mining, progress, cancel: ct));
         });
+        AnsiConsole.MarkupLine($"shard {shard}: {Counts.Of(mined, "repository")} mined · join all {shard.Count} with: c2l bench merge --parts <the {shard.Count} partition folders> --out DIR");
+    }
+
+    /// <summary>`c2l bench merge --parts DIR... --out DIR`: joins the partitions of `bench build --shard k/N` into one benchmark.</summary>
+    private static Command Merge()
+    {
+        var parts = new Option<string[]>("--parts") { Description = "The N partition folders of `c2l bench build --shard k/N` (every k once)", AllowMultipleArgumentsPerToken = true, Required = true };
+        var output = new Option<string>("--out") { Description = "Benchmark folder to write", Required = true };
+        var cmd = new Command("merge", "Join the partitions of a sharded `bench build` and write the files one process would (the cross-repo split needs every repository).")
+            { parts, output };
+        cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
+        {
+            var outDir = r.GetValue(output)!;
+            Runtime.OutputFolder.Check(outDir);
+            var summary = await ProgressView.RunAsync(progress => BenchBuild.MergeAsync(r.GetValue(parts)!, outDir, CommandLine(), progress));
+            AnsiConsole.MarkupLine($"[bold]bench merge[/] → {Markup.Escape(outDir)}: static {summary.StaticTasks.Values.Sum()} tasks, evolution {summary.EvolutionTasks.Values.Sum()} tasks, "
+                                   + $"{summary.EvolutionCommits} commits · failed repositories: {summary.FailedRepos}");
+            return 0;
+        }));
         return cmd;
     }
 

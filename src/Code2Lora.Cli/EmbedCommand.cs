@@ -26,13 +26,24 @@ internal static class EmbedCommand
         var repos = new Option<string[]>("--repo") { Description = "Repository path (git or plain directory) a state is read from; repeatable. Default: the paths the benchmark's manifest records", AllowMultipleArgumentsPerToken = true };
         var list = new Option<string?>("--list") { Description = "File of repositories (URL or owner/name per line), cloned or updated into data/work/clones as bench build --list does" };
         var histories = new Option<bool>("--histories") { Description = "Read the shipped real histories (data/work/histories, prepared from data/histories)" };
+        var shard = new Option<string?>("--shard") { Description = "k/N: embed only shard k's repositories (docs/sharding.md) into the store partition <bench>/embeddings.shard-k-of-N; join the N partitions with --merge" };
+        var merge = new Option<string[]>("--merge") { Description = "Join these store partitions (folders written by --shard k/N) into <bench>/embeddings, without embedding", AllowMultipleArgumentsPerToken = true };
         var cmd = preset.AddTo(new Command("embed", "Embed the repository states and commit diffs a benchmark needs, with the experiment config's encoder; re-runs embed only what is new, and a state only the files changed since the previous one.")
-            { model, bench, recipe, device, repos, list, histories });
+            { model, bench, recipe, device, repos, list, histories, shard, merge });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
                 var loaded = preset.Load<Experiments.StaticExperimentConfig>(r);
                 var p = loaded.Linked<Preset>("bench", loaded.Value.Bench).Value;
                 var benchDir = r.GetValue(bench) ?? Path.Combine(RepoPaths.Work, "bench-" + p.Name);
+                var part = r.GetValue(shard) is { } text ? Evaluation.Shard.Parse(text) : null;
+                if (r.GetValue(merge) is { Length: > 0 } parts)
+                {
+                    if (part is not null) throw new ArgumentException("--shard embeds one part and --merge joins all parts: give one of them.");
+                    foreach (var m in await EmbeddingStoreMerge.MergeAsync(parts, EmbeddingPipeline.StoreDirectory(benchDir)))
+                        AnsiConsole.MarkupLine($"encoder [green]{m.EncoderId}[/]: {Reporting.Counts.Of(m.Vectors, "vector")} in the merged store, {m.Added} new");
+                    return 0;
+                }
+                var storeDir = part is null ? null : EmbeddingPipeline.StoreDirectory(benchDir) + "." + part.Tag;
                 if (!File.Exists(Path.Combine(benchDir, "manifest.json")))
                     throw new InvalidOperationException($"{benchDir} holds no built benchmark; run: c2l bench build --preset {p.Name}");
                 var configs = Recipes(r.GetValue(recipe), loaded.Value);
@@ -44,7 +55,7 @@ internal static class EmbedCommand
                 foreach (var config in configs)
                 {
                     var summary = await ProgressView.RunAsync(progress => EmbeddingPipeline.RunAsync(benchDir, inputs, encoder.Model, encoder.Tokenizer, config,
-                        new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress(e.Phase, e.Done, e.Total, e.Current))), ct));
+                        new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress(e.Phase, e.Done, e.Total, e.Current))), ct, storeDir, part));
                     AnsiConsole.MarkupLine($"encoder [green]{summary.EncoderId}[/]: {Reporting.Counts.Of(summary.Wanted, "vector")} wanted, {summary.AlreadyStored} already stored, "
                                            + $"{Reporting.Counts.Of(summary.StatesEmbedded, "state")} + {Reporting.Counts.Of(summary.DiffsEmbedded, "diff")} embedded ({summary.EmptyStates} empty), "
                                            + $"{summary.FilesEmbedded} files embedded, {summary.FilesReused} reused, {summary.ForwardPasses} forward passes, {summary.Seconds:F1} s → {Markup.Escape(summary.StorePath)}");

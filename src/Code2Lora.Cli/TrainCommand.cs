@@ -121,7 +121,7 @@ internal static class TrainCommand
             var result = await timings.TimeAsync($"static: train {name}", () => TrainAsync(name, TrainerFor(name, experiment, contexts, ct)));
             if (!result.Completed) throw new InvalidOperationException($"{name} training stopped at step {result.Step}; run the same command to resume.");
         }
-        if (!(await timings.TimeAsync("static: train plora", () => TrainPerRepoAsync(experiment, ct))).Completed)
+        if (!(await timings.TimeAsync("static: train plora", () => TrainPerRepoAsync(experiment, null, ct))).Completed)
             throw new InvalidOperationException("plora training stopped part-way; run the same command to resume.");
         await timings.TimeAsync("static: evaluate", () => EvaluateAsync(config, experiment, contexts, repos, ct));
         if (crossValidationFolds > 0)
@@ -151,11 +151,12 @@ internal static class TrainCommand
     {
         var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
-        var cmd = preset.AddTo(new Command("plora", "Per-repository LoRA (in-repo only): one adapter per training repository, on its own tasks.") { baseModel });
+        var shard = new Option<string?>("--shard") { Description = "k/N: train only shard k's repositories (docs/sharding.md); processes sharing the folder claim each repository, so none is trained twice" };
+        var cmd = preset.AddTo(new Command("plora", "Per-repository LoRA (in-repo only): one adapter per training repository, on its own tasks.") { baseModel, shard });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, _) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
-            var result = await TrainPerRepoAsync(experiment, ct);
+            var result = await TrainPerRepoAsync(experiment, r.GetValue(shard) is { } text ? Shard.Parse(text) : null, ct);
             var seconds = result.Timings.Values.Select(t => t.Seconds).ToList();
             AnsiConsole.MarkupLine(result.Completed
                 ? $"[bold green]plora[/] {Reporting.Counts.Of(result.Repos, "repository")}: {result.Trained} trained now, {result.Skipped} already done; "
@@ -167,10 +168,10 @@ internal static class TrainCommand
     }
 
     /// <summary>Trains the per-repo LoRAs with one progress bar over the repositories.</summary>
-    private static Task<PerRepoLoraResult> TrainPerRepoAsync(StaticExperiment e, CancellationToken ct) =>
+    private static Task<PerRepoLoraResult> TrainPerRepoAsync(StaticExperiment e, Shard? shard, CancellationToken ct) =>
         ProgressView.RunAsync(progress => Task.Run(() => e.TrainPerRepoLora(e.LoadBase(),
             new SyncProgress<PerRepoLoraProgress>(p => progress.Report(new BenchProgress("train plora", p.Repo - (p.Training.Step < p.Training.Steps ? 1 : 0), p.Repos,
-                $"{p.RepoId} {p.Training.Step}/{p.Training.Steps} loss {p.Training.Loss:F3}"))), ct)));
+                $"{p.RepoId} {p.Training.Step}/{p.Training.Steps} loss {p.Training.Loss:F3}"))), ct, shard)));
 
     /// <summary>The training call of a method: "static" and "t2l" need the repository vectors, the others do not.</summary>
     private static Func<IProgress<TrainingProgress>, TrainingResult> TrainerFor(string name, StaticExperiment e, Hyper.RepoContexts? contexts, CancellationToken ct) => name switch

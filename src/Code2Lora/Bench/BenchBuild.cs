@@ -29,38 +29,79 @@ public static class BenchBuild
         string command, IProgress<BenchProgress>? progress = null, int parallelism = 0, CancellationToken cancel = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var spoolRoot = Path.Combine(outDir, "evolution", ".spool");
+        var mined = Mine(inputs, spoolRoot, config, rules, progress, parallelism, cancel);
+        var summary = await FinishAsync(mined, outDir, config, rules, command, clock, progress);
+        if (Directory.Exists(spoolRoot)) Directory.Delete(spoolRoot, recursive: true);
+        return summary;
+    }
+
+    /// <summary>
+    /// Mines only <paramref name="shard"/>'s repositories (both tracks) and writes their per-repository results to the partition
+    /// folder <paramref name="partDir"/>; <see cref="MergeAsync"/> joins the N partitions into the files of <see cref="RunAsync"/>.
+    /// </summary>
+    public static int RunShard(IReadOnlyList<RepoInput> inputs, Evaluation.Shard shard, string partDir, BenchConfig config, MiningRules rules,
+        IProgress<BenchProgress>? progress = null, int parallelism = 0, CancellationToken cancel = default)
+    {
+        var mine = inputs.Where(i => shard.Contains(i.RepoId)).ToList();
+        BenchPartition.Begin(partDir);
+        var mined = Mine(mine, BenchPartition.SpoolRoot(partDir), config, rules, progress, parallelism, cancel);
+        progress?.Report(new BenchProgress("writing", 0, 1, partDir));
+        BenchPartition.Write(partDir, shard, mined, config, rules);
+        progress?.Report(new BenchProgress("writing", 1, 1, partDir));
+        return mine.Count;
+    }
+
+    /// <summary>
+    /// Joins the partitions of shards 1..N (each written by <see cref="RunShard"/>, all with the same config) and writes
+    /// exactly the data files one <see cref="RunAsync"/> over every repository writes: the split and the writers are the same code.
+    /// </summary>
+    public static async Task<BenchSummary> MergeAsync(IReadOnlyList<string> partDirs, string outDir, string command,
+        IProgress<BenchProgress>? progress = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (mined, config, rules) = await BenchPartition.ReadAllAsync(partDirs);
+        return await FinishAsync(mined, outDir, config, rules, command, clock, progress);
+    }
+
+    /// <summary>The per-repository phase: the static track in parallel, then the histories one at a time.</summary>
+    private static MinedRepos Mine(IReadOnlyList<RepoInput> inputs, string spoolRoot, BenchConfig config, MiningRules rules,
+        IProgress<BenchProgress>? progress, int parallelism, CancellationToken cancel)
+    {
         var skips = new SkipReport();
         int dop = parallelism > 0 ? parallelism : Environment.ProcessorCount;
         int failed = 0;
+        var staticResults = RunEach(inputs.Where(i => i.Static).ToList(), "static track", i => StaticTrackBuilder.BuildRepo(i, config, rules, skips), skips, ref failed, dop, progress, cancel);
+        var (evoResults, mining) = MineHistories(inputs.Where(i => i.Evolution).ToList(), spoolRoot, config, rules, skips, ref failed, dop, progress, cancel);
+        return new MinedRepos(inputs, staticResults, evoResults, mining, skips, failed);
+    }
 
-        var staticInputs = inputs.Where(i => i.Static).ToList();
-        var staticResults = RunEach(staticInputs, "static track", i => StaticTrackBuilder.BuildRepo(i, config, rules, skips), skips, ref failed, dop, progress, cancel);
-        var withHistory = inputs.Where(i => i.Static && i.Evolution).Select(i => i.RepoId).ToHashSet(StringComparer.Ordinal);
-        var (sRepos, sTasks) = StaticTrackBuilder.Split(staticResults, config, skips, withHistory);
-
-        var evoInputs = inputs.Where(i => i.Evolution).ToList();
-        var spoolRoot = Path.Combine(outDir, "evolution", ".spool");
-        var (evoResults, mining) = MineHistories(evoInputs, spoolRoot, config, rules, skips, ref failed, dop, progress, cancel);
+    /// <summary>The cross-repository phase: one partition shared by both tracks, the track files, the skip report and the manifest.</summary>
+    private static async Task<BenchSummary> FinishAsync(MinedRepos mined, string outDir, BenchConfig config, MiningRules rules, string command,
+        System.Diagnostics.Stopwatch clock, IProgress<BenchProgress>? progress)
+    {
+        var skips = mined.Skips;
+        var withHistory = mined.Inputs.Where(i => i.Static && i.Evolution).Select(i => i.RepoId).ToHashSet(StringComparer.Ordinal);
+        var (sRepos, sTasks) = StaticTrackBuilder.Split(mined.Static, config, skips, withHistory);
 
         progress?.Report(new BenchProgress("writing", 0, 1, outDir));
         await WriteTrackAsync(Path.Combine(outDir, "static"), sRepos, sTasks);
-        var evolution = await EvolutionTrackBuilder.SplitAndWriteAsync(evoResults, Path.Combine(outDir, "evolution"), config, skips,
+        var evolution = await EvolutionTrackBuilder.SplitAndWriteAsync(mined.Evolution, Path.Combine(outDir, "evolution"), config, skips,
             sRepos.ToDictionary(r => r.RepoId, r => r.Split, StringComparer.Ordinal));
-        if (Directory.Exists(spoolRoot)) Directory.Delete(spoolRoot, recursive: true);
         skips.Write(Path.Combine(outDir, "skips.json")); // and skips.md beside it
 
         var summary = new BenchSummary(
             Count(sTasks.Select(t => t.Split)), Count(sRepos.Select(r => r.Split)),
             evolution.Tasks, Count(evolution.Repos.Select(r => r.Split)),
-            evolution.Commits, failed, clock.Elapsed.TotalSeconds);
+            evolution.Commits, mined.Failed, clock.Elapsed.TotalSeconds);
         var manifest = new
         {
             provenance = Provenance.Capture(command),
             config,
             mining_rules = rules,
-            inputs = inputs.Select(i => new { repo_id = i.RepoId, i.Provenance, path = i.Path, @static = i.Static, evolution = i.Evolution }),
+            inputs = mined.Inputs.Select(i => new { repo_id = i.RepoId, i.Provenance, path = i.Path, @static = i.Static, evolution = i.Evolution }),
             summary,
-            evolution_mining = mining,
+            evolution_mining = mined.Mining,
         };
         AtomicFile.WriteText(Path.Combine(outDir, "manifest.json"), JsonSerializer.Serialize(manifest, Provenance.Json));
         progress?.Report(new BenchProgress("writing", 1, 1, outDir));

@@ -54,8 +54,9 @@ public static class EmbeddingPipeline
 
     /// <summary>Builds the embedder from a model and its tokenizer and runs <see cref="RunAsync(string, IReadOnlyList{RepoInput}, ChunkEmbedder, EncoderConfig, string?, IProgress{EmbeddingProgress}?, CancellationToken)"/>.</summary>
     public static Task<EmbeddingRunSummary> RunAsync(string benchDir, IReadOnlyList<RepoInput> repos, DecoderLM model, ITextTokenizer tokenizer,
-        EncoderConfig config, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default) =>
-        RunAsync(benchDir, repos, new ChunkEmbedder(model, tokenizer), config, null, progress, cancel);
+        EncoderConfig config, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default, string? storeDir = null,
+        Evaluation.Shard? shard = null) =>
+        RunAsync(benchDir, repos, new ChunkEmbedder(model, tokenizer), config, storeDir, progress, cancel, shard);
 
     private static List<EmbeddingRequest> Todo(IReadOnlyList<EmbeddingRequest> plan, EmbeddingStore store)
     {
@@ -67,10 +68,12 @@ public static class EmbeddingPipeline
     /// Embeds what the benchmark in <paramref name="benchDir"/> needs and the store (default
     /// <see cref="StoreDirectory"/>) lacks. Repository states are read from <paramref name="repos"/> (the inputs the
     /// benchmark was built from; the tables do not record paths); diffs come from the commits table. A run with nothing
-    /// missing opens no repository and runs no forward pass.
+    /// missing opens no repository and runs no forward pass. With <paramref name="shard"/>, only that shard's repositories are
+    /// embedded (into a store partition of their own; <see cref="EmbeddingStoreMerge"/> joins them).
     /// </summary>
     public static async Task<EmbeddingRunSummary> RunAsync(string benchDir, IReadOnlyList<RepoInput> repos, ChunkEmbedder embedder,
-        EncoderConfig config, string? storeDir = null, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default)
+        EncoderConfig config, string? storeDir = null, IProgress<EmbeddingProgress>? progress = null, CancellationToken cancel = default,
+        Evaluation.Shard? shard = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var forwardsBefore = embedder.ForwardPasses;
@@ -78,6 +81,7 @@ public static class EmbeddingPipeline
         config.Diff.Chunking.Validate();
         var bench = await BenchData.LoadAsync(benchDir);
         var plan = Plan(bench, config);
+        if (shard is not null) plan = plan.Where(r => shard.Contains(r.Key.RepoId)).ToList();
         var encoderId = EncoderId.Compute(embedder, config);
         var directory = storeDir ?? StoreDirectory(benchDir);
         var store = await EmbeddingStore.OpenAsync(directory, encoderId);

@@ -150,10 +150,13 @@ public sealed class StaticExperiment
     public bool HasPerRepoLora(string repoId) => File.Exists(Path.Combine(PerRepoLoraDirectory(repoId), PeftAdapterFiles.WeightsFile));
 
     /// <summary>Trains (or resumes) one LoRA per IR repository on that repository's training tasks alone, each in its own run directory;
-    /// repositories finished earlier are skipped. Each adapter is exported in PEFT's layout; timings.json gets its training seconds.</summary>
-    public PerRepoLoraResult TrainPerRepoLora(LoadedModel baseModel, IProgress<PerRepoLoraProgress>? progress = null, CancellationToken cancel = default)
+    /// repositories finished earlier are skipped. Each adapter is exported in PEFT's layout; timings.json gets its training seconds.
+    /// With <paramref name="shard"/>, only that shard's repositories; each repository is claimed first (<see cref="WorkClaim"/> in
+    /// <c>{root}/.claims</c>), so processes sharing the folder never train the same repository: one held by another live process is skipped.</summary>
+    public PerRepoLoraResult TrainPerRepoLora(LoadedModel baseModel, IProgress<PerRepoLoraProgress>? progress = null, CancellationToken cancel = default,
+        Evaluation.Shard? shard = null)
     {
-        var repos = InRepoRepositories;
+        var repos = InRepoRepositories.Where(r => shard?.Contains(r) != false).ToList();
         PerRepoLoraFiles.SafeNames(repos);
         var lora = Config.Lora with { DetachInput = false };
         var slots = LoraSlots.Install(baseModel.Model, lora);
@@ -168,6 +171,8 @@ public sealed class StaticExperiment
                 var repo = repos[i];
                 var dir = PerRepoLoraDirectory(repo);
                 if (HasPerRepoLora(repo)) { skipped++; continue; }
+                using var claim = WorkClaim.TryClaim(Path.Combine(PerRepoLoraRoot, ".claims"), repo, "per-repo LoRA");
+                if (claim is null || HasPerRepoLora(repo)) { skipped++; continue; }   // another process trains it, or finished it meanwhile
                 var train = Sample(byRepo[repo].Where(t => t.Split == SplitNames.Train).ToList(), Config.PerRepoMaxExamples, "per-repo/" + repo);
                 var val = Sample(byRepo[repo].Where(t => t.Split == SplitNames.IrVal).ToList(), Config.ValidationExamples, "per-repo-val/" + repo);
                 var batches = new CompletionBatches(CompletionExamples.Build(train, baseModel.Tokenizer, Config.MaxTokens), Config.BatchSize, 1, pad, Config.Seed);
@@ -181,6 +186,8 @@ public sealed class StaticExperiment
                 if (!result.Completed) return new PerRepoLoraResult(repos.Count, trained, skipped, false, timings);
                 // The trainer checkpoints the last step, with the loop's own clock summed over resumes.
                 var seconds = TrainingCheckpoint.Latest(Path.Combine(dir, "checkpoints"))?.State.ElapsedSeconds ?? 0;
+                // Other claimers write timings.json too: take theirs in before adding this repository's.
+                foreach (var (id, t) in PerRepoLoraFiles.ReadTimings(PerRepoLoraTimingsFile)) timings.TryAdd(id, t);
                 timings[repo] = new PerRepoLoraTiming(Math.Round(seconds, 3), result.Step, train.Count,
                     result.LastEval.TryGetValue("val_loss", out var v) ? Math.Round(v, 4) : null);
                 PerRepoLoraFiles.WriteTimings(PerRepoLoraTimingsFile, timings);

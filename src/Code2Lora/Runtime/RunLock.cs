@@ -175,7 +175,7 @@ public sealed class RunLock : IDisposable
 
     private static bool SameStart(DateTime a, DateTime? b) => b is null || Math.Abs((a - b.Value).TotalSeconds) < 2;
 
-    private static DateTime? ProcessStartUtc()
+    internal static DateTime? ProcessStartUtc()
     {
         try
         {
@@ -189,7 +189,7 @@ public sealed class RunLock : IDisposable
     }
 
     /// <summary>The command line with the program as its name ("c2l train static …", not the path of c2l.dll).</summary>
-    private static string CommandLine()
+    internal static string CommandLine()
     {
         var args = Environment.GetCommandLineArgs();
         return string.Join(' ', args.Take(1).Select(Path.GetFileNameWithoutExtension).Concat(args.Skip(1).Select(Quote)));

@@ -136,6 +136,42 @@ public class EmbeddingPipelineTests(TinyBenchFixture bench, ITestOutputHelper lo
         Assert.Contains("manifest.json", Assert.Throws<InvalidDataException>(() => BenchInputs.FromManifest(dir)).Message);
     }
 
+    [Fact]
+    public async Task Three_sharded_partitions_merge_into_the_single_process_store()
+    {
+        using var model = TinyEncoder.Model();
+        var embedder = new ChunkEmbedder(model, TinyEncoder.Tokenizer);
+        // Three histories named so that each lands in another of three shards (the first such names, found deterministically).
+        var forged = RepoForge.Generate(bench.NewStore(), ForgeFixture.Small with { Repos = 3 });
+        var names = Enumerable.Range(1, 3).Select(k => Enumerable.Range(0, 100).Select(i => $"shard-test/r{i}").First(id => Code2Lora.Evaluation.Shard.Of(id, 3) == k)).ToList();
+        var inputs = forged.Select((f, i) => new RepoInput(names[i], f.Path, "forge")).ToList();
+        var benchDir = bench.NewStore();
+        await BenchBuild.RunAsync(inputs, benchDir, BenchConfig.Smoke, new MiningRules(), "test", parallelism: 1);
+        var single = bench.NewStore();
+        var whole = await EmbeddingPipeline.RunAsync(benchDir, inputs, embedder, EncoderConfig.Tiny, single);
+        var parts = new List<string>();
+        var shardOf = new Dictionary<string, int>();
+        for (int k = 1; k <= 3; k++)
+        {
+            var part = bench.NewStore();
+            var s = await EmbeddingPipeline.RunAsync(benchDir, inputs, embedder, EncoderConfig.Tiny, part, shard: new Code2Lora.Evaluation.Shard(k, 3));
+            var held = await EmbeddingStore.OpenAsync(part, s.EncoderId);
+            Assert.All(held.Keys, key => Assert.Equal(k, Code2Lora.Evaluation.Shard.Of(key.RepoId, 3)));   // a shard embeds only its repositories
+            foreach (var key in held.Keys) shardOf[key.RepoId] = k;
+            parts.Add(part);
+        }
+        Assert.Equal(3, shardOf.Values.Distinct().Count());   // every shard embedded its own repository
+        var merged = bench.NewStore();
+        var summary = Assert.Single(await EmbeddingStoreMerge.MergeAsync(parts, merged));
+        Assert.Equal(whole.EncoderId, summary.EncoderId);
+        var a = await EmbeddingStore.OpenAsync(single, whole.EncoderId);
+        var b = await EmbeddingStore.OpenAsync(merged, whole.EncoderId);
+        Assert.Equal(a.Keys.OrderBy(k => k.ToString()), b.Keys.OrderBy(k => k.ToString()));
+        Assert.All(a.Keys, key => Assert.Equal(a.Get(key)!, b.Get(key)!));
+        Assert.True(File.Exists(Path.Combine(merged, whole.EncoderId + ".json")));
+        Assert.Equal(0, Assert.Single(await EmbeddingStoreMerge.MergeAsync(parts, merged)).Added);   // merging again adds nothing
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))

@@ -59,8 +59,20 @@ public sealed class TrainedBaselinesTests(BaselineBench bench) : IClassFixture<B
         var betaDir = Experiment.PerRepoLoraDirectory("org/beta");
         var oldBeta = SafeTensors.Load(Path.Combine(betaDir, PeftAdapterFiles.WeightsFile));
         Directory.Delete(betaDir, recursive: true);
-        var third = Experiment.TrainPerRepoLora(Experiment.LoadBase());
-        Assert.Equal((1, 1, true), (third.Trained, third.Skipped, third.Completed));
+        // Another live process's claim on beta (docs/sharding.md, "Claims"): skipped, never trained twice.
+        using (var other = Code2Lora.Runtime.WorkClaim.TryClaim(Path.Combine(Experiment.PerRepoLoraRoot, ".claims"), "org/beta", "another trainer"))
+        {
+            Assert.NotNull(other);
+            var claimed = Experiment.TrainPerRepoLora(Experiment.LoadBase());
+            Assert.Equal((0, 2), (claimed.Trained, claimed.Skipped));
+            Assert.False(Experiment.HasPerRepoLora("org/beta"));
+        }
+        // A shard without beta trains nothing; beta's shard trains beta alone.
+        var betaShard = Shard.Of("org/beta", 3);
+        Assert.Equal(0, Experiment.TrainPerRepoLora(Experiment.LoadBase(), shard: new Shard(betaShard % 3 + 1, 3)).Trained);
+        var third = Experiment.TrainPerRepoLora(Experiment.LoadBase(), shard: new Shard(betaShard, 3));
+        Assert.Equal((1, Shard.Of("org/alpha", 3) == betaShard ? 1 : 0, true), (third.Trained, third.Skipped, third.Completed));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Experiment.PerRepoLoraRoot, ".claims")));   // claims are released
         Assert.Equal(2, PerRepoLoraFiles.ReadTimings(Experiment.PerRepoLoraTimingsFile).Count);
         var newBeta = SafeTensors.Load(Path.Combine(betaDir, PeftAdapterFiles.WeightsFile));
         Assert.All(oldBeta, kv => Assert.True(kv.Value.allclose(newBeta[kv.Key], rtol: 1e-4, atol: 1e-6), kv.Key));

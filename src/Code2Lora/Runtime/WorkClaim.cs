@@ -50,8 +50,15 @@ public sealed class WorkClaim : IDisposable
                 }
                 return new WorkClaim(path, me, stale);
             }
-            catch (IOException) when (File.Exists(path))
+            catch (IOException)
             {
+                // The holder may have released its claim since CreateNew failed: try again (a failure with no claim in the way
+                // three times running is a real I/O error, and is thrown).
+                if (!File.Exists(path))
+                {
+                    if (attempt == 2) throw;
+                    continue;
+                }
                 var (holder, text) = Read(path);
                 // A claim being written right now reads as empty: its writer is alive, unless the file is old.
                 if (holder is null && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < TimeSpan.FromMinutes(1)) return null;

@@ -68,7 +68,7 @@ public static partial class TrivialBaselines
             return new PredictionRow
             {
                 Method = name, Split = kv.Key, RepoId = t.RepoId, TaskIndex = i, Target = t.Target, Prediction = score.Prediction, RawPrediction = raw,
-                ExactMatch = score.ExactMatch, EditSimilarity = score.EditSimilarity,
+                ExactMatch = score.ExactMatch, EditSimilarity = score.EditSimilarity, CodeBleu = score.CodeBleu,
             };
         }).ToList());
 

@@ -35,6 +35,9 @@ public class TrivialBaselinesTests
         var scored = TrivialBaselines.Score(split, [new QnaRow { Target = "1)" }, new QnaRow { Target = "1)" }, new QnaRow { Target = "2)" }]);
         Assert.Equal([false, true], scored[TrivialBaselines.MostFrequentName]["cr_test"].Select(r => r.ExactMatch));
         Assert.Equal([true, false], scored[TrivialBaselines.CopyName]["cr_test"].Select(r => r.ExactMatch));
+        // CodeBLEU is scored like every method's (1.0 on an exact match), not left at 0.
+        Assert.Equal([false, true], scored[TrivialBaselines.MostFrequentName]["cr_test"].Select(r => r.CodeBleu == 1.0));
+        Assert.Equal(1.0, scored[TrivialBaselines.CopyName]["cr_test"][0].CodeBleu);
         Assert.All(scored.Values.SelectMany(m => m["cr_test"]), r => Assert.Null(r.TargetNll));
         Assert.Equal([0, 1], scored[TrivialBaselines.CopyName]["cr_test"].Select(r => r.TaskIndex));
     }

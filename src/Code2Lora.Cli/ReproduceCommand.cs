@@ -32,11 +32,17 @@ internal static class ReproduceCommand
                 await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", name), timings, ct);
                 if (p.ControlledTrack is { } controlled)   // the forge: its own benchmark, experiment and table, never mixed into the real one
                 {
-                    var forge = ConfigFiles.Load<Preset>("bench", controlled);
-                    RunConfigs.Record(forge.Stamp);
-                    var forgeDir = Path.Combine(RepoPaths.Work, "bench-" + forge.Value.Name);
-                    await timings.TimeAsync($"{controlled}: benchmark build", () => BenchCommand.BuildAsync(forge.Value, forgeDir, [], BenchCommand.CommandLine(), ct));
-                    await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", controlled), timings, ct, controlled);
+                    // Its own async flow: the forge's configs name the forge's files without replacing the main preset's in
+                    // the provenance of what this command writes last (timings.json).
+                    await Task.Run(async () =>
+                    {
+                        var forge = ConfigFiles.Load<Preset>("bench", controlled);
+                        RunConfigs.Record(forge.Stamp);
+                        var forgeDir = Path.Combine(RepoPaths.Work, "bench-" + forge.Value.Name);
+                        await timings.TimeAsync($"{controlled}: benchmark build", () => BenchCommand.BuildAsync(forge.Value, forgeDir, [], BenchCommand.CommandLine(), ct));
+                        await timings.TimeAsync($"{controlled}: benchmark report", () => BenchCommand.ReportAsync(forgeDir, Path.Combine(RepoPaths.Results, "bench-stats", forge.Value.Name), BenchCommand.CommandLine()));
+                        await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", controlled), timings, ct, controlled);
+                    }, ct);
                 }
             }
             var total = timings.Stages.Sum(s => s.Seconds);

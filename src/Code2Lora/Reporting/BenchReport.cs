@@ -162,6 +162,11 @@ public static class BenchReport
         foreach (var (name, tasks) in new[] { ("Static track", data.StaticTasks), ("Evolution track", data.EvolutionTasks) })
         {
             md.AppendLine($"## {name}").AppendLine();
+            if (tasks.Count == 0)
+            {
+                md.AppendLine("No tasks: this benchmark has no repository in this track.").AppendLine();
+                continue;
+            }
             md.AppendLine(Tables.ToMarkdown(SplitTable(tasks), 1));
             md.AppendLine("Assertion types").AppendLine().AppendLine(Tables.ToMarkdown(Shares(tasks, t => t.AssertionType, "assertion_type"), 1));
             md.AppendLine("Difficulty classes").AppendLine().AppendLine(Tables.ToMarkdown(Shares(tasks, t => t.Difficulty, "difficulty"), 1));
@@ -214,8 +219,11 @@ public static class BenchReport
         ResultFile.WriteJson(jsonPath, JsonSerializer.Serialize(json, Provenance.Json), provenance);
         written.Add(jsonPath);
 
-        written.AddRange(FigureExport.Save(TasksPerRepo(data.StaticTasks, "Static track: tasks per repository"), outDir, "static-tasks-per-repo", png: png));
-        written.AddRange(FigureExport.Save(TasksPerRepo(data.EvolutionTasks, "Evolution track: tasks per repository"), outDir, "evolution-tasks-per-repo", png: png));
+        // A benchmark may have one track only (the forge's has no static track): an empty track gets no figure of its own.
+        if (data.StaticTasks.Count > 0)
+            written.AddRange(FigureExport.Save(TasksPerRepo(data.StaticTasks, "Static track: tasks per repository"), outDir, "static-tasks-per-repo", png: png));
+        if (data.EvolutionTasks.Count > 0)
+            written.AddRange(FigureExport.Save(TasksPerRepo(data.EvolutionTasks, "Evolution track: tasks per repository"), outDir, "evolution-tasks-per-repo", png: png));
         var tracks = new[] { ("static", data.StaticTasks), ("evolution", data.EvolutionTasks) };
         written.AddRange(FigureExport.Save(ShareChart(tracks, t => t.AssertionType, "Assertion types"), outDir, "assertion-types", png: png));
         written.AddRange(FigureExport.Save(ShareChart(tracks, t => t.Difficulty, "Difficulty classes"), outDir, "difficulty", png: png));

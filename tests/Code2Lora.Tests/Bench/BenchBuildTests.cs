@@ -138,6 +138,22 @@ public class BenchBuildTests : IDisposable
     }
 
     [Fact]
+    public async Task ReportOfAnEvolutionOnlyBenchmarkSaysTheStaticTrackIsEmpty()
+    {
+        // The forge's benchmark (configs/bench/forge.json) has no static track.
+        var forged = RepoForge.Generate(Path.Combine(_dir, "forge"), new ForgeConfig { Repos = 3, Commits = 8, FactsPerRepo = 4 });
+        var outDir = Path.Combine(_dir, "bench");
+        await BenchBuild.RunAsync(forged.Select(f => new RepoInput("forge/" + f.RepoId, f.Path, "forge", Static: false, Evolution: true)).ToList(),
+            outDir, BenchConfig.Smoke, new MiningRules(), "test");
+        var files = await BenchReport.WriteAsync(outDir, Path.Combine(_dir, "report"), "test", png: false);
+        var md = await File.ReadAllTextAsync(files.First(f => f.EndsWith("stats.md")));
+        Assert.Contains("No tasks: this benchmark has no repository in this track.", md);
+        Assert.Contains("3 forge repositories (the project's controlled synthetic benchmark, not real code)", md);
+        Assert.DoesNotContain(files, f => f.Contains("static-tasks-per-repo"));
+        Assert.Contains(files, f => f.EndsWith("evolution-tasks-per-repo.html"));
+    }
+
+    [Fact]
     public async Task ReportWritesTablesAndFigures()
     {
         var inputs = Enumerable.Range(0, 3).Select(i => new RepoInput($"plain/r{i}", PlainSnapshot($"r{i}", 2 + i), "test", Static: true, Evolution: false)).ToList();

@@ -109,11 +109,12 @@ public static class EvoUpdateSpeed
         return RepoForge.Generate(dir, forge with { Repos = 1 })[0].Path;
     }
 
-    /// <summary>A scratch bare copy of a real history's clone in <paramref name="dir"/>, so the replay may move its branch without touching the cache.</summary>
+    /// <summary>A scratch clone (with a work tree, as `c2l evo update` follows one) of a real history's cached clone in
+    /// <paramref name="dir"/>, so the replay may move its branch without touching the cache.</summary>
     public static string HistoryRepository(string clonePath, string dir)
     {
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        Repository.Clone(clonePath, dir, new CloneOptions { IsBare = true });
+        Repository.Clone(clonePath, dir);
         return dir;
     }
 

@@ -273,11 +273,15 @@ public sealed class LiveAdapterTests(LiveAdapterFixture fx) : IClassFixture<Live
     public void The_speed_replay_updates_once_per_commit_times_the_kept_ones_and_puts_the_branch_back()
     {
         using var scratch = new LiveRepo();
-        var repoPath = EvoUpdateSpeed.ForgeRepository(ForgeFixture.Small with { Repos = 1 }, scratch.Scratch("forge"));
+        // As `c2l evo speed` replays a shipped history: a bare cached clone, copied to a scratch clone with a work tree.
+        var forged = EvoUpdateSpeed.ForgeRepository(ForgeFixture.Small with { Repos = 1 }, scratch.Scratch("forge"));
+        var cache = Repository.Clone(forged, scratch.Scratch("cache"), new CloneOptions { IsBare = true });
+        var repoPath = EvoUpdateSpeed.HistoryRepository(cache, scratch.Scratch("history"));
         string tip;
         using (var git = new Repository(repoPath)) tip = git.Head.Tip.Sha;
 
         var result = EvoUpdateSpeed.Measure(fx.Open(), repoPath, scratch.Scratch("state"), "untrained", "test");
+        using (var git = new Repository(cache)) Assert.Equal(tip, git.Head.Tip.Sha);
 
         var built = EvolutionTrackBuilder.BuildRepo(new RepoInput("r", repoPath, "test", Static: false), BenchConfig.Smoke, new MiningRules(), new SkipReport(),
             scratch.Scratch("spool"));

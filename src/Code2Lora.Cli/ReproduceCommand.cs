@@ -10,10 +10,11 @@ internal static class ReproduceCommand
 {
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = "smoke | tiny | paper: configs/{bench,static,evo}/<name>.json (and the controlled track the bench config names, e.g. forge)", DefaultValueFactory = _ => "tiny" };
+        var preset = new Option<string>("--preset") { Description = "smoke | tiny | paper: configs/{bench,static,evo}/<name>.json", DefaultValueFactory = _ => "tiny" };
+        var controlledTrack = new Option<bool>("--controlled") { Description = "Then run the controlled track the bench config names (tiny: the synthetic forge, configs/{bench,evo}/forge.json; its own table in results/evo/forge/; about 5 min on 2 cores). Not part of the main job, which stays within its 30-min budget." };
         var record = new Option<bool>("--record-timings") { Description = "Also write results/reproduce/<preset>/timings.json, the committed timings the README quotes (from a clean clone on a quiet machine)." };
         var folds = new Option<int>("--crossval-folds") { Description = "Also run the static track's k-fold cross-validation over repositories (c2l eval crossval; trains 2 models per fold). 0 = skip.", DefaultValueFactory = _ => 0 };
-        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation), then the same on the bench config's controlled track (the forge) when it names one; stage timings go to results/reproduce/<preset>/timings.run.json (not committed).") { preset, record, folds };
+        var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation); with --controlled, then the same on the bench config's controlled track (the forge); stage timings go to results/reproduce/<preset>/timings.run.json (not committed).") { preset, record, folds, controlledTrack };
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             NativeHeap.UseTrimmedHeap();
@@ -30,7 +31,7 @@ internal static class ReproduceCommand
             {
                 await TrainCommand.RunAllAsync(ConfigFiles.Load<Experiments.StaticExperimentConfig>("static", name), timings, ct, r.GetValue(folds));
                 await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", name), timings, ct);
-                if (p.ControlledTrack is { } controlled)   // the forge: its own benchmark, experiment and table, never mixed into the real one
+                if (p.ControlledTrack is { } controlled && r.GetValue(controlledTrack))   // the forge: its own benchmark, experiment and table, never mixed into the real one
                 {
                     // Its own async flow: the forge's configs name the forge's files without replacing the main preset's in
                     // the provenance of what this command writes last (timings.json).
@@ -45,6 +46,8 @@ internal static class ReproduceCommand
                     }, ct);
                 }
             }
+            if (p.ControlledTrack is { } named && !r.GetValue(controlledTrack))
+                AnsiConsole.MarkupLine($"controlled track '{Markup.Escape(named)}' not run (add --controlled; its committed table is results/evo/{Markup.Escape(named)}/).");
             var total = timings.Stages.Sum(s => s.Seconds);
             AnsiConsole.MarkupLine($"[bold green]reproduce[/] preset {p.Name} done in {total / 60:F1} min; stage timings → {Markup.Escape(timings.OutputPath)}");
             foreach (var stage in timings.Stages) AnsiConsole.MarkupLine($"  {Markup.Escape(stage.Stage),-34} {stage.Seconds,8:F1} s");

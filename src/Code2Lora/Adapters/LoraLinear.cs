@@ -9,7 +9,7 @@ namespace Code2Lora.Adapters;
 /// <summary>A frozen projection plus an optional low-rank delta: y = x Wᵀ + b + (α/r)·((x Aᵀ) Bᵀ).
 /// It takes over the wrapped Linear's own weight and bias parameters under the same names, so the model's state-dict keys
 /// stay "…q_proj.weight"; A and B are not parameters of this module (they belong to whatever supplies them).</summary>
-public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IExternalInputs
+public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IExternalInputs, IPerRowState
 {
     private Parameter weight;
     private Parameter? bias;
@@ -76,6 +76,15 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IExternalInputs
             weights = captured is null ? null : new LoraWeights(a!, b!);
             return new Restore(() => weights = current);
         });
+    }
+
+    /// <inheritdoc/>
+    public IDisposable? KeepRows(long batchSize, Tensor rows)
+    {
+        if (weights is not { IsBatched: true } held || held.A.shape[0] != batchSize || IsMerged) return null;
+        var kept = new LoraWeights(held.A.index_select(0, rows).DetachFromDisposeScope(), held.B.index_select(0, rows).DetachFromDisposeScope());
+        weights = kept;
+        return new Restore(() => { weights = held; kept.A.Dispose(); kept.B.Dispose(); });
     }
 
     private sealed class Restore(Action undo) : IDisposable

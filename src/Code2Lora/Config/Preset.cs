@@ -20,7 +20,7 @@ public sealed record Preset
     /// <summary>A manifest of shipped real git histories, relative to data/ (e.g. histories/manifest.tsv): each joins both tracks,
     /// the static one at HEAD. Bundles are verified and cloned into data/work/histories. null: none.</summary>
     public string? Histories { get; init; }
-    /// <summary>The controlled (forge) evolution track that `c2l reproduce` runs beside this one, as its own experiment and table
+    /// <summary>The controlled (forge) evolution track that `c2l reproduce --controlled` runs after this one, as its own experiment and table
     /// (configs/{bench,evo}/&lt;name&gt;.json); null: none.</summary>
     public string? ControlledTrack { get; init; }
     /// <summary>Use at most this many packages of the list (0 = all), in list order.</summary>

@@ -6,8 +6,8 @@ namespace Code2Lora.Models;
 /// <summary>Decoding loops over a <see cref="DecoderLM"/>.</summary>
 public static class Generation
 {
-    /// <summary>Batched greedy decoding: prompts are left-padded into one batch, a KV cache carries the past, and each
-    /// sequence stops at its first EOS. Returns only the new tokens per prompt (the EOS itself excluded).
+    /// <summary>Batched greedy decoding: prompts are left-padded into one batch, a KV cache carries the past, each
+    /// sequence stops at its first EOS, and finished sequences leave the batch. Returns only the new tokens per prompt (the EOS itself excluded).
     /// <paramref name="stopAfter"/>(row, token) may end a row early, keeping that token (e.g. at a newline when only the
     /// first line is scored).</summary>
     public static IReadOnlyList<int[]> Greedy(DecoderLM model, IReadOnlyList<int[]> prompts, int maxNewTokens, int? eosTokenId,
@@ -27,32 +27,53 @@ public static class Generation
         using var cache = model.NewCache();
         var (ids, mask) = LeftPad(prompts, pad, device);
         using var banned = BannedBias(bannedTokenIds, vocab, device);
-        var finished = new bool[prompts.Count];
+        var perRow = model.modules().OfType<IPerRowState>().ToList();
+        var restores = new Stack<IDisposable>();
+        // active[r] is the prompt index of batch row r: rows that finish leave the batch (with their cache and per-row weights),
+        // so the steps that remain cost what the unfinished rows need, not what the longest-running row holds up.
+        var active = Enumerable.Range(0, prompts.Count).ToList();
         var input = ids;
         var stepMask = mask;
-        for (var step = 0; step < maxNewTokens; step++)
+        var threads = torch.get_num_threads();
+        try
         {
-            using var scope = torch.NewDisposeScope();
-            var next = Step(model, input, stepMask, cache, banned).cpu().data<long>().ToArray();
-            for (var b = 0; b < next.Length; b++)
+            for (var step = 0; step < maxNewTokens; step++)
             {
-                if (finished[b]) continue;
-                if (eosTokenId is { } eos && next[b] == eos) finished[b] = true;
-                else
+                long[] next;
+                using (torch.NewDisposeScope()) next = Step(model, input, stepMask, cache, banned).cpu().data<long>().ToArray();
+                // A one-token step on the CPU is a few hundred tiny ops: waking a second OpenMP thread for each costs more than it
+                // saves (measured: 5 ms a step alone against 9 ms on two cores at 8 rows), so the prompt runs on every core, the steps on one.
+                if (step == 0 && threads > 1 && device.type == DeviceType.CPU) torch.set_num_threads(1);
+                var keep = new List<int>(active.Count);
+                for (var r = 0; r < next.Length; r++)
                 {
-                    outputs[b].Add((int)next[b]);
-                    if (stopAfter is not null && stopAfter(b, (int)next[b])) finished[b] = true;
+                    var b = active[r];
+                    if (eosTokenId is { } eos && next[r] == eos) continue;
+                    outputs[b].Add((int)next[r]);
+                    if (stopAfter is null || !stopAfter(b, (int)next[r])) keep.Add(r);
                 }
+                if (keep.Count == 0 || step == maxNewTokens - 1) break;
+                if (keep.Count < active.Count)
+                {
+                    using var rows = torch.tensor(keep.Select(r => (long)r).ToArray(), device: device);
+                    cache.KeepRows(rows);
+                    foreach (var module in perRow)
+                        if (module.KeepRows(active.Count, rows) is { } restore) restores.Push(restore);
+                    next = keep.Select(r => next[r]).ToArray();
+                    active = keep.Select(r => active[r]).ToList();
+                }
+                var nextInput = torch.tensor(next, device: device).unsqueeze(1).DetachFromDisposeScope();
+                var nextMask = torch.ones(active.Count, 1, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
+                input.Dispose(); stepMask.Dispose();
+                (input, stepMask) = (nextInput, nextMask);
             }
-            if (finished.All(f => f) || step == maxNewTokens - 1) break;
-            // Finished rows keep decoding a pad token (their output is ignored) so the batch stays rectangular.
-            var fed = next.Select((t, b) => finished[b] ? pad : t).ToArray();
-            var nextInput = torch.tensor(fed, device: device).unsqueeze(1).DetachFromDisposeScope();
-            var nextMask = torch.ones(prompts.Count, 1, dtype: ScalarType.Int64, device: device).DetachFromDisposeScope();
-            input.Dispose(); stepMask.Dispose();
-            (input, stepMask) = (nextInput, nextMask);
         }
-        input.Dispose(); stepMask.Dispose();
+        finally
+        {
+            input.Dispose(); stepMask.Dispose();
+            while (restores.Count > 0) restores.Pop().Dispose();
+            if (torch.get_num_threads() != threads) torch.set_num_threads(threads);
+        }
         return outputs.Select(o => o.ToArray()).ToList();
     }
 

@@ -47,6 +47,18 @@ public sealed class KvCache : IDisposable
         return (fullK, fullV);
     }
 
+    /// <summary>Keeps only the batch rows at <paramref name="rows"/> [b] (int64, ascending) of every cached key, value and mask row:
+    /// decoding drops rows that have finished, and each remaining row's attention sees exactly what it saw before.</summary>
+    public void KeepRows(Tensor rows)
+    {
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] is { } k) Replace(ref keys[i], k.index_select(0, rows));
+            if (values[i] is { } v) Replace(ref values[i], v.index_select(0, rows));
+        }
+        if (mask is { } m) Replace(ref mask, m.index_select(0, rows));
+    }
+
     private static void Replace(ref Tensor? slot, Tensor next)
     {
         next.DetachFromDisposeScope();

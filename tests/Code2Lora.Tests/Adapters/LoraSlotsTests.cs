@@ -72,6 +72,28 @@ public class LoraSlotsTests
     }
 
     [Fact]
+    public void DecodingDropsFinishedRowsWithTheirAdaptersAndEachRowDecodesAsAlone()
+    {
+        using var model = AdapterFixtures.Model();
+        var slots = LoraSlots.Install(model, AdapterFixtures.Rank4);
+        using var generated = AdapterFixtures.RandomGenerated(model.Config, AdapterFixtures.Rank4, batch: 3);
+        int[][] prompts = [[5, 9, 33, 40], [100, 200], [42, 7, 7]];
+        var stopAt = new[] { 1, 6, 3 };   // rows 0 and 2 leave the batch early; row 1 decodes on alone
+        slots.Use(generated);
+        var counts = new int[3];
+        var batched = Code2Lora.Models.Generation.Greedy(model, prompts, 6, eosTokenId: null, stopAfter: (row, _) => ++counts[row] == stopAt[row]);
+        Assert.Equal(stopAt, batched.Select(o => o.Length));
+        using (var whole = model.Forward(AdapterFixtures.Ids(3, 5)))   // the batch's per-row weights are back after decoding
+            Assert.Equal(3, whole.shape[0]);
+        for (var i = 0; i < 3; i++)
+        {
+            using var row = generated.Row(i);
+            slots.Use(row);
+            Assert.Equal(Code2Lora.Models.Generation.Greedy(model, [prompts[i]], stopAt[i], eosTokenId: null)[0], batched[i]);
+        }
+    }
+
+    [Fact]
     public void OneBatchMixesRepositoriesRowByRow()
     {
         using var model = AdapterFixtures.Model();

@@ -21,6 +21,8 @@ public sealed class RagContext : IContextProvider
     private readonly ChunkVectorCache? cache;
     private readonly Dictionary<(string Repo, string Sha), (RepoIndex? Index, string? Reason)> indices = new();
     private readonly Dictionary<string, float[]> queryVectors = new(StringComparer.Ordinal);
+    // Chunk text → its (fp16-rounded) vector: the snapshots of one history share most of their chunks from commit to commit.
+    private readonly Dictionary<string, float[]> chunkVectors = new(StringComparer.Ordinal);
     private readonly List<string> problems = new();
     private readonly Stopwatch embedClock = new();
 
@@ -65,7 +67,7 @@ public sealed class RagContext : IContextProvider
     /// <summary>Snapshot indices read from the cache.</summary>
     public int IndicesFromCache { get; private set; }
 
-    /// <summary>Chunks embedded (0 on a full cache hit).</summary>
+    /// <summary>Distinct chunk texts embedded (0 on a full cache hit): a chunk an earlier snapshot had is not embedded again.</summary>
     public int ChunksEmbedded { get; private set; }
 
     /// <summary>Query texts embedded (0 on a full cache hit).</summary>
@@ -160,6 +162,7 @@ public sealed class RagContext : IContextProvider
         if (cache is not null && await cache.TryReadAsync(repoId, sha) is { } hit)
         {
             IndicesFromCache++;
+            for (var i = 0; i < hit.Chunks.Count; i++) chunkVectors.TryAdd(hit.Chunks[i].Text, hit.Vectors[i]);
             return (new RepoIndex(hit.Chunks, hit.Vectors, null), null);
         }
         var snapshot = snapshots.TryRead(repoId, sha, Config.Files.Rules, Config.Files.Includes, out var reason, out var detail);
@@ -171,12 +174,15 @@ public sealed class RagContext : IContextProvider
         var chunks = RepoChunker.Chunk(snapshot.Files, tokenizer, Config);
         IndicesBuilt++;
         if (Config.Retriever == RagRetriever.Bm25) return (new RepoIndex(chunks, null, new Bm25Index(chunks.Select(c => c.Text))), null);
+        // Only chunks no earlier snapshot had are embedded; each is held at the cache's fp16 precision, so a first run and a
+        // cached run rank identically.
+        var fresh = chunks.Select(c => c.Text).Where(t => !chunkVectors.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
         embedClock.Start();
-        var vectors = DenseEncoder.Encode(embedder!, chunks.Select(c => c.Text).ToList(), Config.ChunkTokens);
+        var encoded = DenseEncoder.Encode(embedder!, fresh, Config.ChunkTokens);
         embedClock.Stop();
-        // Held at the cache's fp16 precision, so a first run and a cached run rank identically.
-        vectors = vectors.Select(v => EmbeddingStore.FromFp16(EmbeddingStore.ToFp16(v))).ToArray();
-        ChunksEmbedded += chunks.Count;
+        for (var i = 0; i < fresh.Count; i++) chunkVectors[fresh[i]] = EmbeddingStore.FromFp16(EmbeddingStore.ToFp16(encoded[i]));
+        var vectors = chunks.Select(c => chunkVectors[c.Text]).ToArray();
+        ChunksEmbedded += fresh.Count;
         if (cache is not null) await cache.WriteAsync(repoId, sha, chunks, vectors);
         return (new RepoIndex(chunks, vectors, null), null);
     }

@@ -118,6 +118,28 @@ public class DenseRagTests
     private static readonly ByteTokenizer Bytes = TinyEncoder.Tokenizer;
 
     [Fact]
+    public async Task A_chunk_that_two_snapshots_share_is_embedded_once_and_ranks_as_if_embedded_alone()
+    {
+        const string shared = "def alpha():\n    return [1, 2, 3]\n";
+        using var a = new ContextRepo("owner/a", new Dictionary<string, string> { ["alpha.py"] = shared, ["beta.py"] = "class Beta:\n    name = 'b'\n" });
+        using var b = new ContextRepo("owner/b", new Dictionary<string, string> { ["alpha.py"] = shared, ["gamma.py"] = "GAMMA = {'g': 3}\n" });
+        var config = new RagConfig { ChunkTokens = 64, Overlap = 8, K = 2 };
+        using var model = TinyEncoder.Model();
+        var (taskA, taskB) = (a.Task("x = alpha()\n"), b.Task("x = alpha()\n"));
+
+        var both = await RagContext.CreateAsync([a.Input, b.Input], Bytes, config, new Code2Lora.Encoders.ChunkEmbedder(model, Bytes, batchSize: 4));
+        await both.PrepareAsync([taskA, taskB]);
+        Assert.Equal((2, 3), (both.IndicesBuilt, both.ChunksEmbedded));   // alpha.py once, then beta.py and gamma.py
+
+        var alone = await RagContext.CreateAsync([b.Input], Bytes, config, new Code2Lora.Encoders.ChunkEmbedder(model, Bytes, batchSize: 4));
+        await alone.PrepareAsync([taskB]);
+        Assert.Equal(2, alone.ChunksEmbedded);
+        var (reused, own) = (both.Retrieve(taskB, out _), alone.Retrieve(taskB, out _));
+        Assert.Equal(own.Select(t => t.Chunk.Path), reused.Select(t => t.Chunk.Path));
+        Assert.All(own.Zip(reused), p => Assert.Equal(p.First.Score, p.Second.Score, 3));
+    }
+
+    [Fact]
     public async Task The_chunk_equal_to_the_query_ranks_first_and_a_second_run_embeds_nothing()
     {
         using var repo = new ContextRepo("owner/dense", new Dictionary<string, string>

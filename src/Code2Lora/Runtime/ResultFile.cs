@@ -17,12 +17,16 @@ public static partial class ResultFile
     [GeneratedRegex(@"Command: `[^`]*`|[Cc]ode:? `[^`]*`|\bgit (?:[0-9a-f]{7,40}(?:\+dirty)?|unknown|unborn)\b")]
     private static partial Regex MarkdownRunFacts();
 
-    /// <summary>Writes a JSON result unless it equals the file on disk apart from <see cref="RunKeys"/>; records the run in the sidecar.
-    /// Returns whether the file was (re)written.</summary>
-    public static bool WriteJson(string path, string json, Provenance run) => Write(path, json, StableJson, run);
+    /// <summary>Writes a JSON result unless it equals the file on disk apart from <see cref="RunKeys"/> and the
+    /// <paramref name="measured"/> keys (at any depth: what this run measured of itself, e.g. each repository's mining seconds and
+    /// peak RSS, which no two runs share); records the run in the sidecar. Returns whether the file was (re)written.</summary>
+    public static bool WriteJson(string path, string json, Provenance run, params string[] measured) =>
+        Write(path, json, text => StableJson(text, measured), run);
 
-    /// <summary>Writes a Markdown result unless it equals the file on disk apart from its command and commit mentions; records the run.</summary>
-    public static bool WriteMarkdown(string path, string markdown, Provenance run) => Write(path, markdown, text => MarkdownRunFacts().Replace(text, ""), run);
+    /// <summary>Writes a Markdown result unless it equals the file on disk apart from its command and commit mentions and the
+    /// <paramref name="measuredColumns"/> of its tables (columns a run measures of itself); records the run.</summary>
+    public static bool WriteMarkdown(string path, string markdown, Provenance run, params string[] measuredColumns) =>
+        Write(path, markdown, text => WithoutColumns(MarkdownRunFacts().Replace(text, ""), measuredColumns), run);
 
     /// <summary>The sidecar of <paramref name="path"/>: summary.json and summary.md share summary.run.json.</summary>
     public static string SidecarPath(string path) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path) + ".run.json");
@@ -57,26 +61,46 @@ public static partial class ResultFile
         AtomicFile.WriteText(sidecar, record.ToJsonString(Provenance.Json));
     }
 
-    /// <summary>The JSON with every <see cref="RunKeys"/> entry removed, compact.</summary>
-    public static string StableJson(string json)
+    /// <summary>The JSON with every <see cref="RunKeys"/> entry and every <paramref name="measured"/> key removed, compact.</summary>
+    public static string StableJson(string json, params string[] measured)
     {
         JsonNode? node;
         try { node = JsonNode.Parse(json); }
         catch (JsonException) { return json; }
-        Strip(node);
+        Strip(node, [.. RunKeys, .. measured]);
         return node?.ToJsonString() ?? "";
     }
 
-    private static void Strip(JsonNode? node)
+    /// <summary>The Markdown with the named columns cut out of every table whose header row has them.</summary>
+    public static string WithoutColumns(string markdown, IReadOnlyCollection<string> columns)
+    {
+        if (columns.Count == 0) return markdown;
+        var lines = markdown.Split('\n');
+        int[]? drop = null;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].StartsWith('|')) { drop = null; continue; }
+            var cells = lines[i].Trim().Trim('|').Split('|');
+            if (drop is null)
+            {
+                drop = cells.Select((c, j) => (c.Trim(), j)).Where(c => columns.Contains(c.Item1)).Select(c => c.j).ToArray();   // a header row
+                if (drop.Length == 0) continue;
+            }
+            lines[i] = "|" + string.Join("|", cells.Where((_, j) => !drop.Contains(j))) + "|";
+        }
+        return string.Join('\n', lines);
+    }
+
+    private static void Strip(JsonNode? node, HashSet<string> keys)
     {
         switch (node)
         {
             case JsonObject o:
-                foreach (var key in o.Select(kv => kv.Key).Where(RunKeys.Contains).ToList()) o.Remove(key);
-                foreach (var (_, child) in o) Strip(child);
+                foreach (var key in o.Select(kv => kv.Key).Where(keys.Contains).ToList()) o.Remove(key);
+                foreach (var (_, child) in o) Strip(child, keys);
                 break;
             case JsonArray a:
-                foreach (var child in a) Strip(child);
+                foreach (var child in a) Strip(child, keys);
                 break;
         }
     }

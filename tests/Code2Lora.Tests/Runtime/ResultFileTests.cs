@@ -50,6 +50,30 @@ public sealed class ResultFileTests : IDisposable
     }
 
     [Fact]
+    public void WhatARunMeasuresOfItselfDoesNotRewriteAFileWhoseCountsAreTheSame()
+    {
+        var md = Path.Combine(_dir, "stats.md");
+        var json = Path.Combine(_dir, "stats.json");
+        string Table(int commits, double seconds) => $"## Mining\n\n| repo_id | commits | seconds | peak_rss_mib |\n|---|---:|---:|---:|\n| org/a | {commits} | {seconds} | 201.5 |\n\n| other | seconds |\n|---|---|\n| x | 1 |\n";
+        string Stats(int commits, double seconds) => JsonSerializer.Serialize(new { mining = new[] { new { repo_id = "org/a", commits, seconds, peak_rss_mib = seconds * 100 } } });
+        string[] measured = ["seconds", "peak_rss_mib"];
+        var first = Run("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc));
+        Assert.True(ResultFile.WriteMarkdown(md, Table(607, 0.48), first, measured));
+        Assert.True(ResultFile.WriteJson(json, Stats(607, 0.48), first, measured));
+        var committed = File.ReadAllText(md);
+
+        var second = Run("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", new DateTime(2026, 12, 2, 0, 0, 0, DateTimeKind.Utc));
+        Assert.False(ResultFile.WriteMarkdown(md, Table(607, 0.69), second, measured));   // only the timing moved
+        Assert.False(ResultFile.WriteJson(json, Stats(607, 0.69), second, measured));
+        Assert.Equal(committed, File.ReadAllText(md));
+        Assert.True(ResultFile.WriteMarkdown(md, Table(608, 0.69), second, measured));    // a count moved: rewritten, timings and all
+        Assert.Contains("| 0.69 |", File.ReadAllText(md));
+        Assert.True(ResultFile.WriteJson(json, Stats(608, 0.69), second, measured));
+        Assert.False(ResultFile.WriteMarkdown(md, Table(608, 0.69), second));             // without measured columns nothing else changes
+        Assert.Equal("| repo_id | commits |\n|---|---:|", ResultFile.WithoutColumns("| repo_id | commits | seconds |\n|---|---:|---:|", measured));
+    }
+
+    [Fact]
     public async Task PredictionsDecodedAgainToTheSameRowsKeepTheCommittedFingerprint()
     {
         var cache = new PredictionCache(_dir);

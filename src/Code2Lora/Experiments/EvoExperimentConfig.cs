@@ -35,6 +35,9 @@ public sealed record EvoExperimentConfig
     public int GruHidden { get; init; } = 256;
     /// <summary>Per-step GRU input: diff (the paper), repo_state or concat.</summary>
     public string PerStepInput { get; init; } = CommitGruConfig.Diff;
+    /// <summary>GRU initialisation: null or repo_state (h₀ from the first kept commit's state, the paper's) or zero (an ablation).
+    /// Null keeps the paper's rule out of every written config, so runs and results made before this key existed stay valid.</summary>
+    public string? GruInit { get; init; }
     /// <summary>Tokens of a training sequence and of an evaluation prompt (cut on the left).</summary>
     public int MaxTokens { get; init; } = StaticExperimentConfig.Tiny.MaxTokens;
     /// <summary>Greedy decoding budget per task.</summary>
@@ -93,7 +96,7 @@ public sealed record EvoExperimentConfig
     public CompletionSettings ContextDecoding => Decoding.WithContextRoom(ContextPromptTokens);
 
     /// <summary>The GRU for vectors of width <paramref name="vectorDim"/> (diffs and states share the encoder's width).</summary>
-    public CommitGruConfig Gru(int vectorDim) => new() { DiffDim = vectorDim, StateDim = vectorDim, HiddenDim = GruHidden, PerStepInput = PerStepInput };
+    public CommitGruConfig Gru(int vectorDim) => new() { DiffDim = vectorDim, StateDim = vectorDim, HiddenDim = GruHidden, PerStepInput = PerStepInput, Init = GruInit ?? CommitGruConfig.InitFromState };
 
     /// <summary>The head, reading the GRU's context.</summary>
     public Code2LoraHeadConfig Head() => new() { InputDim = GruHidden, HiddenDim = HeadHidden, Lora = Lora };

@@ -58,6 +58,9 @@ public sealed record StaticExperimentConfig
     public int EvalBatchSize { get; init; } = 32;
     /// <summary>Use at most this many training tasks (0 = all), a seeded sample.</summary>
     public int MaxTrainExamples { get; init; }
+    /// <summary>Train on the tasks of this many training repositories, a seeded sample of them (null = all): the paper's Table 10
+    /// axis. Each seed draws its own repositories, so the spread across seeds includes which repositories were drawn.</summary>
+    public int? TrainRepositories { get; init; }
     /// <summary>CR-val examples whose loss is logged during training.</summary>
     public int ValidationExamples { get; init; } = 64;
     /// <summary>Evaluate at most this many tasks per split (0 = all), a seeded sample (tiny: 256 of 512 CR / 386 IR; twelve

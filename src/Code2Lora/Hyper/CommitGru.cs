@@ -30,8 +30,15 @@ public sealed class CommitGru : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The configuration the module was built from.</summary>
     public CommitGruConfig Config { get; }
 
-    /// <summary>h₀ [B, G] from the repository-state vectors [B, StateDim] of each repository's first kept commit.</summary>
-    public Tensor InitialState(Tensor repoState) => repo_init_proj.forward(Checked(repoState, Config.StateDim, "repository state").to(ScalarType.Float32));
+    /// <summary>h₀ [B, G] from the repository-state vectors [B, StateDim] of each repository's first kept commit (zeros when
+    /// <see cref="CommitGruConfig.Init"/> is zero; repo_init_proj then stays as initialised, so files keep the authors' keys).</summary>
+    public Tensor InitialState(Tensor repoState)
+    {
+        Checked(repoState, Config.StateDim, "repository state");
+        return Config.Init == CommitGruConfig.InitZero
+            ? torch.zeros(repoState.shape[0], Config.HiddenDim, dtype: ScalarType.Float32, device: repoState.device)
+            : repo_init_proj.forward(repoState.to(ScalarType.Float32));
+    }
 
     /// <summary>One commit: h [B, G] and the per-step inputs [B, StepInputDim] (see <see cref="CommitGruConfig.StepInput"/>) → h' [B, G].</summary>
     public Tensor Step(Tensor h, Tensor stepInput)

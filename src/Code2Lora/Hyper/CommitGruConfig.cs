@@ -6,6 +6,9 @@ public sealed record CommitGruConfig
 {
     /// <summary>Per-step input "diff" (the paper), "repo_state" (the commit's state vector) or "concat" (diff then state).</summary>
     public const string Diff = "diff", RepoState = "repo_state", Concat = "concat";
+    /// <summary>h₀ from the first kept commit's repository state (the paper), or the zero vector (an ablation: the GRU must
+    /// learn the repository from its diffs alone).</summary>
+    public const string InitFromState = "repo_state", InitZero = "zero";
 
     /// <summary>Width of a diff vector (recipe c: 2048).</summary>
     public int DiffDim { get; init; } = 2048;
@@ -15,6 +18,8 @@ public sealed record CommitGruConfig
     public int HiddenDim { get; init; } = 2048;
     /// <summary>What enters the GRU at each kept commit: diff, repo_state or concat (the authors' --per-step-input ablation).</summary>
     public string PerStepInput { get; init; } = Diff;
+    /// <summary>How h₀ is made: <see cref="InitFromState"/> (the paper) or <see cref="InitZero"/>.</summary>
+    public string Init { get; init; } = InitFromState;
 
     /// <summary>Width of the per-step input (the authors' diff_input_dim, which grows to diff+state in concat mode).</summary>
     public int StepInputDim => PerStepInput switch
@@ -34,6 +39,8 @@ public sealed record CommitGruConfig
         if (DiffDim <= 0 || StateDim <= 0 || HiddenDim <= 0)
             throw new ArgumentException($"CommitGru dimensions must be positive, got diff {DiffDim}, state {StateDim}, hidden {HiddenDim}.");
         _ = StepInputDim;
+        if (Init is not (InitFromState or InitZero))
+            throw new ArgumentException($"GRU initialisation '{Init}' is not one of {InitFromState}, {InitZero}.");
         return this;
     }
 

@@ -9,7 +9,7 @@ namespace Code2Lora.Hyper;
 
 /// <summary>A trained Code2LoRA-Evo on disk, the authors' GRU checkpoint split into files: gru.safetensors (gru_state keys),
 /// head.safetensors (head_state keys, the same layout as a Static head) and evo_config.json (gru_config, head_config,
-/// per_step_input, and the encoder whose vectors it was trained on).</summary>
+/// per_step_input, gru_init (absent: repo_state, the paper's) and the encoder whose vectors it was trained on).</summary>
 public static class EvoFiles
 {
     /// <summary>The authors' gru_config fields.</summary>
@@ -21,7 +21,8 @@ public static class EvoFiles
     public sealed record ConfigJson(
         [property: JsonPropertyName("gru_config")] GruConfigJson GruConfig, [property: JsonPropertyName("per_step_input")] string PerStepInput,
         [property: JsonPropertyName("diff_dim")] int DiffDim, [property: JsonPropertyName("head_config")] Code2LoraHeadConfig HeadConfig,
-        [property: JsonPropertyName("encoder_id")] string EncoderId);
+        [property: JsonPropertyName("encoder_id")] string EncoderId,
+        [property: JsonPropertyName("gru_init")] string? GruInit = null);
 
     /// <summary>Writes the three files into <paramref name="dir"/>.</summary>
     public static void Save(string dir, CommitGru gru, Code2LoraHead head, string encoderId)
@@ -31,7 +32,8 @@ public static class EvoFiles
         SafeTensors.Save(Path.Combine(dir, "gru.safetensors"), gru.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter), meta);
         SafeTensors.Save(Path.Combine(dir, "head.safetensors"), head.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter), meta);
         var c = gru.Config;
-        var json = new ConfigJson(new GruConfigJson(c.StepInputDim, c.StateDim, c.HiddenDim), c.PerStepInput, c.DiffDim, head.Config, encoderId);
+        var json = new ConfigJson(new GruConfigJson(c.StepInputDim, c.StateDim, c.HiddenDim), c.PerStepInput, c.DiffDim, head.Config, encoderId,
+            c.Init == CommitGruConfig.InitFromState ? null : c.Init);   // absent means the paper's rule, as in files written before the key
         AtomicFile.WriteText(Path.Combine(dir, "evo_config.json"), JsonSerializer.Serialize(json, Provenance.Json));
     }
 
@@ -47,6 +49,7 @@ public static class EvoFiles
         var gru = new CommitGru(new CommitGruConfig
         {
             DiffDim = json.DiffDim, StateDim = json.GruConfig.RepoStateDim, HiddenDim = json.GruConfig.HiddenDim, PerStepInput = json.PerStepInput,
+            Init = json.GruInit ?? CommitGruConfig.InitFromState,
         }, device);
         var head = new Code2LoraHead(json.HeadConfig, model, device);
         StateDictLoader.Load(gru, SafeTensors.Load(Path.Combine(dir, "gru.safetensors"), device));

@@ -27,4 +27,18 @@ public static class SweepFigures
         var chart = traces.Count == 0 ? CS.Chart.Line<string, double, string>(x: Array.Empty<string>(), y: Array.Empty<double>()) : CS.Chart.Combine(traces);
         return BenchReport.Titled(chart, title, "point", "target NLL (nats/token, lower is better)");
     }
+
+    /// <summary>One metric of one method and split against a numeric axis on a log scale: every seed as a marker and the log-linear fit
+    /// y = a + b·ln x as a line, titled with its equation and R² (the paper's Table 10 plot over the number of training repositories).</summary>
+    public static GenericChart Fit(IReadOnlyList<(double X, double Y)> seeds, Evaluation.Statistics.LogLinearFit fit, string xTitle, string yTitle, string what)
+    {
+        var points = CS.Chart.Point<double, double, string>(x: seeds.Select(s => s.X).ToArray(), y: seeds.Select(s => s.Y).ToArray(), Name: "one seed");
+        TraceAttributes.Set(points, "marker", new Dictionary<string, object> { ["size"] = 9 });
+        var xs = seeds.Select(s => s.X).Distinct().Order().ToArray();
+        var grid = Enumerable.Range(0, 50).Select(i => Math.Exp(Math.Log(xs[0]) + (Math.Log(xs[^1]) - Math.Log(xs[0])) * i / 49)).ToArray();
+        var line = CS.Chart.Line<double, double, string>(x: grid, y: grid.Select(fit.At).ToArray(), Name: "log-linear fit");
+        var sign = fit.Slope < 0 ? "−" : "+";
+        var title = FormattableString.Invariant($"{what}: y = {fit.Intercept:F3} {sign} {Math.Abs(fit.Slope):F3}·ln x (R² {fit.RSquared:F3}, {fit.Points} runs)");
+        return TraceAttributes.SetXAxis(BenchReport.Titled(CS.Chart.Combine([points, line]), title, xTitle, yTitle), "type", "log");
+    }
 }

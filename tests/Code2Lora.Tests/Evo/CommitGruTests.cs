@@ -105,4 +105,30 @@ public sealed class CommitGruTests
         Assert.Equal(0f, (head.forward(a).A["q_proj"] - head2.forward(b).A["q_proj"]).abs().max().item<float>());
         Assert.Contains("enc-a", Assert.Throws<InvalidOperationException>(() => EvoFiles.Load(dir.Path, model, "enc-b")).Message);
     }
+
+    [Fact]
+    public void A_zero_initialised_GRU_starts_every_repository_at_zero_and_its_files_say_so()
+    {
+        using var dir = new TempDir();
+        torch.manual_seed(3);
+        var model = ModelConfigs.Get("tiny-qwen2") with { NumHiddenLayers = 1 };
+        var zero = new CommitGru(new CommitGruConfig { DiffDim = 5, StateDim = 5, HiddenDim = 4, Init = CommitGruConfig.InitZero });
+        using var states = torch.randn(3, 5);
+        using var h0 = zero.InitialState(states);
+        Assert.Equal(new long[] { 3, 4 }, h0.shape);
+        Assert.Equal(0f, h0.abs().max().item<float>());
+        torch.manual_seed(3);
+        var paper = new CommitGru(new CommitGruConfig { DiffDim = 5, StateDim = 5, HiddenDim = 4 });
+        using (var fromState = paper.InitialState(states)) Assert.True(fromState.abs().max().item<float>() > 0);
+        Assert.Throws<ArgumentException>(() => zero.InitialState(torch.randn(3, 6)));   // the state's width is still checked
+        Assert.Throws<ArgumentException>(() => new CommitGruConfig { Init = "random" }.Validate());
+
+        var head = new Code2LoraHead(new Code2LoraHeadConfig { InputDim = 4, HiddenDim = 8, Lora = new() { Rank = 2, Alpha = 4 } }, model);
+        EvoFiles.Save(dir.Path, zero, head, "enc-a");
+        Assert.Contains("\"gru_init\": \"zero\"", File.ReadAllText(Path.Combine(dir.Path, "evo_config.json")));
+        Assert.Equal(CommitGruConfig.InitZero, EvoFiles.Load(dir.Path, model, "enc-a").Gru.Config.Init);
+        EvoFiles.Save(dir.Path, paper, head, "enc-a");                                 // the paper's rule is written as before the key existed
+        Assert.DoesNotContain("gru_init", File.ReadAllText(Path.Combine(dir.Path, "evo_config.json")));
+        Assert.Equal(CommitGruConfig.InitFromState, EvoFiles.Load(dir.Path, model, "enc-a").Gru.Config.Init);
+    }
 }

@@ -23,6 +23,30 @@ public sealed class TrainedBaselinesTests(BaselineBench bench) : IClassFixture<B
     private StaticExperiment Experiment => bench.Experiment;
 
     [Fact]
+    public async Task TrainRepositoriesKeepsASeededSampleOfTheTrainingRepositoriesTasksAndStates()
+    {
+        Assert.Equal(["org/alpha", "org/beta"], Experiment.TrainingRepositories());
+        Assert.Equal(8, Experiment.TrainingTasks().Count);
+        var bench1 = Experiment.BenchDirectory;
+        async Task<StaticExperiment> With(int? n, int seed) =>
+            await StaticExperiment.OpenAsync(BaselineBench.Config with { TrainRepositories = n, Seed = seed }, bench1, Path.Combine(bench.Root, $"run-{n}-{seed}"));
+        var picks = new HashSet<string>();
+        foreach (var seed in Enumerable.Range(1, 8))
+        {
+            var one = await With(1, seed);
+            var repo = Assert.Single(one.TrainingRepositories());
+            picks.Add(repo);
+            Assert.All(one.TrainingTasks(), t => Assert.Equal(repo, t.RepoId));
+            Assert.Equal(4, one.TrainingTasks().Count);
+            Assert.Equal([(repo, repo == "org/alpha" ? "a1" : "b1")], one.TrainStates());
+            Assert.Equal(one.TrainingRepositories(), (await With(1, seed)).TrainingRepositories());   // the same seed draws the same
+        }
+        Assert.Equal(2, picks.Count);                                                   // seeds draw different repositories
+        Assert.Equal(Experiment.TrainingTasks().Select(t => (t.RepoId, t.Prefix)), (await With(2, 3407)).TrainingTasks().Select(t => (t.RepoId, t.Prefix)));
+        Assert.Contains("train_repositories is 3", Assert.Throws<ArgumentException>(() => (With(3, 1).GetAwaiter().GetResult()).TrainingTasks()).Message);
+    }
+
+    [Fact]
     public void PerRepoLoraTrainsOneAdapterPerInRepoRepositoryAndSkipsFinishedOnes()
     {
         var first = bench.PerRepo;

@@ -45,6 +45,24 @@ public sealed class SweepRunTests : IDisposable
     }
 
     [Fact]
+    public async Task ALogLinearFitOverOneNumericAxisUsesEverySeedAndPlacesTheDefaultWhereItIsTold()
+    {
+        var plan = Plan("lora.rank=4,16");                                           // smoke's own rank, 2, is the default point
+        var table = await Sweep.RunAsync(plan, new FakeSweepRunner());
+        double Seed(int rank, int seed) => Math.Round(Enumerable.Range(0, FakeSweepRunner.Tasks).Average(i => FakeSweepRunner.Nll(rank, seed, i)), 4);
+        var points = new[] { 2, 4, 16 }.SelectMany(r => new[] { 3407, 3408 }.Select(s => (X: (double)r, Y: Seed(r, s)))).ToList();
+        var fit = SweepFit.Of(table, "static", "cr_test", r => r.Nll, defaultX: 2);
+        var expected = Code2Lora.Evaluation.Statistics.LogLinearFit.Of(points.Select(p => p.X).ToList(), points.Select(p => p.Y).ToList());
+        Assert.Equal((6, expected.Slope, expected.RSquared), (fit.Points, fit.Slope, fit.RSquared));
+        Assert.True(fit.Slope < 0);                                                  // NLL falls as the rank grows
+        Assert.Equal(4, SweepFit.Of(table, "static", "cr_test", r => r.Nll).Points); // no x for the default point: left out
+        var chart = Code2Lora.Reporting.SweepFigures.Fit(points, fit, "LoRA rank", "NLL", "static, CR-test");
+        Assert.Equal(2, Plotly.NET.GenericChart.getTraces(chart).Length);
+        var twoAxes = await Sweep.RunAsync(Plan("lora.rank=4", "lora.alpha=8"), new FakeSweepRunner());
+        Assert.Contains("one axis", Assert.Throws<ArgumentException>(() => SweepFit.Of(twoAxes, "static", "cr_test", r => r.Nll)).Message);
+    }
+
+    [Fact]
     public async Task TableAveragesSeedsAndPairsEachPointWithTheDefault()
     {
         var plan = Plan("lora.rank=2,4");
@@ -72,6 +90,12 @@ public sealed class SweepRunTests : IDisposable
         Assert.Equal("configs/static/smoke.json", json["provenance"]!["configs"]![0]!["source"]!.GetValue<string>());
         Assert.True(File.Exists(Path.Combine(plan.OutDir, "sweep.html")));
         Assert.True(File.Exists(Path.Combine(plan.OutDir, "sweep.run.json")));       // the provenance sidecar of both files
+
+        var back = SweepTable.Read(plan.OutDir);                                      // what a notebook reads from a committed sweep
+        Assert.Equal(table.Rows.Count, back.Rows.Count);
+        Assert.Equal(rank4.NllVsDefault.Difference, back.Rows.First(r => r.Point == "lora.rank=4" && r.Method == "static" && r.Split == "cr_test").NllVsDefault!.Difference);
+        Assert.Equal(table.Points.Select(p => p.Label), back.Points.Select(p => p.Label));
+        Assert.Contains("no sweep table here", Assert.Throws<FileNotFoundException>(() => SweepTable.Read(_root)).Message);
     }
 
     [Fact]

@@ -84,6 +84,22 @@ public sealed record SweepTable(
         return [json, md, .. Reporting.FigureExport.Save(Reporting.SweepFigures.Nll(table), dir, "sweep")];
     }
 
+    /// <summary>Reads the sweep.json of <paramref name="dir"/> (what <see cref="Write"/> wrote), e.g. a committed ablation for a notebook.</summary>
+    public static SweepTable Read(string dir)
+    {
+        var path = Path.Combine(dir, "sweep.json");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no sweep table here; run the sweep (c2l sweep …) or name the folder that holds its sweep.json.", path);
+        try
+        {
+            return JsonSerializer.Deserialize<SweepTable>(File.ReadAllText(path), Provenance.Json)
+                   ?? throw new InvalidDataException($"{path}: empty; run the sweep again to rewrite it.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a sweep table ({e.Message}); run the sweep again to rewrite it.", e);
+        }
+    }
+
     /// <summary>The seeds both points finished, each seed's predictions paired task by task; a note when they cannot be paired.</summary>
     private static async Task<(List<PredictionRow> A, List<PredictionRow> B, List<string> Repos, string? Note)> PairAsync(SweepPoint point, SweepPoint defaults,
         IReadOnlyDictionary<SweepRun, SweepMarker?> markers, string method, string split)

@@ -18,10 +18,11 @@ internal static class EvoCommand
     {
         var preset = new ConfigOptions("evo");
         var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
-        var cmd = preset.AddTo(new Command("evo", "Code2LoRA-Evo: a GRU over commit diffs feeding the hypernetwork head (resumable: re-run the same command).") { baseModel });
+        var bench = TrainCommand.BenchOption();
+        var cmd = preset.AddTo(new Command("evo", "Code2LoRA-Evo: a GRU over commit diffs feeding the hypernetwork head (resumable: re-run the same command).") { baseModel, bench });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, repos, _) = await OpenAsync(preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel))));
+            var (experiment, repos, _) = await OpenAsync(preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel))), r.GetValue(bench));
             var store = await VectorsAsync(experiment, repos, ct);
             var result = await ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainEvo(experiment.LoadBase(), store,
                 new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct)));
@@ -38,10 +39,11 @@ internal static class EvoCommand
     {
         var preset = new ConfigOptions("evo");
         var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
-        var cmd = preset.AddTo(new Command("evo-slora", "Single LoRA on the evolution track's training tasks, the baseline of c2l eval evo (resumable).") { baseModel });
+        var bench = TrainCommand.BenchOption();
+        var cmd = preset.AddTo(new Command("evo-slora", "Single LoRA on the evolution track's training tasks, the baseline of c2l eval evo (resumable).") { baseModel, bench });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, _, statics) = await OpenAsync(preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel))));
+            var (experiment, _, statics) = await OpenAsync(preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel))), r.GetValue(bench));
             var result = await ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainSingleLora(experiment.LoadBase(), statics.SingleLoraEpochs, statics.SingleLoraTraining,
                 new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo-slora", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct)));
             AnsiConsole.MarkupLine(result.Completed ? $"[bold green]evo-slora[/] trained: {result.Step} steps, last loss {result.LastLoss:F3}"
@@ -56,11 +58,12 @@ internal static class EvoCommand
     {
         var preset = new ConfigOptions("evo");
         var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
-        var cmd = preset.AddTo(new Command("evo", "Evaluate the evolution-track methods and ablations; writes results/evo/<preset>/.") { baseModel });
+        var bench = TrainCommand.BenchOption();
+        var cmd = preset.AddTo(new Command("evo", "Evaluate the evolution-track methods and ablations; writes results/evo/<preset>/.") { baseModel, bench });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var loaded = preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel)));
-            var (experiment, repos, statics) = await OpenAsync(loaded);
+            var (experiment, repos, statics) = await OpenAsync(loaded, r.GetValue(bench));
             var store = await VectorsAsync(experiment, repos, ct);
             await EvaluateAsync(loaded, experiment, statics, store, repos, ct);
             return 0;
@@ -87,19 +90,23 @@ internal static class EvoCommand
     private static async Task EvaluateAsync(LoadedConfig<EvoExperimentConfig> loaded, EvoExperiment experiment, StaticExperimentConfig staticConfig,
         EmbeddingStore store, IReadOnlyList<RepoInput> repos, CancellationToken ct)
     {
+        // The static rows come from the static experiment trained on the same benchmark folder (its run name carries the same @folder).
+        var runName = Path.GetFileName(experiment.RunDirectory)["evo-".Length..];
+        var onBench = runName.Contains('@') ? runName[runName.IndexOf('@')..] : "";
         var statics = await StaticExperiment.OpenAsync(staticConfig with { BaseModel = experiment.Config.BaseModel },
-            experiment.BenchDirectory, Path.Combine(RepoPaths.Work, "static-" + staticConfig.Name));
-        var results = Path.Combine(RepoPaths.Results, "evo", experiment.Config.Name);
+            experiment.BenchDirectory, Path.Combine(RepoPaths.Work, "static-" + staticConfig.Name + onBench));
+        var results = Path.Combine(RepoPaths.Results, "evo", runName);
         loaded.Save(results);
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => EvoEvaluation.RunAsync(experiment, store, results, BenchCommand.CommandLine(), statics, null,
-            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))), repos), ct));
+            new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))), repos.Count > 0 ? repos : null), ct));   // no inputs (an imported benchmark): no RAG
         Console.WriteLine(EvoEvaluation.Markdown(summary));
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
     /// <summary>Opens the evolution experiment a config describes, with its benchmark (built when missing), run folder
-    /// (data/work/evo-&lt;name&gt;/, where the resolved configs are saved) and the static config its static rows come from.</summary>
-    internal static async Task<(EvoExperiment, IReadOnlyList<RepoInput>, StaticExperimentConfig)> OpenAsync(LoadedConfig<EvoExperimentConfig> loaded)
+    /// (data/work/evo-&lt;name&gt;/, or evo-&lt;name&gt;@&lt;folder&gt;/ on another benchmark folder given as <paramref name="benchDir"/>,
+    /// which has no repository inputs; the resolved configs are saved there) and the static config its static rows come from.</summary>
+    internal static async Task<(EvoExperiment, IReadOnlyList<RepoInput>, StaticExperimentConfig)> OpenAsync(LoadedConfig<EvoExperimentConfig> loaded, string? benchDir = null)
     {
         NativeHeap.UseTrimmedHeap();
         FrozenBase.Check(loaded.Value.BaseModel);          // a wrong --base-model fails before the benchmark is built
@@ -107,13 +114,12 @@ internal static class EvoCommand
         var statics = loaded.Linked<StaticExperimentConfig>("static", loaded.Value.Static);
         RunConfigs.Record(bench.Stamp);
         RunConfigs.Record(statics.Stamp);
-        var benchDir = await BenchCommand.EnsureBuiltAsync(bench.Value);
-        var runDir = Path.Combine(RepoPaths.Work, "evo-" + loaded.Value.Name);
+        var runDir = Path.Combine(RepoPaths.Work, "evo-" + TrainCommand.RunName(loaded.Value.Name, benchDir));
         loaded.Save(runDir);
         bench.Save(runDir);
         statics.Save(runDir);
-        var experiment = await EvoExperiment.OpenAsync(loaded.Value, benchDir, runDir);
-        return (experiment, BenchInputs.Prepare(bench.Value, RepoPaths.Work), statics.Value);
+        var experiment = await EvoExperiment.OpenAsync(loaded.Value, benchDir ?? await BenchCommand.EnsureBuiltAsync(bench.Value), runDir);
+        return (experiment, benchDir is null ? BenchInputs.Prepare(bench.Value, RepoPaths.Work) : [], statics.Value);
     }
 
     private static Task<EmbeddingStore> VectorsAsync(EvoExperiment experiment, IReadOnlyList<RepoInput> repos, CancellationToken ct) =>

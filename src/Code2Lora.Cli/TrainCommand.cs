@@ -74,7 +74,7 @@ internal static class TrainCommand
         var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Score this authors' .pt checkpoint (a V1 or V2-static head) instead of the trained methods." };
-        var bench = new Option<string?>("--bench") { Description = "Benchmark folder (default: the config's), e.g. one written by c2l bench import." };
+        var bench = BenchOption();
         var shard = new Option<string?>("--shard") { Description = "k/N: decode only the repositories of shard k of N (docs/sharding.md); merge with --merge once all N are done." };
         var merge = new Option<bool>("--merge") { Description = "Join the shards' predictions (copied into results/static/<name>/predictions) without decoding, compute the target NLLs, and write the summary." };
         var allTasks = new Option<bool>("--all-tasks") { Description = "Score every CR-test and IR-test task instead of the config's seeded sample (shorthand for --set eval_tasks_per_split=0); writes results/static/<name>/all-tasks/." };
@@ -102,7 +102,7 @@ internal static class TrainCommand
     /// <summary>Scores one checkpoint's head beside the pretrained base and prints the table.</summary>
     private static async Task EvaluateCheckpointAsync(StaticExperiment experiment, Hyper.Released.ReleasedCheckpoint checkpoint, Hyper.RepoContexts contexts, CancellationToken ct)
     {
-        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name, "checkpoint-" + Path.GetFileNameWithoutExtension(checkpoint.Path));
+        var results = Path.Combine(RepoPaths.Results, "static", NameOfRun(experiment.RunDirectory, "static-"), "checkpoint-" + Path.GetFileNameWithoutExtension(checkpoint.Path));
         AnsiConsole.MarkupLine($"[bold]checkpoint[/] {Markup.Escape(checkpoint.Path)}: {checkpoint.Format} head, H {checkpoint.HeadConfig.HiddenDim}, rank {checkpoint.HeadConfig.Lora.Rank}");
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => CheckpointEvaluation.RunAsync(experiment, checkpoint, contexts, results, BenchCommand.CommandLine(),
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null)))), ct));
@@ -132,10 +132,11 @@ internal static class TrainCommand
     {
         var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
-        var cmd = preset.AddTo(new Command(name, description) { baseModel });
+        var bench = BenchOption();
+        var cmd = preset.AddTo(new Command(name, description) { baseModel, bench });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, repos) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
+            var (experiment, repos) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))), r.GetValue(bench));
             var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct) : null;
             var result = await TrainAsync(name, TrainerFor(name, experiment, contexts, ct));
             AnsiConsole.MarkupLine(result.Completed
@@ -152,10 +153,11 @@ internal static class TrainCommand
         var preset = new ConfigOptions("static");
         var baseModel = BaseModelOption();
         var shard = new Option<string?>("--shard") { Description = "k/N: train only shard k's repositories (docs/sharding.md); processes sharing the folder claim each repository, so none is trained twice" };
-        var cmd = preset.AddTo(new Command("plora", "Per-repository LoRA (in-repo only): one adapter per training repository, on its own tasks.") { baseModel, shard });
+        var bench = BenchOption();
+        var cmd = preset.AddTo(new Command("plora", "Per-repository LoRA (in-repo only): one adapter per training repository, on its own tasks.") { baseModel, shard, bench });
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
-            var (experiment, _) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))));
+            var (experiment, _) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))), r.GetValue(bench));
             var result = await TrainPerRepoAsync(experiment, r.GetValue(shard) is { } text ? Shard.Parse(text) : null, ct);
             var seconds = result.Timings.Values.Select(t => t.Seconds).ToList();
             AnsiConsole.MarkupLine(result.Completed
@@ -192,7 +194,7 @@ internal static class TrainCommand
     private static async Task EvaluateAsync(LoadedConfig<StaticExperimentConfig> loaded, StaticExperiment experiment, Hyper.RepoContexts contexts, IReadOnlyList<RepoInput> repos, CancellationToken ct,
         Shard? shard = null, bool mergeOnly = false, string? subfolder = null)
     {
-        var results = Path.Combine(RepoPaths.Results, "static", experiment.Config.Name, subfolder ?? "");
+        var results = Path.Combine(RepoPaths.Results, "static", NameOfRun(experiment.RunDirectory, "static-"), subfolder ?? "");
         loaded.Save(results);
         var notes = new List<string>();   // printed after the live bars, which would tear lines written while they render
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => StaticEvaluation.RunAsync(experiment, contexts, results, BenchCommand.CommandLine(),
@@ -203,16 +205,36 @@ internal static class TrainCommand
         AnsiConsole.MarkupLine($"→ {Markup.Escape(results)}");
     }
 
+    /// <summary>The --bench option of the train and eval verbs.</summary>
+    internal static Option<string?> BenchOption() => new("--bench")
+    {
+        Description = "Benchmark folder instead of the config's, e.g. one written by c2l bench import; trained weights go to data/work/<kind>-<name>@<folder>/ and results to results/<track>/<name>@<folder>/, apart from the config's own benchmark's.",
+    };
+
+    /// <summary>The name a run is filed under: the config's name, or name@folder when it runs on another benchmark folder than its
+    /// own, so weights trained on one benchmark are never resumed or evaluated on another.</summary>
+    internal static string RunName(string configName, string? benchDir)
+    {
+        if (benchDir is null) return configName;
+        var full = Path.GetFullPath(benchDir).TrimEnd(Path.DirectorySeparatorChar);
+        if (!Directory.Exists(full))
+            throw new ArgumentException($"{benchDir}: no such benchmark folder; build one (c2l bench build) or import one (c2l bench import), or drop --bench to use the config's.");
+        return $"{configName}@{Path.GetFileName(full)}";
+    }
+
+    /// <summary>The run name of an experiment's run folder (<paramref name="prefix"/> + name).</summary>
+    private static string NameOfRun(string runDirectory, string prefix) => Path.GetFileName(runDirectory)[prefix.Length..];
+
     /// <summary>Opens the static experiment a config describes: its benchmark (built when missing), or <paramref name="benchDir"/>
     /// (which has no repository inputs: e.g. the released data, whose vectors come with it), and run folder
-    /// (data/work/static-&lt;name&gt;/, where the resolved configs are saved).</summary>
+    /// (data/work/static-&lt;name&gt;/, or static-&lt;name&gt;@&lt;folder&gt;/ on another benchmark; the resolved configs are saved there).</summary>
     internal static async Task<(StaticExperiment, IReadOnlyList<RepoInput>)> OpenAsync(LoadedConfig<StaticExperimentConfig> loaded, string? benchDir = null)
     {
         NativeHeap.UseTrimmedHeap();
         FrozenBase.Check(loaded.Value.BaseModel);          // a wrong --base-model fails before the benchmark is built
         var bench = loaded.Linked<Preset>("bench", loaded.Value.Bench);
         RunConfigs.Record(bench.Stamp);
-        var runDir = Path.Combine(RepoPaths.Work, "static-" + loaded.Value.Name);
+        var runDir = Path.Combine(RepoPaths.Work, "static-" + RunName(loaded.Value.Name, benchDir));
         loaded.Save(runDir);
         bench.Save(runDir);
         var experiment = await StaticExperiment.OpenAsync(loaded.Value, benchDir ?? await BenchCommand.EnsureBuiltAsync(bench.Value), runDir);

@@ -52,7 +52,7 @@ public static class StaticEvaluation
         IProgress<(string Method, string Split, int Done, int Total)>? progress = null, Action<string>? note = null, IReadOnlyList<RepoInput>? repos = null,
         Shard? shard = null, bool mergeOnly = false)
     {
-        using var held = RunLock.Acquire(resultsDir, "evaluation");     // its prediction caches and tables are rewritten below
+        using var held = RunLock.ForEvaluation(resultsDir, shard);     // its prediction caches and tables are rewritten below (a shard: its own part only)
         var c = experiment.Config;
         var splits = experiment.EvaluationTasks();
         var lm = experiment.LoadBase();

@@ -75,6 +75,14 @@ public sealed class RunLock : IDisposable
     /// <summary>The previous holder when it had died without releasing (its record was stale and taken over), else null.</summary>
     public RunLockHolder? StaleHolder { get; }
 
+    /// <summary>The lock of an evaluation writing into <paramref name="resultsDir"/>: the whole folder for one process (or the merge of
+    /// shards), or only its own shard's part (<c>&lt;resultsDir&gt;/predictions/.shards/shard-k-of-N</c>) for a <c>--shard k/N</c> process, so
+    /// N shard processes share one results folder (a cluster's shared file system) while two processes of the same shard are
+    /// refused: each shard's work is claimed by one process.</summary>
+    public static RunLock ForEvaluation(string resultsDir, Evaluation.Shard? shard) => shard is null
+        ? Acquire(resultsDir, "evaluation")
+        : Acquire(Path.Combine(resultsDir, "predictions", ".shards", shard.Tag), $"evaluation shard {shard}");
+
     /// <summary>Locks <paramref name="folder"/> (created if missing) for <paramref name="purpose"/>, or throws
     /// <see cref="RunLockedException"/> naming the process that holds it.</summary>
     public static RunLock Acquire(string folder, string purpose)

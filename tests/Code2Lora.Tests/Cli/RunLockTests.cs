@@ -34,6 +34,21 @@ public sealed class RunLockTests(BadInputs inputs) : IClassFixture<BadInputs>
     }
 
     [Fact]
+    public void EvaluationShardsShareOneResultsFolderButEachShardIsClaimedOnce()
+    {
+        var results = Folder();
+        using (RunLock.ForEvaluation(results, new Code2Lora.Evaluation.Shard(1, 3)))
+        using (RunLock.ForEvaluation(results, new Code2Lora.Evaluation.Shard(2, 3)))       // another shard, the same folder: runs
+        {
+            var e = Assert.Throws<RunLockedException>(() => RunLock.ForEvaluation(results, new Code2Lora.Evaluation.Shard(1, 3)));
+            Assert.Contains("evaluation shard 1/3", e.Message);                           // the same shard twice: refused, holder named
+            Assert.Contains(Path.Combine("predictions", ".shards", "shard-1-of-3"), e.Message);
+        }
+        using var whole = RunLock.ForEvaluation(results, null);                            // one process (or the merge) takes the folder
+        Assert.Throws<RunLockedException>(() => RunLock.ForEvaluation(results, null));
+    }
+
+    [Fact]
     public void TheSameFolderCannotBeTakenTwiceInOneProcessEither()
     {
         var folder = Folder();

@@ -65,7 +65,7 @@ internal static class EvoCommand
             var loaded = preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel)));
             var (experiment, repos, statics) = await OpenAsync(loaded, r.GetValue(bench));
             var store = await VectorsAsync(experiment, repos, ct);
-            await EvaluateAsync(loaded, experiment, statics, store, repos, ct);
+            await EvaluateAsync(loaded, experiment, statics, store, repos, ct, r.GetValue(bench));
             return 0;
         }));
         return cmd;
@@ -88,14 +88,12 @@ internal static class EvoCommand
 
     /// <summary>Evaluates every available evolution-track method with progress bars and prints the Table 3 analog.</summary>
     private static async Task EvaluateAsync(LoadedConfig<EvoExperimentConfig> loaded, EvoExperiment experiment, StaticExperimentConfig staticConfig,
-        EmbeddingStore store, IReadOnlyList<RepoInput> repos, CancellationToken ct)
+        EmbeddingStore store, IReadOnlyList<RepoInput> repos, CancellationToken ct, string? benchDir = null)
     {
-        // The static rows come from the static experiment trained on the same benchmark folder (its run name carries the same @folder).
-        var runName = Path.GetFileName(experiment.RunDirectory)["evo-".Length..];
-        var onBench = runName.Contains('@') ? runName[runName.IndexOf('@')..] : "";
+        // The static rows come from the static experiment trained on the same benchmark folder, filed under the same run name rule.
         var statics = await StaticExperiment.OpenAsync(staticConfig with { BaseModel = experiment.Config.BaseModel },
-            experiment.BenchDirectory, Path.Combine(RepoPaths.Work, "static-" + staticConfig.Name + onBench));
-        var results = Path.Combine(RepoPaths.Results, "evo", runName);
+            experiment.BenchDirectory, Path.Combine(RepoPaths.Work, "static-" + TrainCommand.RunName(staticConfig.Name, benchDir)));
+        var results = Path.Combine(RepoPaths.Results, "evo", TrainCommand.NameOfRun(experiment.RunDirectory, "evo-"));
         loaded.Save(results);
         var summary = await ProgressView.RunAsync(progress => Task.Run(() => EvoEvaluation.RunAsync(experiment, store, results, BenchCommand.CommandLine(), statics, null,
             new SyncProgress<(string Method, string Split, int Done, int Total)>(p => progress.Report(new BenchProgress($"{p.Method} {p.Split}", p.Done, p.Total, null))), repos.Count > 0 ? repos : null), ct));   // no inputs (an imported benchmark): no RAG

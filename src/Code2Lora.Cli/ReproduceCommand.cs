@@ -19,6 +19,7 @@ internal static class ReproduceCommand
         {
             NativeHeap.UseTrimmedHeap();
             var name = r.GetValue(preset)!;
+            var runControlled = r.GetValue(controlledTrack);
             var bench = ConfigFiles.Load<Preset>("bench", name);
             RunConfigs.Record(bench.Stamp);
             var p = bench.Value;
@@ -31,7 +32,7 @@ internal static class ReproduceCommand
             {
                 await TrainCommand.RunAllAsync(ConfigFiles.Load<Experiments.StaticExperimentConfig>("static", name), timings, ct, r.GetValue(folds));
                 await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", name), timings, ct);
-                if (p.ControlledTrack is { } controlled && r.GetValue(controlledTrack))   // the forge: its own benchmark, experiment and table, never mixed into the real one
+                if (p.ControlledTrack is { } controlled && runControlled)   // the forge: its own benchmark, experiment and table, never mixed into the real one
                 {
                     // Its own async flow: the forge's configs name the forge's files without replacing the main preset's in
                     // the provenance of what this command writes last (timings.json).
@@ -46,7 +47,7 @@ internal static class ReproduceCommand
                     }, ct);
                 }
             }
-            if (p.ControlledTrack is { } named && !r.GetValue(controlledTrack))
+            if (p.ControlledTrack is { } named && !runControlled)
                 AnsiConsole.MarkupLine($"controlled track '{Markup.Escape(named)}' not run (add --controlled; its committed table is results/evo/{Markup.Escape(named)}/).");
             var total = timings.Stages.Sum(s => s.Seconds);
             AnsiConsole.MarkupLine($"[bold green]reproduce[/] preset {p.Name} done in {total / 60:F1} min; stage timings → {Markup.Escape(timings.OutputPath)}");

@@ -223,7 +223,7 @@ internal static class TrainCommand
     }
 
     /// <summary>The run name of an experiment's run folder (<paramref name="prefix"/> + name).</summary>
-    private static string NameOfRun(string runDirectory, string prefix) => Path.GetFileName(runDirectory)[prefix.Length..];
+    internal static string NameOfRun(string runDirectory, string prefix) => Path.GetFileName(runDirectory)[prefix.Length..];
 
     /// <summary>Opens the static experiment a config describes: its benchmark (built when missing), or <paramref name="benchDir"/>
     /// (which has no repository inputs: e.g. the released data, whose vectors come with it), and run folder

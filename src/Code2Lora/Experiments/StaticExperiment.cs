@@ -129,12 +129,9 @@ public sealed class StaticExperiment
     }
 
     /// <summary>The training repositories' states (distinct, ordered): the mean adapter and the head's input statistics come from them.</summary>
-    public IReadOnlyList<(string Repo, string Sha)> TrainStates()
-    {
-        var repos = TrainingRepositories().ToHashSet(StringComparer.Ordinal);
-        return Bench.StaticTasks.Where(t => t.Split == SplitNames.Train && repos.Contains(t.RepoId)).Select(t => (t.RepoId, t.CommitSha)).Distinct()
+    public IReadOnlyList<(string Repo, string Sha)> TrainStates() =>
+        TrainingRepositoryTasks().Select(t => (t.RepoId, t.CommitSha)).Distinct()
             .OrderBy(s => s.RepoId, StringComparer.Ordinal).ThenBy(s => s.CommitSha, StringComparer.Ordinal).ToList();
-    }
 
     /// <summary>Where the per-repo LoRAs live: one folder per IR repository (PEFT files, its checkpoints and metrics) and timings.json.</summary>
     public string PerRepoLoraRoot => RunPath("per-repo-lora");
@@ -283,24 +280,26 @@ public sealed class StaticExperiment
 
     /// <summary>The training tasks every method trains on: those of <see cref="TrainingRepositories"/>, then a seeded sample when
     /// <see cref="StaticExperimentConfig.MaxTrainExamples"/> is set.</summary>
-    public IReadOnlyList<QnaRow> TrainingTasks()
-    {
-        var repos = TrainingRepositories().ToHashSet(StringComparer.Ordinal);
-        return Sample(Bench.StaticTasks.Where(t => t.Split == SplitNames.Train && repos.Contains(t.RepoId)).ToList(), Config.MaxTrainExamples, "train");
-    }
+    public IReadOnlyList<QnaRow> TrainingTasks() => Sample(TrainingRepositoryTasks(), Config.MaxTrainExamples, "train");
 
     /// <summary>The training split's repositories the methods train on, in ordinal order: all of them, or a seeded sample of
     /// <see cref="StaticExperimentConfig.TrainRepositories"/> (an error when the split has fewer).</summary>
     public IReadOnlyList<string> TrainingRepositories()
     {
-        var all = Bench.StaticTasks.Where(t => t.Split == SplitNames.Train).Select(t => t.RepoId).Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal).ToList();
+        var all = InRepoRepositories;
         if (Config.TrainRepositories is not { } n) return all;
         if (n < 1 || n > all.Count)
             throw new ArgumentException($"train_repositories is {n}, but the training split of {BenchDirectory} has {all.Count} repositories; choose 1 to {all.Count}, or null for all.");
         var picked = all.ToList();
         SeededRandom.For(Config.Seed, "sample/train-repositories").Shuffle(picked);
         return picked.Take(n).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The training split's tasks of <see cref="TrainingRepositories"/>, in benchmark order.</summary>
+    private List<QnaRow> TrainingRepositoryTasks()
+    {
+        var repos = TrainingRepositories().ToHashSet(StringComparer.Ordinal);
+        return Bench.StaticTasks.Where(t => t.Split == SplitNames.Train && repos.Contains(t.RepoId)).ToList();
     }
 
     /// <summary>The training batches and the CR-val sample, tokenized with the base model's tokenizer.</summary>

@@ -27,7 +27,7 @@ public static class Generation
         using var cache = model.NewCache();
         var (ids, mask) = LeftPad(prompts, pad, device);
         using var banned = BannedBias(bannedTokenIds, vocab, device);
-        var perRow = model.modules().OfType<IPerRowState>().ToList();
+        List<IPerRowState>? perRow = null;   // found when a row first leaves the batch: most single-prompt calls never need them
         var restores = new Stack<IDisposable>();
         // active[r] is the prompt index of batch row r: rows that finish leave the batch (with their cache and per-row weights),
         // so the steps that remain cost what the unfinished rows need, not what the longest-running row holds up.
@@ -57,6 +57,7 @@ public static class Generation
                 {
                     using var rows = torch.tensor(keep.Select(r => (long)r).ToArray(), device: device);
                     cache.KeepRows(rows);
+                    perRow ??= model.modules().OfType<IPerRowState>().ToList();
                     foreach (var module in perRow)
                         if (module.KeepRows(active.Count, rows) is { } restore) restores.Push(restore);
                     next = keep.Select(r => next[r]).ToArray();

@@ -66,9 +66,11 @@ internal static class PaperBenchCommands
             {
                 var (fused, math) = MemoryPlanCheck.Planned(c, fullBase, encoder, h);
                 var available = MemoryPlanCheck.AvailableBytes();
-                if (Math.Max(fused, math) > 0.7 * available)
+                // LibTorch's CPU flash kernel serves causal attention in fp32 and bf16 (measured: L2-T8192-fp32-ckpt peaks at 4.4 GiB, its
+                // math-kernel plan is 20.8 GiB), so the fused plan decides whether a case fits.
+                if (fused > 0.7 * available)
                 {
-                    results.Add(new MemoryPlanMeasurement { Case = c, PlannedBytes = fused, PlannedBytesMathAttention = math, Skipped = $"planned {Math.Max(fused, math) / 1073741824.0:F1} GiB > 70 % of the {available / 1073741824.0:F1} GiB available" });
+                    results.Add(new MemoryPlanMeasurement { Case = c, PlannedBytes = fused, PlannedBytesMathAttention = math, Skipped = $"planned {fused / 1073741824.0:F1} GiB > 70 % of the {available / 1073741824.0:F1} GiB available" });
                     AnsiConsole.MarkupLine($"[yellow]skipped[/] {c}: {Markup.Escape(results[^1].Skipped!)}");
                 }
                 else

@@ -60,6 +60,11 @@ public sealed record MemoryPlanMeasurement
     [JsonPropertyName("relative_error")] public double RelativeError => PlannedBytes == 0 ? double.NaN : (double)MeasuredBytes / PlannedBytes - 1;
     /// <summary>Seconds of the training step.</summary>
     [JsonPropertyName("step_seconds")] public double StepSeconds { get; init; }
+    /// <summary>The measured peak of each phase of the step above the same baseline: forward (the loss), backward, optimizer
+    /// (AdamW and zeroing); the largest is <see cref="MeasuredBytes"/>. Null for skipped cases.</summary>
+    [JsonPropertyName("phase_peak_bytes")] public IReadOnlyDictionary<string, long>? PhasePeakBytes { get; init; }
+    /// <summary>The plan's parts (weights, gradients, optimizer, activations of the configured kind, logits), fused attention.</summary>
+    [JsonPropertyName("planned_parts_bytes")] public IReadOnlyDictionary<string, long>? PlannedPartsBytes { get; init; }
     /// <summary>Why the case was not run (its plan would not fit the free memory), else null.</summary>
     [JsonPropertyName("skipped")] public string? Skipped { get; init; }
 }
@@ -69,6 +74,9 @@ public sealed record MemoryPlanMeasurement
 /// case per process (<c>c2l bench memory-plan</c> does), so memory freed by an earlier case cannot hide a later case's peak.</summary>
 public static class MemoryPlanCheck
 {
+    /// <summary>glibc's mmap threshold while measuring, bytes.</summary>
+    public const int MeasurementMmapThreshold = 128 * 1024;
+
     /// <summary>Target tokens of the example (the loss is taken there).</summary>
     public const int TargetTokens = 24;
 
@@ -82,19 +90,28 @@ public static class MemoryPlanCheck
     };
 
     /// <summary>The plan of the case's training step.</summary>
-    public static (long Fused, long Math) Planned(MemoryPlanCase c, ModelConfig fullBase, ModelConfig encoder, int headHidden)
+    public static (long Fused, long Math) Planned(MemoryPlanCase c, ModelConfig fullBase, ModelConfig encoder, int headHidden) =>
+        (Stage(c, fullBase, encoder, headHidden, math: false).PeakBytes, Stage(c, fullBase, encoder, headHidden, math: true).PeakBytes);
+
+    /// <summary>The planned train-static stage of the case (fused or math attention).</summary>
+    public static StagePlan Stage(MemoryPlanCase c, ModelConfig fullBase, ModelConfig encoder, int headHidden, bool math) =>
+        MemoryPlanner.Plan(Config(c, headHidden), EvoExperimentConfig.Paper, fullBase with { NumHiddenLayers = c.Layers }, encoder,
+            BenchCounts.Paper, mathAttention: math)["train-static"];
+
+    /// <summary>The plan's parts of a stage, by name.</summary>
+    public static IReadOnlyDictionary<string, long> Parts(StagePlan p) => new SortedDictionary<string, long>(StringComparer.Ordinal)
     {
-        var model = fullBase with { NumHiddenLayers = c.Layers };
-        var s = Config(c, headHidden);
-        var fused = MemoryPlanner.Plan(s, EvoExperimentConfig.Paper, model, encoder, BenchCounts.Paper)["train-static"].PeakBytes;
-        var math = MemoryPlanner.Plan(s, EvoExperimentConfig.Paper, model, encoder, BenchCounts.Paper, mathAttention: true)["train-static"].PeakBytes;
-        return (fused, math);
-    }
+        ["weights"] = p.WeightBytes, ["gradients"] = p.GradientBytes, ["optimizer"] = p.OptimizerBytes,
+        ["activations"] = p.Checkpointing ? p.ActivationBytesCheckpointed : p.ActivationBytes, ["logits"] = p.LogitBytes,
+    };
 
     /// <summary>Runs the case in this process and reports plan and measurement; call in a fresh process for a clean peak.</summary>
     public static MemoryPlanMeasurement Measure(MemoryPlanCase c, ModelConfig fullBase, ModelConfig encoder, int headHidden)
     {
-        NativeHeap.UseTrimmedHeap();
+        // The plan counts live tensors (what a GPU allocator reports as allocated). Under the 16 MiB threshold that training pins,
+        // glibc keeps freed mid-sized blocks resident, so a small case's peak measured its heap's leftovers (+33 % at 1,024
+        // tokens, 512 wide); at 128 KiB every tensor of these cases is mapped on its own and returned when freed.
+        NativeHeap.SetMmapThreshold(MeasurementMmapThreshold);
         var (fused, math) = Planned(c, fullBase, encoder, headHidden);
         using (torch.ones(1)) { }                                   // LibTorch loaded before the baseline
         GC.Collect();
@@ -102,6 +119,7 @@ public static class MemoryPlanCheck
         NativeHeap.Trim();                                          // memory freed earlier in this process must not hide the step's
         var baseline = CurrentRssBytes();
         var clock = Stopwatch.StartNew();
+        var phases = new SortedDictionary<string, long>(StringComparer.Ordinal);
         using (var scope = torch.NewDisposeScope())
         {
             torch.manual_seed(3407);
@@ -115,21 +133,33 @@ public static class MemoryPlanCheck
             var recipe = new StaticRecipe(slots, head, new CompletionBatches([example], 1, 1, 0, 3407), [], contexts);
             using var optimizer = new AdamW(recipe.Trainable);
             // Setup transients (random init, the fp32 draws of a bf16 model) are not what the plan describes; loading a checkpoint has
-            // its own. The peak is taken from here: everything built, the step to come.
+            // its own. The peak is taken from here: everything built, the step to come. Each phase's peak is read and reset on its
+            // own, so a gap between plan and measurement can be traced to the part of the plan that phase holds.
             GC.Collect();
             PeakRss.Reset();
             clock.Restart();
             var (loss, _) = recipe.Loss(0, 0);
+            phases["forward"] = PhasePeak(baseline);
             loss.backward();
+            phases["backward"] = PhasePeak(baseline);
             optimizer.Step(s.StaticTraining, 1e-4);
             optimizer.ZeroGrad();
+            phases["optimizer"] = PhasePeak(baseline);
             clock.Stop();
         }
-        var peak = (long)(PeakRss.MiB() * 1024 * 1024);
         return new MemoryPlanMeasurement
         {
-            Case = c, PlannedBytes = fused, PlannedBytesMathAttention = math, MeasuredBytes = peak - baseline, StepSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            Case = c, PlannedBytes = fused, PlannedBytesMathAttention = math, MeasuredBytes = phases.Values.Max(), PhasePeakBytes = phases,
+            PlannedPartsBytes = Parts(Stage(c, fullBase, encoder, headHidden, math: false)), StepSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
         };
+    }
+
+    /// <summary>The peak since the last reset above <paramref name="baseline"/>; resets the peak to the current RSS for the next phase.</summary>
+    private static long PhasePeak(long baseline)
+    {
+        var peak = (long)(PeakRss.MiB() * 1024 * 1024) - baseline;
+        PeakRss.Reset();
+        return peak;
     }
 
     /// <summary>Resident memory now (VmRSS).</summary>

@@ -28,6 +28,16 @@ public static class NativeHeap
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; } // musl etc.
     }
 
+    /// <summary>Sets glibc's mmap threshold now, whatever was set before (for measurements: blocks above it are returned to the kernel
+    /// when freed, so resident memory follows the live tensors); false off glibc.</summary>
+    public static bool SetMmapThreshold(int bytes)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        Interlocked.Exchange(ref _applied, 1);
+        try { return Mallopt(M_MMAP_THRESHOLD, bytes) == 1; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
+
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
 

@@ -30,6 +30,25 @@ public static class SweepMarkdown
                       + "A difference holds only where both intervals and the seed spread agree.");
         foreach (var r in t.Rows.Where(r => r.Note is not null))
             sb.AppendLine(inv, $"- {r.Point}, {r.Method}, {r.Split}: {r.Note}.");
+        if (t.VersusControl is { Count: > 0 } versus)
+        {
+            sb.AppendLine();
+            sb.AppendLine(inv, $"## Against the single-LoRA control, seed by seed");
+            sb.AppendLine();
+            sb.AppendLine("| point | method − control | split | ΔNLL per seed [task 95 % CI] | mean ± SD over seeds | pooled [tasks] [repos] | verdict |");
+            sb.AppendLine("|---|---|---|---|---|---|---|");
+            foreach (var c in versus)
+            {
+                var seeds = string.Join("; ", c.Seeds.Zip(c.PerSeed, (seed, e) => $"{seed}: {Signed(e.Difference)} {e.Interval("F3")}"));
+                sb.AppendLine(inv, $"| {c.Point} | {c.Method} − {c.Control} | {c.Split} | {seeds} | {Spread(c.Spread, "F3")} | "
+                                  + $"{Signed(c.Pooled.Difference)} {c.Pooled.Interval("F3")} {c.Pooled.RepoInterval("F3")} | {c.Verdict} |");
+            }
+            sb.AppendLine();
+            sb.AppendLine("Target NLL of the method minus that of single LoRA trained on the same tasks for the same steps, in the same run (same seed, same "
+                          + "tasks). Each seed's difference has its task-level 95 % interval (paired bootstrap); the pooled difference pairs every seed's tasks, "
+                          + "with its task-level and repository-clustered intervals. Verdict: *holds* when every seed's interval and both pooled intervals "
+                          + "exclude 0 on the same side; *seeds disagree* when the pooled intervals do but a seed's does not; *n.s.* when a pooled interval includes 0.");
+        }
         sb.AppendLine();
         sb.AppendLine(inv, $"Command: `{t.Command}`, git {t.Provenance.GitSha}.");
         return sb.ToString();
@@ -38,6 +57,8 @@ public static class SweepMarkdown
     private static string Spread(SeedSpread? s, string format) => s is null ? "—"
         : s.Sd is { } sd ? $"{s.Mean.ToString(format, CultureInfo.InvariantCulture)} ± {sd.ToString(format, CultureInfo.InvariantCulture)}"
         : s.Mean.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Signed(double d) => (d > 0 ? "+" : "") + d.ToString("F3", CultureInfo.InvariantCulture);
 
     private static string Delta(SweepRow r, PairedEffect? e, string format) => r.IsDefault ? "(default)" : e is null ? "—"
         : $"{(e.Difference > 0 ? "+" : "")}{e.Difference.ToString(format, CultureInfo.InvariantCulture)} {e.Interval(format)} repos {e.RepoInterval(format)}";

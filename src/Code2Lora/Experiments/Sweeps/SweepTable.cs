@@ -16,14 +16,16 @@ public sealed record SweepPointEntry(
 public sealed record SweepRunEntry([property: JsonPropertyName("seed")] int Seed, [property: JsonPropertyName("key")] string Key,
     [property: JsonPropertyName("folder")] string Folder, [property: JsonPropertyName("finished")] bool Finished);
 
-/// <summary>sweep.json: the grid, the points and their runs, one row per point × method × split, and the provenance.</summary>
+/// <summary>sweep.json: the grid, the points and their runs, one row per point × method × split, the provenance, and, when the sweep
+/// trained its kind's single-LoRA control, every other method against it seed by seed.</summary>
 public sealed record SweepTable(
     [property: JsonPropertyName("kind")] string Kind, [property: JsonPropertyName("config")] string Config,
     [property: JsonPropertyName("set")] IReadOnlyList<string> BaseOverrides,
     [property: JsonPropertyName("grid")] IReadOnlyDictionary<string, IReadOnlyList<string>> Grid,
     [property: JsonPropertyName("seeds")] IReadOnlyList<int> Seeds, [property: JsonPropertyName("methods")] IReadOnlyList<string> Methods,
     [property: JsonPropertyName("points")] IReadOnlyList<SweepPointEntry> Points, [property: JsonPropertyName("rows")] IReadOnlyList<SweepRow> Rows,
-    [property: JsonPropertyName("command")] string Command, [property: JsonPropertyName("provenance")] Provenance Provenance)
+    [property: JsonPropertyName("command")] string Command, [property: JsonPropertyName("provenance")] Provenance Provenance,
+    [property: JsonPropertyName("versus_control"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SeedComparison>? VersusControl = null)
 {
     private static readonly string[] Splits = [SplitNames.CrTest, SplitNames.IrTest];
 
@@ -65,11 +67,12 @@ public sealed record SweepTable(
                     }
                     rows.Add(new SweepRow(point.Label, point.IsDefault, method, split, done.Count, nll, es, em, cb, dNll, dEs, dEm, paired, note));
                 }
+        var versus = await SeedComparison.BuildAsync(plan, markers, ReadAsync);
         var provenance = Provenance.Capture(command);
         return new SweepTable(plan.Kind, plan.Source, plan.BaseOverrides, plan.Axes.ToDictionary(a => a.Key, a => a.Values), plan.Seeds, plan.Methods,
             plan.Points.Select(p => new SweepPointEntry(p.Label, p.Overrides, p.IsDefault,
                 p.Runs.Select(r => new SweepRunEntry(r.Seed, r.Key, Code2Lora.Config.RepoPaths.Relative(r.Folder), markers[r] is not null)).ToList())).ToList(),
-            rows, command, provenance);
+            rows, command, provenance, versus.Count == 0 ? null : versus);
     }
 
     /// <summary>Writes sweep.json, sweep.md and the figure (sweep.html, and sweep.png where Chromium is installed) into <paramref name="dir"/>,

@@ -80,6 +80,7 @@ public static class FairnessCriteria
             counts[$"{split} with oracle context"] = l.Count(x => x.Context is not null);
             counts[$"{split} whole file in context"] = l.Count(x => x.WholeFile);
             counts[$"{split} target visible in context"] = v.Count;
+            counts[$"{split} the fact's named surfaces visible in context"] = l.Count(x => x.SurfacesVisible);
             counts[$"{split} oracle-pretrained exact on visible"] = v.Count(i => oracleRows.TryGetValue(i, out var r) && r.ExactMatch);
             visible += v.Count;
             visibleHits += counts[$"{split} oracle-pretrained exact on visible"];
@@ -99,7 +100,7 @@ public static class FairnessCriteria
         var notes = new List<string>
         {
             "oracle: the file that defines the first fact the target names (through its state at the task's commit), read from the forged git repository at that commit, in the room any context method gets beside the cut prefix; a file that does not fit keeps the whole lines around the definition.",
-            "target visible: the target string occurs verbatim in the oracle context, so a model that copies must get it right.",
+            "target visible: the target string occurs verbatim in the oracle context, so a model that copies must get it right; named surfaces visible: every name or literal of the fact's current state that the target contains occurs in the context (the repository-specific part of the answer is there, not always the whole target string).",
         };
         if (!rows.ContainsKey("single-lora")) notes.Add("single-lora is not trained (c2l train evo-slora), so it has no oracle row.");
         return new FairnessCheck(2, "an oracle context scores high", OracleCriterion, verdict, reading, counts,

@@ -51,7 +51,7 @@ public sealed record FairnessSummary(
         var sb = new StringBuilder();
         sb.AppendLine(Inv, $"# Forge fairness checks ({Config.Name} preset)");
         sb.AppendLine();
-        sb.AppendLine(Inv, $"Measured on {Source}: a controlled synthetic benchmark, not real code. The checks are docs/forge.md's; check 5 (generic tasks as a control) is read from the by-task-kind table of summary.md.");
+        sb.AppendLine(Inv, $"Measured on {Source}. The checks are docs/forge.md's; check 5 (generic tasks as a control) is read from the by-task-kind table of summary.md.");
         sb.AppendLine();
         sb.AppendLine("| check | verdict | reading |");
         sb.AppendLine("|---|---|---|");

@@ -6,9 +6,14 @@ using Code2Lora.Models.Tokenization;
 
 namespace Code2Lora.Evaluation.Context;
 
-/// <summary>What the oracle put before one task: the file it read (null when none), whether the whole file fitted and whether the
-/// task's target occurs verbatim in the context (a base that can copy must then solve it).</summary>
-public sealed record OracleLookup(string? Context, string? File, string? FactId, bool WholeFile, bool TargetVisible, string? Reason);
+/// <summary>What the oracle put before one task: the file it read (null when none), whether the whole file fitted, whether the task's
+/// target occurs verbatim in the context (a base that can copy must then solve it) and whether every surface of the fact's current
+/// state that the target names does (the answer's repository-specific part is there, if not the whole target string).</summary>
+public sealed record OracleLookup(string? Context, string? File, string? FactId, bool WholeFile, bool TargetVisible, string? Reason)
+{
+    /// <summary>Every current surface of the fact that the target names occurs in the context.</summary>
+    public bool SurfacesVisible { get; init; }
+}
 
 /// <summary>
 /// docs/forge.md's fairness check 2: the context is the file that defines the fact a forge task is about (<see cref="TaskFacts"/>), read
@@ -77,7 +82,11 @@ public sealed partial class OracleContext : IContextProvider
         var (context, whole) = Fit($"# {path}\n", text, mention.Current.Name, Budget(task.Prefix));
         if (context is null) return Missing("no-room");
         var target = task.Target.Trim();
-        return new OracleLookup(context, path, mention.Fact.Id, whole, target.Length > 0 && context.Contains(target, StringComparison.Ordinal), null);
+        var named = mention.Current.Surfaces.Where(s => TaskKindLabeler.Mentions(task.Target, s)).ToList();
+        return new OracleLookup(context, path, mention.Fact.Id, whole, target.Length > 0 && context.Contains(target, StringComparison.Ordinal), null)
+        {
+            SurfacesVisible = named.Count > 0 && named.All(s => TaskKindLabeler.Mentions(context, s)),
+        };
     }
 
     private static OracleLookup Missing(string reason) => new(null, null, null, false, false, reason);

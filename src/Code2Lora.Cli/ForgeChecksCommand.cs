@@ -23,10 +23,14 @@ internal static class ForgeChecksCommand
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var loaded = preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel)));
-            var (experiment, repos, staticConfig) = await EvoCommand.OpenAsync(loaded);
+            // Bad options and a benchmark without a forge fail before the benchmark is built or a model loads.
+            var staticConfig = loaded.Linked<StaticExperimentConfig>("static", loaded.Value.Static).Value;
             var perRepo = new PerRepoLoraSettings(r.GetValue(examples) ?? staticConfig.PerRepoMaxExamples, r.GetValue(epochs) ?? staticConfig.PerRepoLoraEpochs, staticConfig.PerRepoLoraTraining);
             if (perRepo.MaxExamples < 0) throw new ConfigException("--per-repo-examples", perRepo.MaxExamples.ToString(System.Globalization.CultureInfo.InvariantCulture), "is negative", "give 0 (all tasks) or a positive count");
             if (perRepo.Epochs <= 0) throw new ConfigException("--per-repo-epochs", perRepo.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "is not positive", "give a positive number of epochs");
+            if (loaded.Linked<Preset>("bench", loaded.Value.Bench).Value.Forge is null)
+                throw new ConfigException(loaded.Source, "bench", $"'{loaded.Value.Bench}' has no forge (its evolution track is not forged)", "run the fairness checks on a forge config, e.g. --config configs/evo/forge.json");
+            var (experiment, repos, _) = await EvoCommand.OpenAsync(loaded);
             if (ForgeFairness.Genomes(repos).Count == 0)
                 throw new ConfigException(loaded.Source, "bench", "names a benchmark without forge repositories", "run the fairness checks on a forge config, e.g. --config configs/evo/forge.json");
             var store = await EvoCommand.VectorsAsync(experiment, repos, ct);

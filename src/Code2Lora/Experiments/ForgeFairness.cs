@@ -213,7 +213,8 @@ public static class ForgeFairness
         foreach (var (split, tasks) in subset)
         {
             if (tasks.Count == 0 || !all.TryGetValue(split, out var rows)) continue;
-            var position = full[split].Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i, ReferenceEqualityComparer.Instance);
+            var position = new Dictionary<QnaRow, int>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < full[split].Count; i++) position[full[split][i]] = i;
             var byIndex = rows.ToDictionary(r => r.TaskIndex);
             result[split] = tasks.Select((t, i) => byIndex[position[t]].With(i, split, byIndex[position[t]].Method)).ToList();
         }

@@ -28,10 +28,10 @@ public static class EvoPerRepoLora
         FormattableString.Invariant($"per-repo-lora-n{(settings.MaxExamples > 0 ? settings.MaxExamples.ToString() : "all")}-e{settings.Epochs:0.###}"));
 
     /// <summary>The PEFT folder of one repository's adapter.</summary>
-    public static string Directory(EvoExperiment e, PerRepoLoraSettings settings, string repoId) => Path.Combine(Root(e, settings), PerRepoLoraFiles.SafeName(repoId));
+    public static string AdapterDirectory(EvoExperiment e, PerRepoLoraSettings settings, string repoId) => Path.Combine(Root(e, settings), PerRepoLoraFiles.SafeName(repoId));
 
     /// <summary>True when the repository's adapter is finished (its weights are written last).</summary>
-    public static bool Has(EvoExperiment e, PerRepoLoraSettings settings, string repoId) => File.Exists(Path.Combine(Directory(e, settings, repoId), PeftAdapterFiles.WeightsFile));
+    public static bool Has(EvoExperiment e, PerRepoLoraSettings settings, string repoId) => File.Exists(Path.Combine(AdapterDirectory(e, settings, repoId), PeftAdapterFiles.WeightsFile));
 
     /// <summary>The training tasks of <paramref name="repoId"/>'s adapter: its evolution-track train tasks, a seeded sample of at most MaxExamples.</summary>
     public static IReadOnlyList<QnaRow> TrainingTasks(EvoExperiment e, PerRepoLoraSettings settings, string repoId) =>
@@ -56,7 +56,7 @@ public static class EvoPerRepoLora
             {
                 var repo = repoIds[i];
                 if (Has(e, settings, repo)) { skipped++; continue; }
-                var dir = Directory(e, settings, repo);
+                var dir = AdapterDirectory(e, settings, repo);
                 var train = TrainingTasks(e, settings, repo);
                 if (train.Count == 0) throw new InvalidOperationException($"{repo} has no evolution-track training tasks; a per-repository LoRA needs some.");
                 var val = e.Sample(e.Bench.EvolutionTasks.Where(t => t.Split == SplitNames.IrVal && t.RepoId == repo).ToList(), c.ValidationExamples, "per-repo-val/" + repo);
@@ -65,7 +65,7 @@ public static class EvoPerRepoLora
                 using var adapter = new LoraAdapter(baseModel.Config, lora, baseModel.Model.Device);
                 var recipe = new SingleLoraRecipe(slots, adapter, batches, CompletionExamples.Build(val, baseModel.Tokenizer, c.MaxTokens));
                 var index = i + 1;
-                var result = new Trainer(settings.Training with { Steps = batches.StepsFor(settings.Epochs), EvalEvery = 0 }, dir, $"evo-per-repo-lora/{c.Name}/{repo}").Run(recipe,
+                var result = new Trainer(settings.Training with { Steps = batches.StepsFor(settings.Epochs) }, dir, $"evo-per-repo-lora/{c.Name}/{repo}").Run(recipe,
                     progress is null ? null : new SyncProgress<TrainingProgress>(p => progress.Report(new PerRepoLoraProgress(repo, index, repoIds.Count, p))), cancel);
                 if (!result.Completed) return new PerRepoLoraResult(repoIds.Count, trained, skipped, false, timings);
                 var seconds = TrainingCheckpoint.Latest(Path.Combine(dir, "checkpoints"))?.State.ElapsedSeconds ?? 0;
@@ -83,9 +83,9 @@ public static class EvoPerRepoLora
     /// <summary>The finished adapters of <paramref name="repoIds"/> (repository id → adapter).</summary>
     public static IReadOnlyDictionary<string, LoraAdapter> Load(EvoExperiment e, PerRepoLoraSettings settings, IEnumerable<string> repoIds, ModelConfig model, TorchSharp.torch.Device device) =>
         repoIds.Distinct(StringComparer.Ordinal).Where(r => Has(e, settings, r))
-            .ToDictionary(r => r, r => PeftAdapterFiles.Load(Directory(e, settings, r), model, device, e.Config.Lora), StringComparer.Ordinal);
+            .ToDictionary(r => r, r => PeftAdapterFiles.Load(AdapterDirectory(e, settings, r), model, device, e.Config.Lora), StringComparer.Ordinal);
 
     /// <summary>The weight files of the adapters of <paramref name="repoIds"/>, for a prediction cache's identity.</summary>
     public static string[] WeightFiles(EvoExperiment e, PerRepoLoraSettings settings, IEnumerable<string> repoIds) =>
-        repoIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(r => Path.Combine(Directory(e, settings, r), PeftAdapterFiles.WeightsFile)).ToArray();
+        repoIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(r => Path.Combine(AdapterDirectory(e, settings, r), PeftAdapterFiles.WeightsFile)).ToArray();
 }

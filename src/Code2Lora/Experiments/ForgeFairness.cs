@@ -155,7 +155,10 @@ public static class ForgeFairness
                 foreach (var a in adapters.Values) a.Dispose();
                 var sizes = irRepos.Select(r => EvoPerRepoLora.TrainingTasks(e, perRepo, r).Count).ToList();
                 var singleTasks = e.Bench.EvolutionTasks.Count(t => t.Split == SplitNames.Train);
-                notes3.Add($"per-repo-lora: one adapter per IR-test repository ({irRepos.Count}), trained on {sizes.Min()}–{sizes.Max()} of that repository's own evolution training tasks; " +
+                var timings = PerRepoLoraFiles.ReadTimings(Path.Combine(EvoPerRepoLora.Root(e, perRepo), "timings.json"));
+                var steps = irRepos.Select(r => timings.TryGetValue(r, out var t) ? t.Steps : 0).ToList();
+                notes3.Add($"per-repo-lora: one adapter per IR-test repository ({irRepos.Count}), trained on {sizes.Min()}–{sizes.Max()} of that repository's own evolution training tasks " +
+                    $"({steps.Min()}–{steps.Max()} optimiser steps each; --per-repo-examples / --per-repo-epochs set them); " +
                     $"single-lora was trained on all {singleTasks} training tasks of every training repository (c2l train evo-slora).");
             }
             checks.Add(FairnessCriteria.PerRepo(irSpecific, perRepoRows, notes3, seed));
@@ -174,7 +177,7 @@ public static class ForgeFairness
                     var (gru, head) = EvoFiles.Load(e.EvoDirectory, lm.Config, store.EncoderId, lm.Model.Device);
                     var walkedRepos = staleTasks.Select(x => x.Task.RepoId).ToHashSet(StringComparer.Ordinal);
                     var own = EvoEvaluation.Walk(gru, e.Histories(store).Where(h => walkedRepos.Contains(h.RepoId)).ToList(), lm.Model.Device, frozen: false, inputs: null, out _);
-                    var evoId = $"{baseId} evo={PredictionCache.HashFiles(System.IO.Directory.GetFiles(e.EvoDirectory).Order(StringComparer.Ordinal))} {vectors}";
+                    var evoId = $"{baseId} evo={PredictionCache.HashFiles(Directory.GetFiles(e.EvoDirectory).Order(StringComparer.Ordinal))} {vectors}";
                     using (var m = new GeneratedAdapterMethod("code2lora-evo", slots, head, t => own[(t.RepoId, t.CommitSha)]))
                         staleRows["code2lora-evo"] = await Score("stale", m, evoId, staleSplits, c.Decoding);
                     using (var m = new GeneratedAdapterMethod("code2lora-evo-stale", slots, head, t => own[(t.RepoId, previous[(t.RepoId, t.CommitSha)])]))

@@ -120,7 +120,8 @@ internal static class EvoCommand
         return (experiment, benchDir is null ? BenchInputs.Prepare(bench.Value, RepoPaths.Work) : [], statics.Value);
     }
 
-    private static Task<EmbeddingStore> VectorsAsync(EvoExperiment experiment, IReadOnlyList<RepoInput> repos, CancellationToken ct) =>
+    /// <summary>The vectors the experiment needs, embedded where missing, with a progress bar.</summary>
+    internal static Task<EmbeddingStore> VectorsAsync(EvoExperiment experiment, IReadOnlyList<RepoInput> repos, CancellationToken ct) =>
         ProgressView.RunAsync(progress => experiment.VectorsAsync(repos, experiment.LoadEncoder(),
             new SyncProgress<EmbeddingProgress>(e => progress.Report(new BenchProgress("embed " + e.Phase, e.Done, e.Total, e.Current))), ct));
 }

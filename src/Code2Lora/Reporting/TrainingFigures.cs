@@ -46,8 +46,11 @@ public static class TrainingFigures
         var steps = rows.Select(r => r.Step).ToArray();
         GenericChart Series(string key, string name) =>
             CS.Chart.Line<int, double, string>(x: steps, y: rows.Select(r => r.Metrics!.GetValueOrDefault(key, double.NaN)).ToArray(), Name: name, ShowMarkers: true);
+        // EM starts at 0 and may stay there for long: a fixed floor of 0 and at least 10 % of headroom keep a flat 0 readable as 0.
+        var top = Math.Max(10.0, 1.1 * rows.Max(r => r.Metrics![CopyCurve.ExactMatchKey]));
         var em = Series(CopyCurve.ExactMatchKey, "copy EM (%)")
-            .WithXAxisStyle<double, double, string>(TitleText: "optimizer step").WithYAxisStyle<double, double, string>(TitleText: "copy EM (% of the sample)");
+            .WithXAxisStyle<double, double, string>(TitleText: "optimizer step")
+            .WithYAxisStyle<double, double, string>(TitleText: "copy EM (% of the sample)", MinMax: Tuple.Create(0.0, Math.Min(100.0, top)));
         var nll = CS.Chart.Combine([Series(CopyCurve.TargetNllKey, "copy target NLL"), Series("held_out_loss", "held-out loss")])
             .WithXAxisStyle<double, double, string>(TitleText: "optimizer step").WithYAxisStyle<double, double, string>(TitleText: "nats / token");
         return Plotly.NET.Chart.withTitle(title, null).Invoke(CS.Chart.Grid([em, nll], 1, 2));

@@ -95,10 +95,20 @@ public sealed class PretrainingTests : IDisposable
             Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| {r.Step} | {r.TokensSeen:N0} | {r.Metrics!["held_out_loss"]:F3} |"), section);
         Assert.NotNull(Code2Lora.Reporting.TrainingFigures.CopyCurveChart(log, "copy"));
 
+        // The sample lives in the run folder: a later call (another session, a rebuilt benchmark) measures the same tasks, whatever
+        // pool it is given, and one asking for another sample size is refused rather than switching curves halfway.
+        var again = Pretraining.Run(config, new PretrainInputs(corpus, corpus.HeldOut, [], [pool[1], pool[3]]), run, Path.Combine(_dir, "model"));
+        Assert.Equal(result.CopyCurve, again.CopyCurve);
+        var resized = Assert.Throws<InvalidOperationException>(() =>
+            Pretraining.Run(config with { CopyCheckTasks = 2 }, new PretrainInputs(corpus, corpus.HeldOut, [], pool), run, Path.Combine(_dir, "model")));
+        Assert.Contains("resume with the same settings", resized.Message);
+
         // A pool with nothing to copy is refused before any training, rather than drawn as a flat 0.
+        var fresh = Path.Combine(_dir, "fresh");
         var e = Assert.Throws<InvalidOperationException>(() =>
-            Pretraining.Run(config with { Steps = 24 }, new PretrainInputs(corpus, corpus.HeldOut, [], [pool[1], pool[3]]), run, Path.Combine(_dir, "model2")));
+            Pretraining.Run(config, new PretrainInputs(corpus, corpus.HeldOut, [], [pool[1], pool[3]]), fresh, Path.Combine(_dir, "model2")));
         Assert.Contains("copy_check_tasks is 3", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(fresh, "checkpoints")));
     }
 
     [Fact]

@@ -52,6 +52,36 @@ public sealed class CopyCurve
         (Pool, Copyable) = (pool.Count, copyable.Count);
     }
 
+    private CopyCurve(ITextTokenizer tokenizer, CompletionSettings settings, CopyCheckOptions options, SavedSample saved)
+    {
+        (_tokenizer, _settings, _options) = (tokenizer, settings, options);
+        (Tasks, Pool, Copyable) = (saved.Tasks, saved.Pool, saved.Copyable);
+    }
+
+    /// <summary>The sample as a run folder keeps it, with what it was drawn for.</summary>
+    private sealed record SavedSample(int Requested, int Seed, int MaxInputTokens, int Pool, int Copyable, IReadOnlyList<QnaRow> Tasks);
+
+    /// <summary>The curve of a run folder: the sample saved in <paramref name="path"/> when there is one, so a run resumed in another
+    /// session (or after the benchmark was rebuilt) keeps measuring the same tasks; otherwise a new draw from <paramref name="pool"/>,
+    /// saved there.</summary>
+    /// <exception cref="InvalidOperationException">The saved sample was drawn for another size, seed or prompt length.</exception>
+    public static CopyCurve InRunFolder(string path, ITextTokenizer tokenizer, Func<IReadOnlyList<QnaRow>> pool, int tasks, CompletionSettings settings, int seed)
+    {
+        if (File.Exists(path))
+        {
+            var saved = System.Text.Json.JsonSerializer.Deserialize<SavedSample>(File.ReadAllText(path), Provenance.Json)
+                        ?? throw new InvalidDataException($"{path} is empty.");
+            if ((saved.Requested, saved.Seed, saved.MaxInputTokens) != (tasks, seed, settings.MaxInputTokens))
+                throw new InvalidOperationException($"{path} holds a copy-curve sample of {saved.Requested} tasks (seed {saved.Seed}, {saved.MaxInputTokens}-token prompts), "
+                                                    + $"not {tasks} (seed {seed}, {settings.MaxInputTokens}); resume with the same settings or use another run directory.");
+            return new CopyCurve(tokenizer, settings, new CopyCheckOptions { Seed = seed }, saved);
+        }
+        var curve = new CopyCurve(tokenizer, pool(), tasks, settings, seed);
+        AtomicFile.WriteText(path, System.Text.Json.JsonSerializer.Serialize(
+            new SavedSample(tasks, seed, settings.MaxInputTokens, curve.Pool, curve.Copyable, curve.Tasks), Provenance.Json));
+        return curve;
+    }
+
     /// <summary>Copy EM (%), target NLL and edit similarity of <paramref name="model"/> on the sample, keyed as the training log keys them.</summary>
     public IReadOnlyDictionary<string, double> Measure(DecoderLM model)
     {

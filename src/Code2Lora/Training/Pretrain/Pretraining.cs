@@ -87,8 +87,8 @@ public static class Pretraining
         CopyCurve? copyCurve = null;
         if (config.CopyCheckTasks is { } copyTasks)
         {
-            var pool = inputs.CopyTasks ?? inputs.StaticTasks.Select(t => new QnaRow { Prefix = t.Prefix, Target = t.Target }).ToList();
-            try { copyCurve = new CopyCurve(tokenizer, pool, copyTasks, settings, config.Seed); }
+            IReadOnlyList<QnaRow> Pool() => inputs.CopyTasks ?? inputs.StaticTasks.Select(t => new QnaRow { Prefix = t.Prefix, Target = t.Target }).ToList();
+            try { copyCurve = CopyCurve.InRunFolder(Path.Combine(runDirectory, "copy-curve.json"), tokenizer, Pool, copyTasks, settings, config.Seed); }
             catch (ArgumentException e)
             {
                 throw new InvalidOperationException($"copy_check_tasks is {copyTasks}, but {e.Message} Give benchmark tasks (--bench) or set copy_check_tasks to null.");

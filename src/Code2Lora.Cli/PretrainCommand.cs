@@ -20,7 +20,7 @@ internal static class PretrainCommand
         var preset = new ConfigOptions("pretrain");
         var steps = new Option<int?>("--steps") { Description = "Override the preset's optimizer steps (shorthand for --set steps=N)." };
         var runDir = new Option<string?>("--run-dir") { Description = "Checkpoints, token caches and the metrics log (default data/work/pretrain-<preset>); re-run to resume." };
-        var output = new Option<string?>("--out") { Description = "Model directory to write (default data/models/tiny-python-lm for tiny, <run-dir>/model otherwise)." };
+        var output = new Option<string?>("--out") { Description = "Model directory to write (default: the config's model_directory under data/; when null, data/models/tiny-python-lm for tiny, <run-dir>/model otherwise)." };
         var bench = new Option<string?>("--bench") { Description = "Benchmark folder whose static track scores the model (default data/work/bench-tiny, built when missing)." };
         var device = new Option<string?>("--device") { Description = "auto | cpu | cuda[:n] (shorthand for --set device=…)" };
         var precision = new Option<string?>("--precision") { Description = "fp32 (the shipped model's setting) or bf16 (bf16 compute, fp32 master weights; 1.33x faster on this CPU); shorthand for --set precision=…" };
@@ -35,7 +35,7 @@ internal static class PretrainCommand
                 if (r.GetValue(precision) is { } p) shorthands.Add($"precision={p}");
                 var config = preset.Load<PretrainConfig>(r, shorthands).Value;
                 var run = r.GetValue(runDir) ?? Path.Combine(RepoPaths.Work, "pretrain-" + config.Name);
-                var model = r.GetValue(output) ?? (config.Name == "tiny" ? Path.Combine(RepoPaths.Data, "models", "tiny-python-lm") : Path.Combine(run, "model"));
+                var model = r.GetValue(output) ?? DefaultModelDirectory(config, run);
                 var benchDir = r.GetValue(bench) ?? Path.Combine(RepoPaths.Work, "bench-tiny");
                 OutputFolder.Check(run);
                 OutputFolder.Check(model);
@@ -58,8 +58,9 @@ internal static class PretrainCommand
         AnsiConsole.MarkupLine($"corpus: {corpus.Train.Count:N0} training files ({corpus.TrainChars / 1e6:F1} M chars), {corpus.HeldOut.Count:N0} held out");
         var benchCode = PretrainCorpus.BenchmarkProductionCode(PackageList.Read(Path.Combine(RepoPaths.Data, config.BenchmarkPackages)), rules);
         var tasks = await StaticTasksAsync(benchDir, config.Seed);
+        var copyPool = config.CopyCheckTasks is null ? null : await CopyPoolAsync(benchDir);
         var result = await ProgressView.RunAsync(progress =>
-            Task.Run(() => Pretraining.Run(config, new PretrainInputs(corpus, benchCode, tasks), runDir, modelDir, progress, ct), CancellationToken.None));
+            Task.Run(() => Pretraining.Run(config, new PretrainInputs(corpus, benchCode, tasks, copyPool), runDir, modelDir, progress, ct), CancellationToken.None));
         if (!result.Completed)
         {
             AnsiConsole.MarkupLine($"[yellow]stopped[/] at step {result.Step}/{config.Steps}; run the same command again to resume from the checkpoint in {Markup.Escape(runDir)}.");
@@ -76,6 +77,24 @@ internal static class PretrainCommand
                                + $"static EM {result.StaticExactMatch?.Mean:F1} % ({result.StaticExactMatch?.N} tasks), {result.TrainSeconds / 60:F1} min of training");
         AnsiConsole.MarkupLine($"model card: {Markup.Escape(Path.Combine(modelDir, "MODEL_CARD.md"))} · figures: {Markup.Escape(results)}");
         return result;
+    }
+
+    /// <summary>Where the model goes without --out: the config's model_directory under data/; when it has none, data/models/tiny-python-lm
+    /// for the tiny preset (the shipped model) and the run folder's model/ for any other.</summary>
+    internal static string DefaultModelDirectory(PretrainConfig config, string runDir) =>
+        config.ModelDirectory is { } dir ? Path.Combine(RepoPaths.Data, dir)
+        : config.Name == "tiny" ? Path.Combine(RepoPaths.Data, "models", "tiny-python-lm") : Path.Combine(runDir, "model");
+
+    /// <summary>The copy curve's pool: the static track's CR-test and IR-test tasks in file order (the curve draws its own seeded sample).</summary>
+    private static async Task<IReadOnlyList<QnaRow>> CopyPoolAsync(string benchDir)
+    {
+        var rows = new List<QnaRow>();
+        foreach (var split in new[] { SplitNames.CrTest, SplitNames.IrTest })
+        {
+            var file = Path.Combine(benchDir, "static", "qna", split + ".parquet");
+            if (File.Exists(file)) rows.AddRange(await ParquetTable.ReadAsync<QnaRow>(file));
+        }
+        return rows;
     }
 
     /// <summary>The static track's held-out-repository tasks (cr_test), in a seeded order, as completion tasks.</summary>

@@ -1,4 +1,5 @@
 using Code2Lora.Training;
+using Code2Lora.Training.Pretrain;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using CS = Plotly.NET.CSharp;
@@ -36,11 +37,32 @@ public static class TrainingFigures
     public static GenericChart Memory(IReadOnlyList<TrainingLogRow> log, string title) =>
         Memory(log.Where(r => r.Kind == "train").Select(r => (r.Step, r.RssMiB)).ToList(), title);
 
-    /// <summary>Writes loss.{html,png} and memory.{html,png} of the log at <paramref name="metricsPath"/> into <paramref name="outDir"/>.</summary>
+    /// <summary>The copy curve of a pretraining log (<see cref="CopyCurve"/>), two panels side by side against the optimizer step: copy EM (%)
+    /// on the left; copy target NLL beside the held-out loss (nats/token) on the right. Null when the log has no copy metrics.</summary>
+    public static GenericChart? CopyCurveChart(IReadOnlyList<TrainingLogRow> log, string title)
+    {
+        var rows = log.Where(r => r.Kind == "eval" && r.Metrics?.ContainsKey(CopyCurve.ExactMatchKey) == true).ToList();
+        if (rows.Count == 0) return null;
+        var steps = rows.Select(r => r.Step).ToArray();
+        GenericChart Series(string key, string name) =>
+            CS.Chart.Line<int, double, string>(x: steps, y: rows.Select(r => r.Metrics!.GetValueOrDefault(key, double.NaN)).ToArray(), Name: name, ShowMarkers: true);
+        // EM starts at 0 and may stay there for long: a fixed floor of 0 and at least 10 % of headroom keep a flat 0 readable as 0.
+        var top = Math.Max(10.0, 1.1 * rows.Max(r => r.Metrics![CopyCurve.ExactMatchKey]));
+        var em = Series(CopyCurve.ExactMatchKey, "copy EM (%)")
+            .WithXAxisStyle<double, double, string>(TitleText: "optimizer step")
+            .WithYAxisStyle<double, double, string>(TitleText: "copy EM (% of the sample)", MinMax: Tuple.Create(0.0, Math.Min(100.0, top)));
+        var nll = CS.Chart.Combine([Series(CopyCurve.TargetNllKey, "copy target NLL"), Series("held_out_loss", "held-out loss")])
+            .WithXAxisStyle<double, double, string>(TitleText: "optimizer step").WithYAxisStyle<double, double, string>(TitleText: "nats / token");
+        return Plotly.NET.Chart.withTitle(title, null).Invoke(CS.Chart.Grid([em, nll], 1, 2));
+    }
+
+    /// <summary>Writes loss.{html,png} and memory.{html,png} of the log at <paramref name="metricsPath"/> into <paramref name="outDir"/>,
+    /// and copy.{html,png} when the run logged a copy curve.</summary>
     public static void Write(string metricsPath, string outDir, string runName)
     {
         var log = TrainingLog.Read(metricsPath);
         FigureExport.Save(LossCurve(log, $"Training loss: {runName}"), outDir, "loss");
         FigureExport.Save(Memory(log, $"Resident memory: {runName}"), outDir, "memory");
+        if (CopyCurveChart(log, $"In-context copy check during training: {runName}") is { } copy) FigureExport.Save(copy, outDir, "copy");
     }
 }

@@ -1,4 +1,7 @@
+using Code2Lora.Bench;
+using Code2Lora.Evaluation;
 using Code2Lora.Models;
+using Code2Lora.Tests.Evaluation;
 using Code2Lora.Training;
 using Code2Lora.Training.Pretrain;
 using TorchSharp;
@@ -98,6 +101,67 @@ public sealed class TrainerTests : IDisposable
         var logB = TrainingLog.Read(Path.Combine(resumedDir, "metrics.jsonl")).Where(r => r.Kind == "train").Select(r => (r.Step, r.Loss)).ToList();
         Assert.Equal(Enumerable.Range(1, 6), logB.Select(r => r.Step));
         Assert.Equal(logA, logB);
+    }
+
+    private static readonly ByteTokenizer Bytes = new();
+
+    /// <summary>A bf16 byte-level model trained on assignments followed by asserts that repeat them, and (optionally) a copy curve over
+    /// tasks of the same shape: what the pretraining run does at tiny size.</summary>
+    private static (DecoderLM Model, CausalLmRecipe Recipe) TinyWithCopyCurve(int initSeed, bool copyCurve)
+    {
+        torch.manual_seed(initSeed);
+        var model = new DecoderLM(ModelConfigs.Get("tiny-qwen2") with { VocabSize = 257, NumHiddenLayers = 1, BosTokenId = 256, EosTokenId = 256 });
+        model.to(ScalarType.BFloat16);
+        var text = string.Concat(Enumerable.Range(0, 150).Select(i => $"v{i} = 'w{i * 37 % 101}'\nassert v{i} == 'w{i * 37 % 101}'\n"));
+        var stream = Bytes.Encode(text);
+        var tasks = Enumerable.Range(0, 12)
+            .Select(i => new QnaRow { RepoId = "r", Prefix = $"x{i} = 'name{i}'\nassert x{i} == ", Target = $"'name{i}'" }).ToList();
+        var curve = copyCurve ? new CopyCurve(Bytes, tasks, 5, new CompletionSettings { MaxInputTokens = 64, MaxNewTokens = 8, BatchSize = 4 }, seed: 7) : null;
+        return (model, new CausalLmRecipe(model, stream[..3000], stream[3000..3600], sequenceLength: 32, batchSize: 2, seed: 11, evalSequences: 4, curve));
+    }
+
+    [Fact]
+    public void A_bf16_run_with_the_copy_curve_resumes_bit_for_bit_and_trains_as_one_without_it()
+    {
+        var config = Base with { Precision = "bf16" };
+        var (continuousModel, continuous) = TinyWithCopyCurve(initSeed: 1, copyCurve: true);
+        Assert.True(new Trainer(config, Path.Combine(_dir, "a"), "test").Run(continuous).Completed);
+
+        var resumedDir = Path.Combine(_dir, "b");
+        using var cancel = new CancellationTokenSource();
+        var (_, first) = TinyWithCopyCurve(initSeed: 1, copyCurve: true);
+        Assert.False(new Trainer(config, resumedDir, "test").Run(first, new Sync<TrainingProgress>(p => { if (p.Step == 4) cancel.Cancel(); }), cancel.Token).Completed);
+        var (resumedModel, second) = TinyWithCopyCurve(initSeed: 99, copyCurve: true);
+        var resumed = new Trainer(config, resumedDir, "test").Run(second);
+        Assert.Equal(4, resumed.ResumedFrom);
+        foreach (var ((name, a), (_, b)) in continuousModel.named_parameters().Zip(resumedModel.named_parameters()))
+            Assert.True((a.to(ScalarType.Float32) - b.to(ScalarType.Float32)).abs().max().item<float>() == 0f, $"{name} differs after resume");
+        // The fp32 masters too, which is what a later resume would start from.
+        var (mastersA, _) = TrainingCheckpoint.LoadTensors(TrainingCheckpoint.Latest(Path.Combine(_dir, "a", "checkpoints"))!.Value.Dir);
+        var (mastersB, _) = TrainingCheckpoint.LoadTensors(TrainingCheckpoint.Latest(Path.Combine(resumedDir, "checkpoints"))!.Value.Dir);
+        Assert.Equal(mastersA.Keys.Order(), mastersB.Keys.Order());
+        foreach (var (name, a) in mastersA) Assert.True((a - mastersB[name]).abs().max().item<float>() == 0f, $"master {name} differs after resume");
+
+        // The same run without the curve: measuring it must not move a single training loss (no RNG draws, no weight changes).
+        var (_, plain) = TinyWithCopyCurve(initSeed: 1, copyCurve: false);
+        new Trainer(config, Path.Combine(_dir, "c"), "test").Run(plain);
+
+        List<TrainingLogRow> Log(string run) => TrainingLog.Read(Path.Combine(_dir, run, "metrics.jsonl"));
+        IEnumerable<(int, double?)> Train(string run) => Log(run).Where(r => r.Kind == "train").Select(r => (r.Step, r.Loss));
+        Assert.Equal(Train("a"), Train("b"));
+        Assert.Equal(Train("a"), Train("c"));
+        var evals = Log("a").Where(r => r.Kind == "eval").ToList();
+        Assert.Equal([0, 3, 6], evals.Select(r => r.Step));
+        foreach (var r in evals)
+        {
+            Assert.InRange(r.Metrics![CopyCurve.ExactMatchKey], 0, 100);
+            Assert.InRange(r.Metrics[CopyCurve.TargetNllKey], 0.01, 20);
+            Assert.True(r.Metrics.ContainsKey("held_out_loss"));
+        }
+        // The copy metrics of the resumed run are those of the continuous one, and the run without the curve logs none.
+        Assert.Equal(evals.Select(r => r.Metrics![CopyCurve.TargetNllKey]), Log("b").Where(r => r.Kind == "eval").Select(r => r.Metrics![CopyCurve.TargetNllKey]));
+        Assert.All(Log("c").Where(r => r.Kind == "eval"), r => Assert.False(r.Metrics!.ContainsKey(CopyCurve.ExactMatchKey)));
+        Assert.Equal(Log("a").Where(r => r.Kind == "eval").Select(r => r.Metrics!["held_out_loss"]), Log("c").Where(r => r.Kind == "eval").Select(r => r.Metrics!["held_out_loss"]));
     }
 
     [Fact]

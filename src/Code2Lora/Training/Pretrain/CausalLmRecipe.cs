@@ -8,7 +8,7 @@ namespace Code2Lora.Training.Pretrain;
 
 /// <summary>Next-token pretraining on a token stream: each micro-batch is <c>batchSize</c> windows of <c>sequenceLength</c>
 /// tokens at offsets drawn from (seed, step, micro) alone, as nanoGPT samples them; evaluation is the mean loss over fixed,
-/// evenly spaced windows of a held-out stream.</summary>
+/// evenly spaced windows of a held-out stream, and, with a <see cref="CopyCurve"/>, the copy check on its fixed sample.</summary>
 public sealed class CausalLmRecipe : ITrainingRecipe
 {
     private readonly DecoderLM _model;
@@ -18,13 +18,16 @@ public sealed class CausalLmRecipe : ITrainingRecipe
     private readonly int _batchSize;
     private readonly long _seed;
     private readonly int _evalSequences;
+    private readonly CopyCurve? _copyCurve;
 
-    /// <summary>Trains every parameter of <paramref name="model"/>; matrices get weight decay, norms and biases do not.</summary>
-    public CausalLmRecipe(DecoderLM model, int[] train, int[] heldOut, int sequenceLength, int batchSize, long seed, int evalSequences)
+    /// <summary>Trains every parameter of <paramref name="model"/>; matrices get weight decay, norms and biases do not. Each evaluation
+    /// also measures <paramref name="copyCurve"/> when one is given.</summary>
+    public CausalLmRecipe(DecoderLM model, int[] train, int[] heldOut, int sequenceLength, int batchSize, long seed, int evalSequences, CopyCurve? copyCurve = null)
     {
         if (train.Length <= sequenceLength)
             throw new ArgumentException($"the training stream has {train.Length} tokens, fewer than one {sequenceLength}-token window.");
         (_model, _train, _heldOut, _sequenceLength, _batchSize, _seed, _evalSequences) = (model, train, heldOut, sequenceLength, batchSize, seed, evalSequences);
+        _copyCurve = copyCurve;
         Trainable = model.named_parameters().Select(p => (p.name, (Tensor)p.parameter, p.parameter.dim() >= 2)).ToList();
     }
 
@@ -44,8 +47,11 @@ public sealed class CausalLmRecipe : ITrainingRecipe
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Evaluate(int step)
     {
-        var loss = HeldOutLoss(_model, _heldOut, _sequenceLength, _evalSequences, _batchSize);
-        return loss is null ? new Dictionary<string, double>() : new Dictionary<string, double> { ["held_out_loss"] = loss.Value };
+        var metrics = new Dictionary<string, double>();
+        if (HeldOutLoss(_model, _heldOut, _sequenceLength, _evalSequences, _batchSize) is { } loss) metrics["held_out_loss"] = loss;
+        if (_copyCurve is not null)
+            foreach (var (key, value) in _copyCurve.Measure(_model)) metrics[key] = value;
+        return metrics;
     }
 
     /// <summary>Mean next-token loss (nats/token) of <paramref name="model"/> over up to <paramref name="windows"/> evenly spaced

@@ -51,6 +51,7 @@ public static class ModelCard
         sb.AppendLine();
         if (result.CopyCheck is { } copy) sb.AppendLine(copy.CardSection());
         else sb.AppendLine(CopyCheckReport.CardHeading + "\n\nNot measured (no benchmark tasks given); run `c2l model copy-check --card <this file>`.\n");
+        if (result.CopyCurve is { } sample) sb.AppendLine(CopyCurveSection(sample, log, config));
         sb.AppendLine("## Reproduce");
         sb.AppendLine();
         sb.AppendLine("```bash");
@@ -58,7 +59,7 @@ public static class ModelCard
         sb.AppendLine(inv, $"dotnet run --project src/Code2Lora.Cli -c Release -- pretrain --preset {config.Name}");
         sb.AppendLine("```");
         sb.AppendLine();
-        sb.AppendLine(inv, $"Interrupted runs resume from the last checkpoint (every {config.CheckpointEvery} steps). The loss curve and memory trace are in `results/pretrain/{config.Name}/`.");
+        sb.AppendLine(inv, $"Interrupted runs resume from the last checkpoint (every {config.CheckpointEvery} steps). The loss curve{(result.CopyCurve is null ? "" : ", the copy curve")} and memory trace are in `results/pretrain/{config.Name}/`.");
         sb.AppendLine();
         sb.AppendLine("## Provenance");
         sb.AppendLine();
@@ -82,5 +83,30 @@ public static class ModelCard
         return reproduce < 0 ? card.TrimEnd('\n') + "\n\n" + section : card[..reproduce] + section + card[reproduce..];
     }
 
-    private static string Fmt(double? v) => v is { } x ? x.ToString("F3", CultureInfo.InvariantCulture) : "n/a";
+    /// <summary>Heading of the copy curve's section.</summary>
+    public const string CopyCurveHeading = "## Copy curve";
+
+    /// <summary>The copy curve as a table: held-out loss and the copy check on the fixed sample at every evaluation step of the log.</summary>
+    public static string CopyCurveSection(CopyCurveSample sample, IReadOnlyList<TrainingLogRow> log, PretrainConfig config)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(CopyCurveHeading);
+        sb.AppendLine();
+        sb.AppendLine(inv, $"The copy check during training, on a fixed seeded sample of {sample.Tasks} of the {sample.Copyable} copyable tasks among {sample.Pool} benchmark tasks "
+                           + $"(prompt cut to {config.SequenceLength} tokens, greedy), at every evaluation step: copy EM (% of the sample), copy target NLL and held-out loss "
+                           + $"(nats/token). Figures: `results/pretrain/{config.Name}/copy.png` beside `loss.png`.");
+        sb.AppendLine();
+        sb.AppendLine("| step | tokens seen | held-out loss | copy EM % | copy target NLL | copy EditSim |");
+        sb.AppendLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in log.Where(r => r.Kind == "eval" && r.Metrics?.ContainsKey(CopyCurve.ExactMatchKey) == true))
+        {
+            var m = r.Metrics!;
+            sb.AppendLine(inv, $"| {r.Step} | {r.TokensSeen:N0} | {Fmt(m.GetValueOrDefault("held_out_loss", double.NaN))} | {m[CopyCurve.ExactMatchKey]:F1} | "
+                               + $"{Fmt(m.GetValueOrDefault(CopyCurve.TargetNllKey, double.NaN))} | {Fmt(m.GetValueOrDefault(CopyCurve.EditSimilarityKey, double.NaN))} |");
+        }
+        return sb.ToString();
+    }
+
+    private static string Fmt(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "n/a";
 }

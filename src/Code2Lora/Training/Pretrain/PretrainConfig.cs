@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Code2Lora.Models;
 using Code2Lora.Training;
 
@@ -42,12 +43,19 @@ public sealed record PretrainConfig
     public int EvalSequences { get; init; } = 64;
     /// <summary>Static-track tasks completed to report the pretrained model's exact match (0 skips it).</summary>
     public int EvalTasks { get; init; } = 200;
+    /// <summary>The copy curve: at every evaluation, run the in-context copy check on a fixed seeded sample of this many copyable
+    /// benchmark tasks and log copy EM and target NLL beside the held-out loss (null = off, as the shipped tiny run).</summary>
+    [Range(1, int.MaxValue)]
+    public int? CopyCheckTasks { get; init; }
     /// <summary>Seed of initialisation and data order.</summary>
     public int Seed { get; init; } = 3407;
     /// <summary>Debian packages whose code the model learns from, relative to data/.</summary>
     public string PretrainPackages { get; init; } = "corpora/pretrain-packages.txt";
     /// <summary>The benchmark's packages, relative to data/: never trained on; their non-test code measures held-out loss.</summary>
     public string BenchmarkPackages { get; init; } = "corpora/static-packages.txt";
+    /// <summary>Where <c>c2l pretrain</c> writes the model, relative to data/ (null: models/tiny-python-lm for the tiny preset,
+    /// the run folder's model/ otherwise); <c>--out</c> overrides it.</summary>
+    public string? ModelDirectory { get; init; }
     /// <summary>"auto" (CUDA when present, logged), "cpu" or "cuda[:n]"; resolved with <see cref="Runtime.ComputeTarget.Resolve"/> together
     /// with <see cref="Precision"/>, which is this trainable model's dtype (fp32 masters either way).</summary>
     public string Device { get; init; } = "auto";

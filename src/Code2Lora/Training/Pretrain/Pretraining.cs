@@ -11,8 +11,13 @@ using static TorchSharp.torch;
 
 namespace Code2Lora.Training.Pretrain;
 
-/// <summary>What a pretraining run reads: the corpus, the benchmark code it must not see, and static-track tasks to score.</summary>
-public sealed record PretrainInputs(PretrainCorpus Corpus, IReadOnlyList<CorpusFile> BenchmarkCode, IReadOnlyList<CompletionTask> StaticTasks);
+/// <summary>What a pretraining run reads: the corpus, the benchmark code it must not see, static-track tasks to score, and the benchmark
+/// tasks the copy curve samples its copyable tasks from (null: the static tasks).</summary>
+public sealed record PretrainInputs(PretrainCorpus Corpus, IReadOnlyList<CorpusFile> BenchmarkCode, IReadOnlyList<CompletionTask> StaticTasks,
+    IReadOnlyList<QnaRow>? CopyTasks = null);
+
+/// <summary>What the copy curve of a run was measured on: its sample, drawn from the copyable tasks of a pool.</summary>
+public sealed record CopyCurveSample(int Tasks, int Copyable, int Pool);
 
 /// <summary>The measured outcome of a pretraining run (what the model card reports).</summary>
 public sealed record PretrainResult
@@ -45,6 +50,8 @@ public sealed record PretrainResult
     public Estimate? StaticCodeBleu { get; init; }
     /// <summary>The in-context copy check on the same tasks: those whose target the prompt shows verbatim (null: no tasks given).</summary>
     public CopyCheckReport? CopyCheck { get; init; }
+    /// <summary>The copy curve's sample (null: the run logged no copy curve).</summary>
+    public CopyCurveSample? CopyCurve { get; init; }
     /// <summary>Seconds spent in the training loop, summed over resumes.</summary>
     public double TrainSeconds { get; init; }
     /// <summary>Seconds of the whole call.</summary>
@@ -75,12 +82,25 @@ public static class Pretraining
         var heldOut = CachedStream(runDirectory, "held-out", key, corpus.HeldOut, tokenizer, progress);
         var bench = CachedStream(runDirectory, "benchmark-code", key, inputs.BenchmarkCode, tokenizer, progress);
 
+        // Decoding as the final static-track evaluation decodes, so the curve's last point and the card's copy check agree in kind.
+        var settings = new CompletionSettings { MaxInputTokens = config.SequenceLength, MaxNewTokens = 48, BatchSize = config.BatchSize };
+        CopyCurve? copyCurve = null;
+        if (config.CopyCheckTasks is { } copyTasks)
+        {
+            IReadOnlyList<QnaRow> Pool() => inputs.CopyTasks ?? inputs.StaticTasks.Select(t => new QnaRow { Prefix = t.Prefix, Target = t.Target }).ToList();
+            try { copyCurve = CopyCurve.InRunFolder(Path.Combine(runDirectory, "copy-curve.json"), tokenizer, Pool, copyTasks, settings, config.Seed); }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"copy_check_tasks is {copyTasks}, but {e.Message} Give benchmark tasks (--bench) or set copy_check_tasks to null.");
+            }
+        }
+
         var device = ComputeTarget.Resolve(config.Device, config.Precision, $"pretrain config '{config.Name}'").Device;
         torch.manual_seed(config.Seed);
         var modelConfig = config.Model with { BosTokenId = eos, EosTokenId = eos };
         var model = new DecoderLM(modelConfig, device);
         if (config.Precision == "bf16") model.to(ScalarType.BFloat16);
-        var recipe = new CausalLmRecipe(model, train, heldOut, config.SequenceLength, config.BatchSize, config.Seed, config.EvalSequences);
+        var recipe = new CausalLmRecipe(model, train, heldOut, config.SequenceLength, config.BatchSize, config.Seed, config.EvalSequences, copyCurve);
         var trainer = new Trainer(config.Training, runDirectory, $"pretrain/{config.Name}");
         var done = trainer.Run(recipe, new SyncProgress<TrainingProgress>(p =>
             progress?.Report(new BenchProgress("train", p.Step, p.Steps, $"loss {p.Loss:F3}, {p.TokensPerSecond:F0} tok/s"))), cancel);
@@ -93,6 +113,7 @@ public static class Pretraining
             StreamTokens = (train.Length, heldOut.Length, bench.Length),
             Corpus = (corpus.Train.Count, corpus.TrainChars, corpus.Train.Select(f => f.Package).Distinct().Count()),
             FinalTrainLoss = trainRows.Count == 0 ? null : trainRows.TakeLast(50).Average(r => r.Loss ?? double.NaN),
+            CopyCurve = copyCurve is null ? null : new CopyCurveSample(copyCurve.Tasks.Count, copyCurve.Copyable, copyCurve.Pool),
         };
         if (!done.Completed) return result with { WallSeconds = wall.Elapsed.TotalSeconds };
 
@@ -105,7 +126,6 @@ public static class Pretraining
         CopyCheckReport? copy = null;
         if (tasks.Count > 0)
         {
-            var settings = new CompletionSettings { MaxInputTokens = config.SequenceLength, MaxNewTokens = 48, BatchSize = config.BatchSize };
             var completions = CompletionEvaluator.Run(model, tokenizer, tasks, settings,
                 progress: new SyncProgress<int>(n => progress?.Report(new BenchProgress("static-track EM", n, tasks.Count, null))));
             em = Bootstrap.Mean(completions.Select(c => c.Score.ExactMatch ? 100.0 : 0.0).ToArray(), seed: config.Seed);

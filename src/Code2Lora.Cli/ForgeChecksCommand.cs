@@ -15,7 +15,7 @@ internal static class ForgeChecksCommand
     {
         var preset = new ConfigOptions("evo");
         var baseModel = new Option<string?>("--base-model") { Description = "Base model directory (shorthand for --set base_model=<full path>)." };
-        var examples = new Option<int?>("--per-repo-examples") { Description = "Training tasks per per-repository LoRA (0: all of the repository's; default: the linked static config's per_repo_max_examples)." };
+        var examples = new Option<int?>("--per-repo-examples") { Description = "Training tasks per per-repository LoRA (default 0: all of the repository's)." };
         var epochs = new Option<double?>("--per-repo-epochs") { Description = "Epochs of each per-repository LoRA (default: the linked static config's per_repo_lora_epochs)." };
         var cmd = preset.AddTo(new Command("forge-checks",
             "The forge's fairness checks (docs/forge.md): oracle context, single vs per-repository LoRA, stale snapshots; needs c2l train evo and evo-slora of the same config (resumable).")
@@ -37,7 +37,9 @@ internal static class ForgeChecksCommand
     {
         // Bad options and a benchmark without a forge fail before the benchmark is built or a model loads.
         var staticConfig = loaded.Linked<StaticExperimentConfig>("static", loaded.Value.Static).Value;
-        var perRepo = new PerRepoLoraSettings(examples ?? staticConfig.PerRepoMaxExamples, epochs ?? staticConfig.PerRepoLoraEpochs, staticConfig.PerRepoLoraTraining);
+        // Check 3 asks whether an adapter trained on its own repository beats the shared one, so by default it sees all of that repository's
+        // training tasks: the per-repo baseline's cap (16 on tiny) would leave it undertrained beside a single LoRA of 1,109 tasks.
+        var perRepo = new PerRepoLoraSettings(examples ?? 0, epochs ?? staticConfig.PerRepoLoraEpochs, staticConfig.PerRepoLoraTraining);
         if (perRepo.MaxExamples < 0) throw new ConfigException("--per-repo-examples", perRepo.MaxExamples.ToString(System.Globalization.CultureInfo.InvariantCulture), "is negative", "give 0 (all tasks) or a positive count");
         if (perRepo.Epochs <= 0) throw new ConfigException("--per-repo-epochs", perRepo.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "is not positive", "give a positive number of epochs");
         if (loaded.Linked<Preset>("bench", loaded.Value.Bench).Value.Forge is null)

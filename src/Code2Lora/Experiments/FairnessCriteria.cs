@@ -92,7 +92,7 @@ public static class FairnessCriteria
         var significant = gains.Count > 0 && gains.All(c => c.Em.Difference > 0 && c.Em.McNemar!.P < 0.05);
         var verdict = tasks == 0 || visible == 0 ? FairnessVerdict.NotTestable
             : 2 * visibleHits >= visible && significant ? FairnessVerdict.Holds : FairnessVerdict.Fails;
-        var nll = string.Join(", ", comparisons.Where(c => c.Nll is not null).Select(c => string.Create(Inv, $"{c.A} − {c.B} {c.Split} NLL {c.Nll!.Difference:+0.000;-0.000} {c.Nll.Interval("F3")}")));
+        var nll = string.Join(", ", comparisons.Where(c => c.Nll is not null).Select(c => string.Create(Inv, $"{c.A} − {c.B} {c.Split} NLL {SummaryTables.Signed(c.Nll!.Difference, "F3")} {c.Nll.Interval("F3")}")));
         var reading = tasks == 0 ? "No repository-specific test task was scored."
             : hits == 0 ? string.Create(Inv, $"With the fact's defining file in its prompt the base model gets 0 of {tasks} repository-specific tasks exactly right, although the answer is visible verbatim in the context for {visible} of them: the base model cannot use the context (it does not copy), so with this base the forge cannot show that its tasks are solvable. See the in-context copy check in results/copy-check/ (issue 15 §4: a base that can copy). ")
             : string.Create(Inv, $"With the oracle context the base gets {hits} of {tasks} repository-specific tasks exactly right, {visibleHits} of the {visible} whose answer is visible in the context. ");
@@ -129,7 +129,7 @@ public static class FairnessCriteria
             var d = comparisons[0].Nll!;
             verdict = d.Ci[1] < 0 ? FairnessVerdict.Holds : FairnessVerdict.Fails;
             var es = comparisons[0].EditSim;
-            reading = string.Create(Inv, $"per-repo-lora − single-lora on {tasks.Count} repository-specific IR-test tasks: target NLL {d.Difference:+0.000;-0.000} {d.Interval("F3")} (repositories {d.RepoInterval("F3")}), EditSim {es.Difference:+0.000;-0.000} {es.Interval("F3")}. ")
+            reading = string.Create(Inv, $"per-repo-lora − single-lora on {tasks.Count} repository-specific IR-test tasks: target NLL {SummaryTables.Signed(d.Difference, "F3")} {d.Interval("F3")} (repositories {d.RepoInterval("F3")}), EditSim {SummaryTables.Signed(es.Difference, "F3")} {es.Interval("F3")}. ")
                 + (verdict == FairnessVerdict.Holds
                     ? "Adapters trained per repository beat the shared one on repository-specific facts, as a fair forge needs."
                     : "The shared single LoRA is not beaten by the per-repository ones: either the genomes overlap too much, or the per-repository adapters (trained on far fewer tasks, see the notes) are too weak to be the ceiling this check assumes.");
@@ -164,7 +164,7 @@ public static class FairnessCriteria
         {
             var evo = comparisons.Where(c => c.A == "code2lora-evo-stale" && c.Nll is not null).ToList();
             verdict = evo.Count == 0 ? FairnessVerdict.NotTestable : evo.All(c => c.Nll!.Ci[0] > 0) ? FairnessVerdict.Holds : FairnessVerdict.Fails;
-            var parts = comparisons.Where(c => c.Nll is not null).Select(c => string.Create(Inv, $"{c.A} − {c.B} {c.Split} ({c.Tasks} tasks): NLL {c.Nll!.Difference:+0.000;-0.000} {c.Nll.Interval("F3")}, EM {c.Em.Difference:+0.0;-0.0} points"));
+            var parts = comparisons.Where(c => c.Nll is not null).Select(c => string.Create(Inv, $"{c.A} − {c.B} {c.Split} ({c.Tasks} tasks): NLL {SummaryTables.Signed(c.Nll!.Difference, "F3")} {c.Nll.Interval("F3")}, EM {SummaryTables.Signed(c.Em.Difference, "F1")} points"));
             reading = string.Create(Inv, $"{stale.Count} test tasks name a fact that changed since the previous kept commit ({stale.Count(s => s.NewSurface)} name a surface new at k). ")
                 + string.Join("; ", parts) + ". "
                 + (verdict == FairnessVerdict.Holds ? "The stale state costs Evo accuracy: it follows the change."

@@ -93,7 +93,8 @@ public static class SummaryTables
     private static string Continuous(Comparison c, PairedEffect e, string format) => string.Create(Inv,
         $"| {c.A} − {c.B} | {c.Split} | {Signed(e.Difference, format)} | {e.Interval(format)} | {e.RepoInterval(format)} | {e.ReposAbove} · {e.ReposBelow} of {e.Repos} (p {e.SignTestP:F3}) | {Mde(e.Mde, format)} |");
 
-    private static string Signed(double x, string format) => x > 0 ? "+" + x.ToString(format, Inv) : x.ToString(format, Inv);
+    /// <summary>A difference with its sign: "+0.043", "-0.012", "0.000" (a plus only above 0, so no format section can print "-+0.000").</summary>
+    public static string Signed(double x, string format) => x > 0 ? "+" + x.ToString(format, Inv) : x.ToString(format, Inv);
 
     private static string Mde(double? mde, string format) => mde is { } m ? m.ToString(format, Inv) : "—";
 }

@@ -25,13 +25,7 @@ public sealed class EvoBenchFixture : IDisposable
         var inputs = forged.Select(f => new RepoInput("forge/" + f.RepoId, f.Path, "forge", Static: false, Evolution: true)).ToList();
         BenchBuild.RunAsync(inputs, BenchDir, BenchConfig.Smoke, new MiningRules(), "test", parallelism: 1).GetAwaiter().GetResult();
         Bench = BenchData.LoadAsync(BenchDir).GetAwaiter().GetResult();
-        Store = EmbeddingStore.OpenAsync(EmbeddingPipeline.StoreDirectory(BenchDir), "enc-test").GetAwaiter().GetResult();
-        foreach (var request in EmbeddingPipeline.Plan(Bench, EncoderConfig.Tiny with { StateAtEveryCommit = true }))
-        {
-            var rng = SeededRandom.For(5, request.Key.ToString());
-            Store.Add(request.Key, Enumerable.Range(0, Dim).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray());
-        }
-        Store.FlushAsync().GetAwaiter().GetResult();
+        Store = FakeVectorStore.Fill(Bench, BenchDir, Dim);
         Histories = CommitHistory.FromStore(Bench.Commits, Store, requireStatePerCommit: true);
     }
 

@@ -1,3 +1,4 @@
+using Code2Lora.Bench;
 using Code2Lora.Models;
 using Code2Lora.Models.Tokenization;
 
@@ -22,6 +23,9 @@ public sealed record CompletionSettings
     /// <summary>End a row at its first newline when its target is one line: post-processing keeps only the first line,
     /// so scores are unchanged and decoding is much shorter.</summary>
     public bool StopAtNewlineForSingleLineTargets { get; init; } = true;
+    /// <summary>Where prompt and target meet when tokenized (<see cref="PromptBoundaries"/>): the paper's cut, or the prefix's trailing
+    /// spaces moved into the target.</summary>
+    public PromptBoundary Boundary { get; init; } = PromptBoundary.Paper;
 
     /// <summary>These settings for a method that adds context: the prompt may grow to <paramref name="contextPromptTokens"/>, while the
     /// prefix is cut exactly as these settings cut it, so the context only fills the extra room.</summary>
@@ -66,7 +70,7 @@ public static class CompletionEvaluator
             for (var r = 0; r < rows.Length; r++)
             {
                 var i = rows[r];
-                var raw = tokenizer.Decode(outputs[r]);
+                var raw = PromptBoundaries.Prediction(settings.Boundary, tasks[i].Prefix, tokenizer.Decode(outputs[r]));
                 results[i] = new Completion(i, raw, Metrics.Score(raw, tasks[i].Target), prompts[i].Ids.Length,
                     prompts[i].ExtraTokens, prompts[i].Truncated);
             }
@@ -76,12 +80,12 @@ public static class CompletionEvaluator
         return results;
     }
 
-    /// <summary>The prompt ids of a task: [BOS] + context + prefix (the prefix first cut to <see cref="CompletionSettings.MaxPrefixTokens"/>),
+    /// <summary>The prompt ids of a task: [BOS] + context + prefix (its end cut at <see cref="CompletionSettings.Boundary"/>, the prefix first cut to <see cref="CompletionSettings.MaxPrefixTokens"/>),
     /// cut on the left to the cap (the prefix's end survives).</summary>
     public static (int[] Ids, int ExtraTokens, bool Truncated) BuildPrompt(ITextTokenizer tokenizer, CompletionTask task, CompletionSettings settings)
     {
         var context = string.IsNullOrEmpty(task.Context) ? [] : tokenizer.Encode(task.Context);
-        var prefix = tokenizer.Encode(task.Prefix);
+        var prefix = tokenizer.Encode(PromptBoundaries.Cut(settings.Boundary, task.Prefix, task.Target).Prefix);
         if (settings.MaxPrefixTokens is int keep && prefix.Length > keep) prefix = prefix[^keep..];
         var room = settings.MaxInputTokens - (settings.PrependBos ? 1 : 0);
         var body = context.Concat(prefix).ToArray();

@@ -62,6 +62,7 @@ public static class CopyCheck
             pooled.AddRange(rows);
         }
         var all = CopyCheckSplit.Of("all", results.Sum(r => r.Tasks), pooled, options);
-        return new CopyCheckReport(modelName, options.MinTargetChars, settings.MaxInputTokens, settings.MaxNewTokens, results, all);
+        return new CopyCheckReport(modelName, options.MinTargetChars, settings.MaxInputTokens, settings.MaxNewTokens, results, all)
+            { PromptBoundary = PromptBoundaries.Name(settings.Boundary) };
     }
 }

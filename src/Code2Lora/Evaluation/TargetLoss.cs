@@ -72,7 +72,7 @@ public static class TargetLossEvaluator
     internal static LabelledSequence Sequence(ITextTokenizer tokenizer, QnaRow task, string? context, CompletionSettings settings, int eos)
     {
         var prompt = CompletionEvaluator.BuildPrompt(tokenizer, new CompletionTask(task.Prefix, task.Target, context), settings).Ids;
-        int[] answer = [.. tokenizer.Encode(task.Target), eos];
+        int[] answer = [.. tokenizer.Encode(PromptBoundaries.Cut(settings.Boundary, task.Prefix, task.Target).Target), eos];
         var labels = new int[prompt.Length + answer.Length];
         Array.Fill(labels, LabelledSequence.Ignore, 0, prompt.Length);
         answer.CopyTo(labels, prompt.Length);

@@ -95,8 +95,8 @@ public sealed class EvoExperiment
         torch.manual_seed(Config.Seed);
         var adapter = new LoraAdapter(baseModel.Config, lora, baseModel.Model.Device);
         var pad = baseModel.Tokenizer.EosTokenId ?? 0;
-        var train = CompletionExamples.Build(Bench.EvolutionTasks.Where(t => t.Split == SplitNames.Train).ToList(), baseModel.Tokenizer, Config.MaxTokens);
-        var val = CompletionExamples.Build(Sample(Bench.EvolutionTasks.Where(t => t.Split == SplitNames.CrVal).ToList(), Config.ValidationExamples, "val"), baseModel.Tokenizer, Config.MaxTokens);
+        var train = CompletionExamples.Build(Bench.EvolutionTasks.Where(t => t.Split == SplitNames.Train).ToList(), baseModel.Tokenizer, Config.MaxTokens, boundary: Config.PromptBoundary);
+        var val = CompletionExamples.Build(Sample(Bench.EvolutionTasks.Where(t => t.Split == SplitNames.CrVal).ToList(), Config.ValidationExamples, "val"), baseModel.Tokenizer, Config.MaxTokens, boundary: Config.PromptBoundary);
         var batches = new CompletionBatches(train, Config.BatchSize, 1, pad, Config.Seed);
         var result = new Trainer(training with { Steps = batches.StepsFor(epochs) }, Path.Combine(RunDirectory, "single-lora-run"), $"evo-single-lora/{Config.Name}")
             .Run(new SingleLoraRecipe(slots, adapter, batches, val), progress, cancel);
@@ -110,10 +110,10 @@ public sealed class EvoExperiment
     {
         var pad = baseModel.Tokenizer.EosTokenId ?? 0;
         var trainRows = Bench.EvolutionTasks.Where(t => t.Split == SplitNames.Train).ToList();
-        var examples = CompletionExamples.Build(trainRows, baseModel.Tokenizer, Config.MaxTokens);
+        var examples = CompletionExamples.Build(trainRows, baseModel.Tokenizer, Config.MaxTokens, boundary: Config.PromptBoundary);
         var byCommit = examples.GroupBy(e => (e.RepoId, e.CommitSha)).ToDictionary(g => g.Key, g => (IReadOnlyList<CompletionExample>)g.ToList());
         var valRows = Sample(Bench.EvolutionTasks.Where(t => t.Split == SplitNames.CrVal).ToList(), Config.ValidationExamples, "val");
-        var validation = CompletionExamples.Build(valRows, baseModel.Tokenizer, Config.MaxTokens);
+        var validation = CompletionExamples.Build(valRows, baseModel.Tokenizer, Config.MaxTokens, boundary: Config.PromptBoundary);
         var valRepos = valRows.Select(r => r.RepoId).ToHashSet();
         return new EvoRecipe(slots, gru, head, histories.Where(h => h.CrossRepoSplit == SplitNames.Train).ToList(), byCommit,
             Config.Walk with { Seed = Config.Seed, PadId = pad, EvalBatchSize = Config.BatchSize },

@@ -1,6 +1,7 @@
 using Code2Lora.Evaluation;
 using Code2Lora.Evaluation.Context;
 using Code2Lora.Adapters;
+using Code2Lora.Bench;
 using Code2Lora.Config;
 using Code2Lora.Encoders;
 using Code2Lora.Hyper;
@@ -42,6 +43,9 @@ public sealed record EvoExperimentConfig
     public int MaxTokens { get; init; } = StaticExperimentConfig.Tiny.MaxTokens;
     /// <summary>Greedy decoding budget per task.</summary>
     public int MaxNewTokens { get; init; } = 48;
+    /// <summary>Where prompt and target meet when tokenized, in training and evaluation alike (<see cref="PromptBoundaries"/>): the paper's
+    /// cut, or the prefix's trailing spaces moved into the target (the tiny presets: a small base cannot bridge a lone space token).</summary>
+    public PromptBoundary PromptBoundary { get; init; } = PromptBoundary.Paper;
     /// <summary>Examples per validation micro-batch (and per single-LoRA training batch).</summary>
     public int BatchSize { get; init; } = 8;
     /// <summary>Prompts per decoding batch and windows per embedding batch (inference only).</summary>
@@ -90,7 +94,7 @@ public sealed record EvoExperimentConfig
     public ComputeTarget ResolveCompute() => ComputeTarget.Resolve(Device, Dtype, $"evo config '{Name}'");
 
     /// <summary>Decoding settings of the methods without context: prompts cut to <see cref="MaxTokens"/>.</summary>
-    public CompletionSettings Decoding => new() { MaxInputTokens = MaxTokens, MaxNewTokens = MaxNewTokens, BatchSize = EvalBatchSize };
+    public CompletionSettings Decoding => new() { MaxInputTokens = MaxTokens, MaxNewTokens = MaxNewTokens, BatchSize = EvalBatchSize, Boundary = PromptBoundary };
 
     /// <summary>Decoding settings of the RAG row: the same prefix as <see cref="Decoding"/>, the context before it.</summary>
     public CompletionSettings ContextDecoding => Decoding.WithContextRoom(ContextPromptTokens);

@@ -60,10 +60,10 @@ public static class EvoPerRepoLora
                 var train = TrainingTasks(e, settings, repo);
                 if (train.Count == 0) throw new InvalidOperationException($"{repo} has no evolution-track training tasks; a per-repository LoRA needs some.");
                 var val = e.Sample(e.Bench.EvolutionTasks.Where(t => t.Split == SplitNames.IrVal && t.RepoId == repo).ToList(), c.ValidationExamples, "per-repo-val/" + repo);
-                var batches = new CompletionBatches(CompletionExamples.Build(train, baseModel.Tokenizer, c.MaxTokens), c.BatchSize, 1, pad, c.Seed);
+                var batches = new CompletionBatches(CompletionExamples.Build(train, baseModel.Tokenizer, c.MaxTokens, boundary: c.PromptBoundary), c.BatchSize, 1, pad, c.Seed);
                 torch.manual_seed(c.Seed);   // every repository starts from the same initial adapter, whatever was skipped
                 using var adapter = new LoraAdapter(baseModel.Config, lora, baseModel.Model.Device);
-                var recipe = new SingleLoraRecipe(slots, adapter, batches, CompletionExamples.Build(val, baseModel.Tokenizer, c.MaxTokens));
+                var recipe = new SingleLoraRecipe(slots, adapter, batches, CompletionExamples.Build(val, baseModel.Tokenizer, c.MaxTokens, boundary: c.PromptBoundary));
                 var index = i + 1;
                 var result = new Trainer(settings.Training with { Steps = batches.StepsFor(settings.Epochs) }, dir, $"evo-per-repo-lora/{c.Name}/{repo}").Run(recipe,
                     progress is null ? null : new SyncProgress<TrainingProgress>(p => progress.Report(new PerRepoLoraProgress(repo, index, repoIds.Count, p))), cancel);

@@ -175,11 +175,11 @@ public sealed class StaticExperiment
                 if (claim is null || HasPerRepoLora(repo)) { skipped++; continue; }   // another process trains it, or finished it meanwhile
                 var train = Sample(byRepo[repo].Where(t => t.Split == SplitNames.Train).ToList(), Config.PerRepoMaxExamples, "per-repo/" + repo);
                 var val = Sample(byRepo[repo].Where(t => t.Split == SplitNames.IrVal).ToList(), Config.ValidationExamples, "per-repo-val/" + repo);
-                var batches = new CompletionBatches(CompletionExamples.Build(train, baseModel.Tokenizer, Config.MaxTokens), Config.BatchSize, 1, pad, Config.Seed);
+                var batches = new CompletionBatches(CompletionExamples.Build(train, baseModel.Tokenizer, Config.MaxTokens, boundary: Config.PromptBoundary), Config.BatchSize, 1, pad, Config.Seed);
                 var training = Config.PerRepoLoraTraining with { Steps = batches.StepsFor(Config.PerRepoLoraEpochs) };
                 torch.manual_seed(Config.Seed);   // every repository starts from the same initial adapter, whatever was skipped
                 using var adapter = new LoraAdapter(baseModel.Config, lora, baseModel.Model.Device);
-                var recipe = new SingleLoraRecipe(slots, adapter, batches, CompletionExamples.Build(val, baseModel.Tokenizer, Config.MaxTokens));
+                var recipe = new SingleLoraRecipe(slots, adapter, batches, CompletionExamples.Build(val, baseModel.Tokenizer, Config.MaxTokens, boundary: Config.PromptBoundary));
                 var index = i + 1;
                 var result = new Trainer(training, dir, $"per-repo-lora/{Config.Name}/{repo}").Run(recipe,
                     progress is null ? null : new SyncProgress<TrainingProgress>(p => progress.Report(new PerRepoLoraProgress(repo, index, repos.Count, p))), cancel);
@@ -308,8 +308,8 @@ public sealed class StaticExperiment
         var train = TrainingTasks();
         var val = Sample(Bench.StaticTasks.Where(t => t.Split == SplitNames.CrVal).ToList(), Config.ValidationExamples, "val");
         var pad = baseModel.Tokenizer.EosTokenId ?? 0;
-        return (new CompletionBatches(CompletionExamples.Build(train, baseModel.Tokenizer, Config.MaxTokens), Config.BatchSize, 1, pad, Config.Seed),
-            CompletionExamples.Build(val, baseModel.Tokenizer, Config.MaxTokens));
+        return (new CompletionBatches(CompletionExamples.Build(train, baseModel.Tokenizer, Config.MaxTokens, boundary: Config.PromptBoundary), Config.BatchSize, 1, pad, Config.Seed),
+            CompletionExamples.Build(val, baseModel.Tokenizer, Config.MaxTokens, boundary: Config.PromptBoundary));
     }
 
     /// <summary>The scored tasks: CR-test and IR-test (those with tasks), each a seeded sample of at most

@@ -67,6 +67,7 @@ public class ConfigFilesTests
     [InlineData("""{ "name": "x", "max_tokens": 1.5 }""", "max_tokens", "whole number")]
     [InlineData("""{ "name": "x", "per_layer_head": 1 }""", "per_layer_head", "true or false")]
     [InlineData("""{ "name": "x", "lora": [] }""", "lora", "an object")]
+    [InlineData("""{ "name": "x", "prompt_boundary": "sideways" }""", "prompt_boundary", "healed")]
     [InlineData("""{ "name": "x", "static_training": { "steps": 1, "precision": "fp16" } }""", "static_training", "fp16")]
     [InlineData("""{ "name": "x", "lora": { "rank": 0 } }""", "lora", "rank must be positive")]
     [InlineData("""{ "name": "x", "max_tokens": 256, }""", "", "")]

@@ -11,13 +11,14 @@ public sealed record CompletionExample(int Index, string RepoId, string CommitSh
 public static class CompletionExamples
 {
     /// <summary>One example per row, in row order (tokenized in parallel; the result does not depend on scheduling).</summary>
-    public static IReadOnlyList<CompletionExample> Build(IReadOnlyList<QnaRow> rows, ITextTokenizer tokenizer, int maxTokens, bool prependBos = true)
+    public static IReadOnlyList<CompletionExample> Build(IReadOnlyList<QnaRow> rows, ITextTokenizer tokenizer, int maxTokens, bool prependBos = true,
+        PromptBoundary boundary = PromptBoundary.Paper)
     {
         var examples = new CompletionExample[rows.Count];
         Parallel.For(0, rows.Count, i =>
         {
             var r = rows[i];
-            examples[i] = new CompletionExample(i, r.RepoId, r.CommitSha, LabelledSequence.ForCompletion(tokenizer, r.Prefix, r.Target, maxTokens, prependBos));
+            examples[i] = new CompletionExample(i, r.RepoId, r.CommitSha, LabelledSequence.ForCompletion(tokenizer, r.Prefix, r.Target, maxTokens, prependBos, boundary));
         });
         return examples;
     }

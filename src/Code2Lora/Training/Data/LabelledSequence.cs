@@ -1,3 +1,4 @@
+using Code2Lora.Bench;
 using Code2Lora.Models.Tokenization;
 
 namespace Code2Lora.Training.Data;
@@ -16,8 +17,10 @@ public sealed record LabelledSequence(int[] Ids, int[] Labels)
     /// labels on target and EOS only. Cut on the left to <paramref name="maxTokens"/> so the target always survives
     /// (BOS stays first); a target longer than the budget itself is cut on the right and the prefix dropped.
     /// </summary>
-    public static LabelledSequence ForCompletion(ITextTokenizer tokenizer, string prefix, string target, int maxTokens, bool prependBos = true)
+    public static LabelledSequence ForCompletion(ITextTokenizer tokenizer, string prefix, string target, int maxTokens, bool prependBos = true,
+        PromptBoundary boundary = PromptBoundary.Paper)
     {
+        (prefix, target) = PromptBoundaries.Cut(boundary, prefix, target);
         var eos = tokenizer.EosTokenId ?? throw new ArgumentException("completion examples need a tokenizer with an end-of-text token.");
         var bosCount = prependBos ? 1 : 0;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTokens, bosCount + 2);

@@ -15,7 +15,7 @@ internal static class SweepCommand
         var kind = new Option<string?>("--kind") { Description = "static | evo (default: the config file's folder, configs/<kind>/; else static)." };
         var grid = new Option<string[]>("--grid") { Description = "An axis: key=v1,v2,… with key a --set path, e.g. --grid lora.rank=4,8,16 (repeatable: the points are every combination)." };
         var seeds = new Option<int>("--seeds") { Description = "Seeds per point: the config's seed and the next N−1.", DefaultValueFactory = _ => 1 };
-        var methods = new Option<string?>("--methods") { Description = "Comma-separated methods to train per run (static: static,slora,fft,t2l,plora; evo: evo,evo-slora). Default: the method and its single LoRA." };
+        var methods = new Option<string?>("--methods") { Description = "Comma-separated methods to train per run (static: static,slora,fft,t2l,plora; evo: evo,evo-slora; base on either: the frozen base alone, nothing trained). Default: the method and its single LoRA." };
         var output = new Option<string?>("--out") { Description = "Folder of sweep.md, sweep.json and the figure (default results/sweeps/<config name>/<grid keys>)." };
         var runs = new Option<string?>("--runs") { Description = "Root of the run folders, one per resolved config (default data/work/sweeps; sweeps sharing a point share its folder)." };
         var set = new Option<string[]>("--set") { Description = "Override a key for every point, the default point included (repeatable)." };

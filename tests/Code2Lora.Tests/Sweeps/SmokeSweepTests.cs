@@ -57,4 +57,22 @@ public sealed class SmokeSweepTests(BaselineBench bench) : IClassFixture<Baselin
         Assert.Equal(4, runner.Runs);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(table.Rows), System.Text.Json.JsonSerializer.Serialize(again.Rows));
     }
+
+    [Fact]
+    public async Task A_boundary_sweep_of_the_frozen_base_trains_nothing_and_pairs_the_base_rows()
+    {
+        var config = Path.Combine(bench.Root, "sweep-boundary.json");
+        File.WriteAllText(config, ConfigFiles.Canonical(BaselineBench.Config));
+        var plan = Sweep.Plan("static", config, ["prompt_boundary=healed"], methods: ["base"], runsRoot: Path.Combine(bench.Root, "sweeps"),
+            outDir: Path.Combine(bench.Root, "sweep-boundary-out"));
+        Assert.Equal(["default", "prompt_boundary=healed"], plan.Points.Select(p => p.Label));
+
+        var table = await Sweep.RunAsync(plan, new StaticSweepRunner(Path.Combine(bench.Root, "bench"), _ => bench.Contexts));
+        Assert.Equal(4, table.Rows.Count);                                            // 2 points × base × CR, IR
+        Assert.All(table.Rows, r => Assert.Equal("base", r.Method));
+        Assert.All(plan.Runs, r => Assert.False(Directory.Exists(Path.Combine(r.Folder, "run", "code2lora-static")), r.Folder));   // nothing trained
+        // The healed prompts are other token sequences, so the base's target NLL moves; the rows are paired task by task.
+        var healed = table.Rows.Where(r => !r.IsDefault).ToList();
+        Assert.All(healed, r => Assert.True(r.PairedTasks == 4 && r.NllVsDefault is { } d && d.Difference != 0, r.ToString()));
+    }
 }

@@ -25,7 +25,7 @@ public sealed class EvoSweepRunner : ISweepRunner
         var repos = BenchInputs.Prepare(bench.Value, RepoPaths.Work);
         var experiment = await EvoExperiment.OpenAsync(config, benchDir, run.RunDirectory);
         var store = await timings.TimeAsync("vectors", () => experiment.VectorsAsync(repos, experiment.LoadEncoder(), cancel: cancel));
-        foreach (var method in methods)
+        foreach (var method in methods.Where(m => m != SweepMethods.Base))   // the evaluation decodes the frozen base in every run
         {
             note?.Invoke($"train {method}");
             var result = await timings.TimeAsync($"train {method}", () => Task.Run(() => method switch

@@ -50,6 +50,7 @@ public sealed class StaticSweepRunner(string? benchDirectory = null, Func<Static
 
     private static void Train(StaticExperiment e, string method, RepoContexts vectors, CancellationToken cancel)
     {
+        if (method == SweepMethods.Base) return;   // the evaluation decodes the frozen base in every run
         if (method == "plora")
         {
             if (!e.TrainPerRepoLora(e.LoadBase(), cancel: cancel).Completed) throw new OperationCanceledException("plora stopped part-way", cancel);

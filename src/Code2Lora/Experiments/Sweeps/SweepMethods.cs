@@ -3,11 +3,15 @@ namespace Code2Lora.Experiments.Sweeps;
 /// <summary>The methods a sweep can train per config kind, the default choice, and the row name each has in the evaluation's summary.</summary>
 public static class SweepMethods
 {
-    /// <summary>Trainable methods of each kind, in training order (the verb names of <c>c2l train</c>).</summary>
+    /// <summary>The frozen base model alone: nothing is trained, its row is the evaluation's <c>pretrained</c> row (a sweep over
+    /// <c>base_model</c> or the prompt boundary needs it).</summary>
+    public const string Base = "base";
+
+    /// <summary>Methods of each kind, in training order (the verb names of <c>c2l train</c>, and <see cref="Base"/>).</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Known = new Dictionary<string, IReadOnlyList<string>>
     {
-        ["static"] = ["static", "slora", "fft", "t2l", "plora"],
-        ["evo"] = ["evo", "evo-slora"],
+        ["static"] = [Base, "static", "slora", "fft", "t2l", "plora"],
+        ["evo"] = [Base, "evo", "evo-slora"],
     };
 
     /// <summary>What a sweep trains when <c>--methods</c> is not given: the method and its single-LoRA control.</summary>
@@ -24,6 +28,7 @@ public static class SweepMethods
         "slora" or "evo-slora" => "single-lora",
         "plora" => "per-repo-lora",
         "evo" => "code2lora-evo",
+        Base => "pretrained",
         _ => method,
     };
 }

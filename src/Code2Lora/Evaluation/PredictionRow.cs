@@ -38,4 +38,8 @@ public sealed class PredictionRow
         RawPrediction = RawPrediction, ExactMatch = ExactMatch, EditSimilarity = EditSimilarity, CodeBleu = CodeBleu, PromptTokens = PromptTokens,
         ExtraTokens = ExtraTokens, Truncated = Truncated, TargetNll = TargetNll,
     };
+
+    /// <summary>Whether two methods' rows of a split, each in task order, score the same tasks, so they can be paired row by row.</summary>
+    public static bool SameTasks(IReadOnlyList<PredictionRow> a, IReadOnlyList<PredictionRow> b) =>
+        a.Count == b.Count && a.Zip(b).All(p => p.First.TaskIndex == p.Second.TaskIndex && p.First.RepoId == p.Second.RepoId);
 }

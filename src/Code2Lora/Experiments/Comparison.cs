@@ -18,7 +18,7 @@ public sealed record Comparison(
     {
         var x = ra.OrderBy(r => r.TaskIndex).ToArray();
         var y = rb.OrderBy(r => r.TaskIndex).ToArray();
-        if (x.Length != y.Length || x.Zip(y).Any(p => p.First.TaskIndex != p.Second.TaskIndex || p.First.RepoId != p.Second.RepoId))
+        if (!PredictionRow.SameTasks(x, y))
             throw new ArgumentException($"{a} and {b} on {split} were not scored on the same tasks ({x.Length} vs {y.Length}).");
         var repos = x.Select(r => r.RepoId).ToArray();
         var nll = x.All(r => r.TargetNll is not null) && y.All(r => r.TargetNll is not null)

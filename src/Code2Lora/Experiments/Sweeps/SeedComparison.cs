@@ -60,8 +60,7 @@ public sealed record SeedComparison(
                     {
                         var x = await read(run, markers[run]!.Methods[method].Predictions, split);
                         var y = await read(run, markers[run]!.Methods[control].Predictions, split);
-                        if (x is null || y is null || x.Count == 0 || x.Count != y.Count
-                            || x.Zip(y).Any(p => p.First.TaskIndex != p.Second.TaskIndex || p.First.RepoId != p.Second.RepoId)) continue;
+                        if (x is null || y is null || x.Count == 0 || !PredictionRow.SameTasks(x, y)) continue;
                         if (x.Any(r => r.TargetNll is null) || y.Any(r => r.TargetNll is null)) continue;
                         var xs = x.Select(r => r.TargetNll!.Value).ToList();
                         var ys = y.Select(r => r.TargetNll!.Value).ToList();

@@ -116,7 +116,7 @@ public sealed record SweepTable(
             var x = await ReadAsync(run, markers[run]!.Methods[method].Predictions, split);
             var y = await ReadAsync(baseline, markers[baseline]!.Methods[method].Predictions, split);
             if (x is null || y is null) return ([], [], [], $"seed {run.Seed}: predictions missing, no paired CI");
-            if (x.Count != y.Count || x.Zip(y).Any(p => p.First.TaskIndex != p.Second.TaskIndex || p.First.RepoId != p.Second.RepoId))
+            if (!PredictionRow.SameTasks(x, y))
                 return ([], [], [], $"seed {run.Seed}: scored on other tasks than the default point (the key changes the task sample), no paired CI");
             a.AddRange(x);
             b.AddRange(y);

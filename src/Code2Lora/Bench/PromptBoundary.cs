@@ -1,13 +1,17 @@
+using System.Text.Json.Serialization;
+
 namespace Code2Lora.Bench;
 
-/// <summary>Where a task's prompt ends and its target begins when both are tokenized (config key <c>prompt_boundary</c>).</summary>
+/// <summary>Where a task's prompt ends and its target begins when both are tokenized (config key <c>prompt_boundary</c>; reports
+/// spell it the same way).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PromptBoundary>))]
 public enum PromptBoundary
 {
     /// <summary>The benchmark's cut, unchanged: the prompt ends with the operator's trailing space (paper-faithful).</summary>
-    Paper,
+    [JsonStringEnumMemberName("paper")] Paper,
 
     /// <summary>The prefix's trailing spaces and tabs are moved to the start of the target before tokenizing.</summary>
-    Healed,
+    [JsonStringEnumMemberName("healed")] Healed,
 }
 
 /// <summary>
@@ -40,7 +44,4 @@ public static class PromptBoundaries
         var moved = Moved(boundary, prefix);
         return moved.Length > 0 && raw.StartsWith(moved, StringComparison.Ordinal) ? raw[moved.Length..] : raw;
     }
-
-    /// <summary>The JSON name of <paramref name="boundary"/> (as configs and reports spell it).</summary>
-    public static string Name(PromptBoundary boundary) => boundary == PromptBoundary.Healed ? "healed" : "paper";
 }

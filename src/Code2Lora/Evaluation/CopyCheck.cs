@@ -63,6 +63,6 @@ public static class CopyCheck
         }
         var all = CopyCheckSplit.Of("all", results.Sum(r => r.Tasks), pooled, options);
         return new CopyCheckReport(modelName, options.MinTargetChars, settings.MaxInputTokens, settings.MaxNewTokens, results, all)
-            { PromptBoundary = PromptBoundaries.Name(settings.Boundary) };
+            { PromptBoundary = settings.Boundary };
     }
 }

@@ -54,7 +54,7 @@ public sealed record CopyCheckReport(
     public const string FileName = "copy-check.json";
 
     /// <summary>Where prompt and target met (<see cref="Bench.PromptBoundaries"/>; reports written before the setting existed used the paper's cut).</summary>
-    [JsonPropertyName("prompt_boundary")] public string PromptBoundary { get; init; } = "paper";
+    [JsonPropertyName("prompt_boundary")] public Bench.PromptBoundary PromptBoundary { get; init; } = Bench.PromptBoundary.Paper;
 
     /// <summary>Heading of the copy check's section in a model card.</summary>
     public const string CardHeading = "## In-context copy check";
@@ -79,8 +79,8 @@ public sealed record CopyCheckReport(
         sb.AppendLine();
         sb.Append(inv, $"Benchmark tasks whose target (at least {MinTargetChars} characters) appears verbatim in the prompt the model decodes from ");
         sb.Append(inv, $"(prefix cut to {MaxInputTokens} tokens), completed greedily (at most {MaxNewTokens} new tokens). ");
-        if (PromptBoundary != "paper")
-            sb.Append(CultureInfo.InvariantCulture, $"Prompt boundary {PromptBoundary}: the prefix's trailing spaces are moved to the start of the target before tokenizing, so the prompt ")
+        if (PromptBoundary == Bench.PromptBoundary.Healed)
+            sb.Append("Prompt boundary healed: the prefix's trailing spaces are moved to the start of the target before tokenizing, so the prompt ")
               .Append("does not end in a lone space token (target NLL is per token of that tokenization; EM and EditSim compare with the benchmark's target). ");
         sb.AppendLine("A base model that cannot copy a target it can see scores 0 here. EM brackets are exact (Clopper–Pearson) 95 % intervals; "
                            + "EditSim and target NLL (nats/token) brackets are 95 % bootstrap intervals.");

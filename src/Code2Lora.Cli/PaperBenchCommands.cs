@@ -114,7 +114,8 @@ internal static class PaperBenchCommands
     {
         var layers = new Option<int>("--layers") { Description = "Decoder blocks kept of Qwen2.5-Coder-1.5B's 28 (random weights).", DefaultValueFactory = _ => 2 };
         var output = new Option<string?>("--out") { Description = "Result file (default results/bench/paper-rehearsal.json)" };
-        var cmd = new Command("paper-rehearsal", "Time one Static and one Evo optimizer step and one evaluation batch at the paper's width and sequence lengths (truncated depth, random weights), and extrapolate the paper's compute table from the plan.") { layers, output };
+        var dtype = new Option<string?>("--dtype") { Description = "The base's dtype in the timed rows (default: the paper configs' bf16). On a CPU whose LibTorch sends bf16 products to its reference kernel (the report's gemm_probe shows it), fp32 rehearses the same code paths in minutes instead of hours." };
+        var cmd = new Command("paper-rehearsal", "Time one Static and one Evo optimizer step and one evaluation batch at the paper's width and sequence lengths (truncated depth, random weights), and extrapolate the paper's compute table from the plan.") { layers, output, dtype };
         cmd.SetAction(r => CliErrors.Run(() =>
         {
             var fullBase = ModelConfigs.Get("qwen2.5-coder-1.5b");
@@ -123,13 +124,17 @@ internal static class PaperBenchCommands
             var e = EvoExperimentConfig.Paper;
             var plan = MemoryPlanner.Plan(s, e, fullBase, encoder, BenchCounts.Paper);
             var loadBefore = MachineLoad.OneMinute();
-            var rows = Experiments.PaperRehearsal.Run(fullBase, encoder, r.GetValue(layers), line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
+            var baseDtype = r.GetValue(dtype) is { } d ? ComputeTarget.Name(ComputeTarget.ParseDtype(d, "--dtype")) : s.Dtype;
+            AnsiConsole.MarkupLine("[grey]gemm probe: a linear layer's three products at the paper's MLP shape, fp32 and bf16[/]");
+            var probe = Experiments.PaperRehearsal.GemmProbe(fullBase);
+            foreach (var p in probe) AnsiConsole.MarkupLine($"[grey]  {p.Dtype} {Markup.Escape(p.Product)}: {p.Gflops:F1} GFLOP/s[/]");
+            var rows = Experiments.PaperRehearsal.Run(fullBase, encoder, r.GetValue(layers), baseDtype, line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
             var table = PaperComputeTable.Rows(plan, s, e, fullBase, 2);
             var report = new
             {
-                command = BenchCommand.CommandLine(), layers = r.GetValue(layers), device = "cpu", threads = TorchSharp.torch.get_num_threads(),
-                load_average_before = loadBefore, load_average_after = MachineLoad.OneMinute(),
-                rows, compute_table = table, formula = PaperComputeTable.Formula, plan, provenance = Provenance.Capture(BenchCommand.CommandLine()),
+                command = BenchCommand.CommandLine(), layers = r.GetValue(layers), device = "cpu", base_dtype = baseDtype, paper_dtype = s.Dtype,
+                threads = TorchSharp.torch.get_num_threads(), load_average_before = loadBefore, load_average_after = MachineLoad.OneMinute(),
+                gemm_probe = probe, rows, compute_table = table, formula = PaperComputeTable.Formula, plan, provenance = Provenance.Capture(BenchCommand.CommandLine()),
             };
             var outPath = r.GetValue(output) ?? Path.Combine(Config.RepoPaths.Results, "bench", "paper-rehearsal.json");
             AtomicFile.WriteText(outPath, JsonSerializer.Serialize(report, Provenance.Json));

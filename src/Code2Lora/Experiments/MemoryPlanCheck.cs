@@ -165,18 +165,12 @@ public static class MemoryPlanCheck
     /// <summary>Resident memory now (VmRSS).</summary>
     public static long CurrentRssBytes()
     {
-        foreach (var line in File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status") : [])
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        return Environment.WorkingSet;
+        return PeakRss.KibField("/proc/self/status", "VmRSS") is { } kib ? kib * 1024 : Environment.WorkingSet;
     }
 
     /// <summary>Memory the kernel says is available (MemAvailable), for skipping cases that would not fit.</summary>
     public static long AvailableBytes()
     {
-        foreach (var line in File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo") : [])
-            if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
-        return long.MaxValue;
+        return PeakRss.KibField("/proc/meminfo", "MemAvailable") is { } kib ? kib * 1024 : long.MaxValue;
     }
 }

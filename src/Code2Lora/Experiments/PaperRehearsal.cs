@@ -35,9 +35,24 @@ public sealed record RehearsalRow
     [JsonPropertyName("achieved_gflops")] public double AchievedGflops => FlopsPerStep / SecondsPerStep / 1e9;
 }
 
+/// <summary>One timed matrix product of <see cref="PaperRehearsal.GemmProbe"/>.</summary>
+public sealed record GemmProbeRow
+{
+    /// <summary>fp32 or bf16.</summary>
+    [JsonPropertyName("dtype")] public required string Dtype { get; init; }
+    /// <summary>Which product of a linear layer's step.</summary>
+    [JsonPropertyName("product")] public required string Product { get; init; }
+    /// <summary>tokens × hidden × intermediate.</summary>
+    [JsonPropertyName("shape")] public required string Shape { get; init; }
+    /// <summary>Seconds of one product after a warm-up.</summary>
+    [JsonPropertyName("seconds")] public double Seconds { get; init; }
+    /// <summary>Throughput this machine delivered.</summary>
+    [JsonPropertyName("gflops")] public double Gflops { get; init; }
+}
+
 /// <summary>`c2l bench paper-rehearsal`: times one optimizer step of Static and of Evo and one evaluation batch at the paper's width
-/// and sequence lengths (bf16 base, checkpointed blocks, fp32 head and GRU), with random weights and the base cut to a few
-/// blocks, so every code path of a paper-scale run executes on a CPU. The step counts and GPU hours come from the plan
+/// and sequence lengths (the paper's bf16 base or a dtype given, checkpointed blocks, fp32 head and GRU), with random weights and
+/// the base cut to a few blocks, so every code path of a paper-scale run executes on a CPU. The step counts and GPU hours come from the plan
 /// (<see cref="PaperComputeTable"/>).</summary>
 public static class PaperRehearsal
 {
@@ -45,23 +60,60 @@ public static class PaperRehearsal
     /// &lt;|im_end|&gt;, &lt;|fim_prefix|&gt;, &lt;|fim_middle|&gt;, &lt;|fim_suffix|&gt;, &lt;|fim_pad|&gt;, &lt;|repo_name|&gt;, &lt;|file_sep|&gt;.</summary>
     public static IReadOnlySet<int> QwenBannedIds { get; } = new HashSet<int> { 151644, 151645, 151659, 151660, 151661, 151662, 151663, 151664 };
 
-    /// <summary>Runs the three rows with <paramref name="layers"/> blocks of <paramref name="fullBase"/>.</summary>
-    public static IReadOnlyList<RehearsalRow> Run(ModelConfig fullBase, ModelConfig encoder, int layers, Action<string>? log = null)
+    /// <summary>Runs the three rows with <paramref name="layers"/> blocks of <paramref name="fullBase"/>, the base in
+    /// <paramref name="dtype"/> (null = the paper configs' bf16; everything else is the paper configs' as they stand).</summary>
+    public static IReadOnlyList<RehearsalRow> Run(ModelConfig fullBase, ModelConfig encoder, int layers, string? dtype = null, Action<string>? log = null)
     {
         NativeHeap.UseTrimmedHeap();
         var model = fullBase with { NumHiddenLayers = layers };
+        var s = StaticExperimentConfig.Paper with { Dtype = dtype ?? StaticExperimentConfig.Paper.Dtype };
+        var e = EvoExperimentConfig.Paper with { Dtype = dtype ?? EvoExperimentConfig.Paper.Dtype };
         var rows = new List<RehearsalRow>();
-        log?.Invoke("static: one micro-batch of 8,192 tokens (×8 per optimizer step) and the AdamW update of the H = 512 head");
-        rows.Add(StaticStep(model, encoder));
+        log?.Invoke($"static: one micro-batch of {s.MaxTokens:N0} tokens (×{s.StaticTraining.GradientAccumulation} per optimizer step) and the AdamW update of the H = {s.HeadHidden} head, base in {s.Dtype}");
+        rows.Add(StaticStep(model, encoder, s, e));
         log?.Invoke("evo: one commit's update, GRU advance + head + LoRA loss + backward + AdamW");
-        rows.Add(EvoStep(model, encoder));
+        rows.Add(EvoStep(model, encoder, s, e));
         log?.Invoke("evaluation: one greedy decoding batch");
-        rows.Add(EvalBatch(model, encoder));
+        rows.Add(EvalBatch(model, encoder, s, e));
         return rows;
     }
 
     private static ExperimentPlan PlanFor(ModelConfig model, ModelConfig encoder, StaticExperimentConfig s, EvoExperimentConfig e) =>
         MemoryPlanner.Plan(s, e, model, encoder, BenchCounts.Paper);
+
+    /// <summary>Times the three matrix products of a linear layer's training step (forward x·Wᵀ, input gradient g·W, weight
+    /// gradient gᵀ·x) at the paper's MLP shape in fp32 and bf16 on the CPU: the evidence for which dtype a CPU rehearsal can
+    /// afford (LibTorch sends some bf16 layouts to a slow reference kernel).</summary>
+    public static IReadOnlyList<GemmProbeRow> GemmProbe(ModelConfig model, int tokens = 512)
+    {
+        var rows = new List<GemmProbeRow>();
+        foreach (var dt in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+        {
+            using var scope = torch.NewDisposeScope();
+            torch.manual_seed(1);
+            var x = torch.randn(tokens, model.HiddenSize).to(dt);
+            var w = torch.randn(model.IntermediateSize, model.HiddenSize).to(dt);
+            var g = torch.randn(tokens, model.IntermediateSize).to(dt);
+            var products = new (string Name, Func<Tensor> Run)[]
+            {
+                ("forward x·Wᵀ", () => x.matmul(w.t())), ("input gradient g·W", () => g.matmul(w)), ("weight gradient gᵀ·x", () => g.t().matmul(x)),
+            };
+            foreach (var (name, run) in products)
+            {
+                run().Dispose();   // warm-up: the first call picks and primes the kernel
+                var clock = Stopwatch.StartNew();
+                run().Dispose();
+                clock.Stop();
+                var flops = 2.0 * tokens * model.HiddenSize * model.IntermediateSize;
+                rows.Add(new GemmProbeRow
+                {
+                    Dtype = ComputeTarget.Name(dt), Product = name, Shape = $"{tokens}×{model.HiddenSize}×{model.IntermediateSize}",
+                    Seconds = Math.Round(clock.Elapsed.TotalSeconds, 6), Gflops = Math.Round(flops / clock.Elapsed.TotalSeconds / 1e9, 1),
+                });
+            }
+        }
+        return rows;
+    }
 
     /// <summary>A random-weight base of <paramref name="model"/>'s size on the CPU in <paramref name="dtype"/>, LoRA slots installed.</summary>
     private static (DecoderLM Model, LoraSlots Slots, ComputeTarget Target) Base(ModelConfig model, string dtype, bool checkpointing, LoraConfig lora)
@@ -73,10 +125,9 @@ public static class PaperRehearsal
         return (lm, LoraSlots.Install(lm, lora), target);
     }
 
-    private static RehearsalRow StaticStep(ModelConfig model, ModelConfig encoder)
+    private static RehearsalRow StaticStep(ModelConfig model, ModelConfig encoder, StaticExperimentConfig s, EvoExperimentConfig e)
     {
-        var s = StaticExperimentConfig.Paper;
-        var plan = PlanFor(model, encoder, s, EvoExperimentConfig.Paper)["train-static"];
+        var plan = PlanFor(model, encoder, s, e)["train-static"];
         PeakRss.Reset();
         using var scope = torch.NewDisposeScope();
         var (lm, slots, target) = Base(model, s.Dtype, s.ActivationCheckpointing, s.Lora);
@@ -98,14 +149,13 @@ public static class PaperRehearsal
         {
             Stage = "static-step", Layers = model.NumHiddenLayers, SecondsPerStep = Math.Round(seconds, 2), PeakRssMiB = Math.Round(PeakRss.MiB()),
             PlannedPeakMiB = Math.Round(plan.PeakBytes / 1048576.0), FlopsPerStep = plan.FlopsPerStep,
-            What = $"optimizer step = {s.StaticTraining.GradientAccumulation} × one measured micro-batch ({micro.Elapsed.TotalSeconds:F1} s: 1 × {s.MaxTokens} tokens, bf16 base, checkpointed) + the measured AdamW update ({update.Elapsed.TotalSeconds:F1} s) of the H = {s.HeadHidden} head",
+            What = $"optimizer step = {s.StaticTraining.GradientAccumulation} × one measured micro-batch ({micro.Elapsed.TotalSeconds:F1} s: 1 × {s.MaxTokens} tokens, {s.Dtype} base, checkpointed) + the measured AdamW update ({update.Elapsed.TotalSeconds:F1} s) of the H = {s.HeadHidden} head",
         };
     }
 
-    private static RehearsalRow EvoStep(ModelConfig model, ModelConfig encoder)
+    private static RehearsalRow EvoStep(ModelConfig model, ModelConfig encoder, StaticExperimentConfig s, EvoExperimentConfig e)
     {
-        var e = EvoExperimentConfig.Paper;
-        var planned = PlanFor(model, encoder, StaticExperimentConfig.Paper, e)["train-evo"];
+        var planned = PlanFor(model, encoder, s, e)["train-evo"];
         var tasks = (int)Math.Round(BenchCounts.Paper.EvoTasksPerUpdate);
         PeakRss.Reset();
         using var scope = torch.NewDisposeScope();
@@ -131,14 +181,13 @@ public static class PaperRehearsal
         {
             Stage = "evo-step", Layers = model.NumHiddenLayers, SecondsPerStep = Math.Round(clock.Elapsed.TotalSeconds, 2), PeakRssMiB = Math.Round(PeakRss.MiB()),
             PlannedPeakMiB = Math.Round(planned.PeakBytes / 1048576.0), FlopsPerStep = planned.FlopsPerStep,
-            What = $"one update commit: GRU advance over a {e.Walk.BpttWindow}-commit window, G = {e.GruHidden} / H = {e.HeadHidden} head, {tasks} tasks (the paper's mean, ≤ {e.Walk.MaxTasksPerUpdate}) × {e.MaxTokens} tokens in one micro-batch, backward, AdamW",
+            What = $"one update commit: GRU advance over a {e.Walk.BpttWindow}-commit window, G = {e.GruHidden} / H = {e.HeadHidden} head, {tasks} tasks (the paper's mean, ≤ {e.Walk.MaxTasksPerUpdate}) × {e.MaxTokens} tokens in one micro-batch, {e.Dtype} base, backward, AdamW",
         };
     }
 
-    private static RehearsalRow EvalBatch(ModelConfig model, ModelConfig encoder)
+    private static RehearsalRow EvalBatch(ModelConfig model, ModelConfig encoder, StaticExperimentConfig s, EvoExperimentConfig e)
     {
-        var s = StaticExperimentConfig.Paper;
-        var plan = PlanFor(model, encoder, s, EvoExperimentConfig.Paper)["evaluate"];
+        var plan = PlanFor(model, encoder, s, e)["evaluate"];
         var prompt = s.ContextPromptTokens;
         PeakRss.Reset();
         using var scope = torch.NewDisposeScope();
@@ -159,7 +208,7 @@ public static class PaperRehearsal
         {
             Stage = "eval-batch", Layers = model.NumHiddenLayers, SecondsPerStep = Math.Round(clock.Elapsed.TotalSeconds, 2), PeakRssMiB = Math.Round(PeakRss.MiB()),
             PlannedPeakMiB = Math.Round(plan.PeakBytes / 1048576.0), FlopsPerStep = plan.FlopsPerStep,
-            What = $"generate the adapter, then greedy-decode 1 prompt of {prompt} tokens + {s.MaxNewTokens} new tokens (KV cache, FIM ids banned)",
+            What = $"generate the adapter, then greedy-decode 1 prompt of {prompt} tokens ({s.Dtype} base) + {s.MaxNewTokens} new tokens (KV cache, FIM ids banned)",
         };
     }
 }

@@ -87,7 +87,7 @@ public static class CrossRepoValidation
             foreach (var (method, rows) in scored)
             {
                 var into = pooled.TryGetValue(method, out var d) ? d : pooled[method] = new Dictionary<string, List<PredictionRow>> { [SplitNames.CrTest] = [] };
-                into[SplitNames.CrTest].AddRange(rows.Select(r => Reindexed(r, offset + r.TaskIndex)));
+                into[SplitNames.CrTest].AddRange(rows.Select(r => r.With(offset + r.TaskIndex, r.Split, r.Method)));
             }
             var tasks = scored.Values.First().Count;
             foldRows.Add(new CrossRepoFold(f + 1, folds[f], tasks, fold.TrainingTasks().Count));
@@ -140,12 +140,6 @@ public static class CrossRepoValidation
         var result = train(new SyncProgress<TrainingProgress>(p => progress?.Report(($"train {stage}", p.Step, p.Steps))));
         if (!result.Completed) throw new OperationCanceledException($"{stage} stopped at step {result.Step}; run the same command to resume.");
     }
-
-    private static PredictionRow Reindexed(PredictionRow r, int index) => new()
-    {
-        Method = r.Method, Split = r.Split, RepoId = r.RepoId, TaskIndex = index, Target = r.Target, Prediction = r.Prediction, RawPrediction = r.RawPrediction,
-        ExactMatch = r.ExactMatch, EditSimilarity = r.EditSimilarity, PromptTokens = r.PromptTokens, ExtraTokens = r.ExtraTokens, Truncated = r.Truncated, TargetNll = r.TargetNll,
-    };
 
     /// <summary>The paper split's Static − single LoRA comparison on CR-test, as its summary.json states it (null when there is none).</summary>
     private static JsonNode? PaperSplitRow(string? summaryFile)

@@ -52,6 +52,8 @@ public sealed class ConditioningStudyTests(BaselineBench bench) : IClassFixture<
         Assert.Equal(all, summary.Folds.Sum(f => f.Tasks));
         Assert.Equal(["pretrained", "single-lora", "code2lora-static", "shuffled-repo", "zero-embedding", "mean-adapter"], summary.Methods.Keys);
         Assert.All(summary.Methods.Values.Concat(summary.Trivial.Values), m => Assert.Equal((all, 0), (m.NCr, m.NIr)));
+        // The pooled rows keep every score of the fold's rows (CodeBLEU was once dropped by a hand-made copy and read 0).
+        Assert.Contains(summary.Methods.Values.Concat(summary.Trivial.Values), m => m.CrCb > 0);
         var primary = summary.Comparisons.First();
         Assert.Equal(("code2lora-static", "single-lora", SplitNames.CrTest), (primary.A, primary.B, primary.Split));
         Assert.Equal(4, primary.Nll!.Repos);

@@ -23,6 +23,7 @@ internal static class EvoCommand
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, repos, _) = await OpenAsync(preset.Load<EvoExperimentConfig>(r, TrainCommand.BaseModelOverride(r.GetValue(baseModel))), r.GetValue(bench));
+            experiment.CheckMemory();   // before the vectors are embedded, not after
             var store = await VectorsAsync(experiment, repos, ct);
             var result = await ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainEvo(experiment.LoadBase(), store,
                 new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct)));
@@ -75,6 +76,7 @@ internal static class EvoCommand
     internal static async Task RunAllAsync(LoadedConfig<EvoExperimentConfig> config, StageTimings timings, CancellationToken ct, string stage = "evo")
     {
         var (experiment, repos, statics) = await OpenAsync(config);
+        experiment.CheckMemory();
         var store = await timings.TimeAsync($"{stage}: vectors", () => VectorsAsync(experiment, repos, ct));
         var evo = await timings.TimeAsync($"{stage}: train evo", () => ProgressView.RunAsync(progress => Task.Run(() => experiment.TrainEvo(experiment.LoadBase(), store,
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct))));

@@ -115,6 +115,7 @@ internal static class TrainCommand
     internal static async Task RunAllAsync(LoadedConfig<StaticExperimentConfig> config, StageTimings timings, CancellationToken ct, int crossValidationFolds = 0)
     {
         var (experiment, repos) = await OpenAsync(config);
+        experiment.CheckMemory("train-static");
         var contexts = await timings.TimeAsync("static: repository vectors", () => ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct));
         foreach (var name in new[] { "static", "slora", "fft", "t2l" })
         {
@@ -137,6 +138,7 @@ internal static class TrainCommand
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
             var (experiment, repos) = await OpenAsync(preset.Load<StaticExperimentConfig>(r, BaseModelOverride(r.GetValue(baseModel))), r.GetValue(bench));
+            if (name is "static" or "t2l") experiment.CheckMemory("train-static");   // before hours of embedding, not after
             var contexts = name is "static" or "t2l" ? await ContextsAsync(experiment, repos, experiment.LoadEncoder(), ct) : null;
             var result = await TrainAsync(name, TrainerFor(name, experiment, contexts, ct));
             AnsiConsole.MarkupLine(result.Completed

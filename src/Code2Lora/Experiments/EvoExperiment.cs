@@ -45,6 +45,9 @@ public sealed class EvoExperiment
     /// <summary>Where the trained GRU and head are written (<see cref="EvoFiles"/>).</summary>
     public string EvoDirectory => Path.Combine(RunDirectory, "code2lora-evo");
 
+    /// <summary>Stops before any weight is loaded when Evo training does not fit the device by the memory plan (<see cref="MemoryGuard"/>).</summary>
+    public void CheckMemory() => MemoryGuard.Check("train-evo", null, Config);
+
     /// <summary>Loads the frozen base model (a fresh copy) on the configured device, in the configured dtype, with activation
     /// checkpointing as configured.</summary>
     public LoadedModel LoadBase() => FrozenBase.Load(Config.BaseModel, Config.ResolveCompute(), Config.ActivationCheckpointing);

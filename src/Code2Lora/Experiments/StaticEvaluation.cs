@@ -55,6 +55,7 @@ public static class StaticEvaluation
         using var held = RunLock.ForEvaluation(resultsDir, shard);     // its prediction caches and tables are rewritten below (a shard: its own part only)
         var c = experiment.Config;
         var splits = experiment.EvaluationTasks();
+        experiment.CheckMemory("evaluate");
         var lm = experiment.LoadBase();
         var slots = LoraSlots.Install(lm.Model, c.Lora);
         var settings = c.Decoding;

@@ -66,12 +66,20 @@ public sealed class StaticExperiment
     /// <summary>Where the single LoRA is written (PEFT layout).</summary>
     public string SingleLoraDirectory => Path.Combine(RunDirectory, "single-lora");
 
+    /// <summary>Stops before any weight is loaded when <paramref name="stage"/> (encode, train-static, evaluate) does not fit the
+    /// device by the memory plan (<see cref="MemoryGuard"/>).</summary>
+    public void CheckMemory(string stage) => MemoryGuard.Check(stage, Config, null);
+
     /// <summary>Loads the frozen base model (a fresh copy: each method installs its own LoRA slots) on the configured device, in the
     /// configured dtype, with activation checkpointing as configured.</summary>
     public LoadedModel LoadBase() => FrozenBase.Load(Config.BaseModel, Config.ResolveCompute(), Config.ActivationCheckpointing);
 
     /// <summary>Loads the frozen repository encoder (<see cref="Config"/>'s EncoderModel, else the base model) on the configured device and dtype.</summary>
-    public LoadedModel LoadEncoder() => FrozenBase.Load(Config.EncoderModel ?? Config.BaseModel, Config.ResolveCompute());
+    public LoadedModel LoadEncoder()
+    {
+        CheckMemory("encode");
+        return FrozenBase.Load(Config.EncoderModel ?? Config.BaseModel, Config.ResolveCompute());
+    }
 
     /// <summary>Embeds the static repositories' states with the base model (incremental) and returns the vectors; a benchmark
     /// imported from the released datasets returns the released vectors instead (no encoder runs, <paramref name="repos"/> unused).</summary>

@@ -71,12 +71,21 @@ public static partial class PaperFigures
         }
         else missing.Add($"evolution track: no {Path.Combine(evoDir, "summary.json")} (./c2l eval evo --preset {preset})");
 
-        var pretrain = Path.Combine(resultsRoot, "pretrain", preset, "metrics.jsonl");
+        // The curve of the base this preset's experiments adapt (tiny: the tiny-long run), else of the pretraining preset of the same name.
+        var run = BasePretrainRun(preset) ?? preset;
+        var pretrain = Path.Combine(resultsRoot, "pretrain", run, "metrics.jsonl");
         if (File.Exists(pretrain))
-            figures.Add(new("training-pretrain", $"Pretraining the base LM ({preset}): training loss per optimizer step and held-out loss where measured.",
-                TrainingFigures.LossCurve(TrainingLog.Read(pretrain), $"Base LM pretraining ({preset}): loss"), 900, 500));
-        else missing.Add($"training curves: no {pretrain} (./c2l pretrain --preset {preset})");
+            figures.Add(new("training-pretrain", $"Pretraining the base LM of the {preset} experiments (c2l pretrain --preset {run}): training loss per optimizer step and held-out loss where measured.",
+                TrainingFigures.LossCurve(TrainingLog.Read(pretrain), $"Base LM pretraining ({run}): loss"), 900, 500));
+        else missing.Add($"training curves: no {pretrain} (./c2l pretrain --preset {run})");
         return (figures, missing);
+    }
+
+    /// <summary>The pretraining preset that wrote the base of <paramref name="preset"/>'s static config, when both exist.</summary>
+    private static string? BasePretrainRun(string preset)
+    {
+        try { return Training.Pretrain.Pretraining.PresetOf(Path.Combine(Config.RepoPaths.Data, StaticExperimentConfig.Get(preset).BaseModel)); }
+        catch (Exception e) when (FailureMessage.IsExpected(e)) { return null; }   // no such static preset, or an unreadable model: the preset's own name
     }
 
     /// <summary>Exports each figure as PNG (2×), SVG and PDF into <paramref name="outDir"/> and writes captions.md beside

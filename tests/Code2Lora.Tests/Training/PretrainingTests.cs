@@ -18,6 +18,15 @@ public sealed class PretrainingTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
+    public void The_shipped_bases_name_the_pretraining_run_that_wrote_them()
+    {
+        // Notebook 03 and the figure set find a base's loss curves through this: results/pretrain/<preset>/.
+        Assert.Equal("tiny-long", Pretraining.PresetOf(Path.Combine(Code2Lora.Config.RepoPaths.Data, "models", "tiny-python-lm-long")));
+        Assert.Equal("tiny", Pretraining.PresetOf(Path.Combine(Code2Lora.Config.RepoPaths.Data, "models", "tiny-python-lm")));
+        Assert.Null(Pretraining.PresetOf(Path.Combine(Code2Lora.Config.RepoPaths.Data, "models", "absent")));
+    }
+
+    [Fact]
     public void Smoke_run_exports_a_loadable_model_with_a_measured_card_and_a_second_call_resumes_nothing()
     {
         // python3-workalendar is a benchmark package, so here it plays both roles; the real run keeps them disjoint.

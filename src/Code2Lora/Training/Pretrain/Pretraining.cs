@@ -62,6 +62,17 @@ public sealed record PretrainResult
 /// Every stage caches its output in the run directory, so an interrupted run picks up where it stopped.</summary>
 public static class Pretraining
 {
+    /// <summary>The safetensors metadata key that records which pretraining preset wrote a model.</summary>
+    public const string PresetMetadataKey = "c2l_pretrain_preset";
+
+    /// <summary>The pretraining preset that wrote <paramref name="modelDirectory"/> (its results are results/pretrain/&lt;preset&gt;/),
+    /// or null for a model this package did not pretrain.</summary>
+    public static string? PresetOf(string modelDirectory)
+    {
+        var weights = Path.Combine(modelDirectory, "model.safetensors");
+        return File.Exists(weights) && Models.Checkpoints.SafeTensors.ReadHeader(weights).Metadata.TryGetValue(PresetMetadataKey, out var preset) ? preset : null;
+    }
+
     /// <summary>Runs (or resumes) the whole pretraining of <paramref name="config"/> in <paramref name="runDirectory"/> and, once
     /// training completes, writes the model to <paramref name="modelDirectory"/>.</summary>
     public static PretrainResult Run(PretrainConfig config, PretrainInputs inputs, string runDirectory, string modelDirectory,
@@ -140,7 +151,7 @@ public static class Pretraining
             HeldOutLoss = heldOutLoss, BenchmarkCodeLoss = benchLoss, StaticExactMatch = em, StaticEditSimilarity = es, StaticCodeBleu = cb, CopyCheck = copy,
             ModelDirectory = modelDirectory, WallSeconds = wall.Elapsed.TotalSeconds,
         };
-        Models.ModelDirectory.Save(modelDirectory, model, tokenizer, new Dictionary<string, string> { ["c2l_pretrain_preset"] = config.Name });
+        Models.ModelDirectory.Save(modelDirectory, model, tokenizer, new Dictionary<string, string> { [PresetMetadataKey] = config.Name });
         ModelCard.Write(Path.Combine(modelDirectory, "MODEL_CARD.md"), config with { Model = modelConfig }, result, corpus, log);   // ids from the trained tokenizer
         return result;
     }

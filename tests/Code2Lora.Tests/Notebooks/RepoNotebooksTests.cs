@@ -74,6 +74,24 @@ public class RepoNotebooksTests
     }
 
     [Fact]
+    public async Task ThePaperPresetStopsEarlyOnACpuWithThePlansEstimate()
+    {
+        // Issue 12 §5: notebooks 04–07 take preset = "paper" and, on a CPU, stop at the config cell with the plan's hours, before
+        // building a benchmark or loading a model. (On a GPU machine the same cell passes and the next one asks for the data.)
+        if (TorchSharp.torch.cuda.is_available()) return;
+        using var files = new NotebookFiles();
+        var exe = Path.Combine(AppContext.BaseDirectory, "c2l-notebook.dll");
+        var notebook = Path.Combine(RepoRoot(), "notebooks", "04-train-static.ipynb");
+        var executedPath = Path.Combine(files.Dir, "04.ipynb");
+        var (code, stdout, stderr) = await RunProcess(exe, "run", notebook, "--param", "preset=paper", "--out", executedPath, "--timeout-per-cell", "300");
+        Assert.True(code == 1, $"c2l-notebook exited {code}\n{stdout}\n{stderr}");
+        // The config cell is the first to fail (the cells after it fail for want of its variables).
+        var error = Outputs(executedPath).First(o => o["output_type"]!.GetValue<string>() == "error")["evalue"]!.GetValue<string>();
+        Assert.Contains("static config 'paper' on the CPU: the plan's train-static stage", error);
+        Assert.Contains("h on one H100; stopped before loading anything", error);
+    }
+
+    [Fact]
     public async Task BuiltExecutableRunsANotebookAndReportsFailureInItsExitCode()
     {
         var exe = Path.Combine(AppContext.BaseDirectory, "c2l-notebook.dll");

@@ -73,7 +73,7 @@ internal static class EvoCommand
     }
 
     /// <summary>The evolution experiment of a preset for `c2l reproduce`: vectors, Evo, its single LoRA and the evaluation, each a timed stage.</summary>
-    internal static async Task RunAllAsync(LoadedConfig<EvoExperimentConfig> config, StageTimings timings, CancellationToken ct, string stage = "evo")
+    internal static async Task RunAllAsync(LoadedConfig<EvoExperimentConfig> config, StageTimings timings, CancellationToken ct, string stage = "evo", int crossValidationFolds = 0)
     {
         var (experiment, repos, statics) = await OpenAsync(config);
         experiment.CheckMemory();
@@ -86,6 +86,8 @@ internal static class EvoCommand
             new SyncProgress<TrainingProgress>(p => progress.Report(new BenchProgress("train evo-slora", p.Step, p.Steps, $"loss {p.Loss:F3}"))), ct))));
         if (!slora.Completed) throw new InvalidOperationException($"evo-slora training stopped at step {slora.Step}; run the same command to resume.");
         await timings.TimeAsync($"{stage}: evaluate", () => EvaluateAsync(config, experiment, statics, store, repos, ct));
+        if (crossValidationFolds > 0)
+            await timings.TimeAsync($"{stage}: {crossValidationFolds}-fold cross-validation", () => CrossValCommand.RunEvoAsync(experiment, store, statics, crossValidationFolds, ct));
     }
 
     /// <summary>Evaluates every available evolution-track method with progress bars and prints the Table 3 analog.</summary>

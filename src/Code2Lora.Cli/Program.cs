@@ -21,6 +21,7 @@ root.Subcommands.Add(train);
 var eval = TrainCommand.CreateEval();
 eval.Subcommands.Add(EvoCommand.CreateEval());
 eval.Subcommands.Add(CrossValCommand.Create());
+eval.Subcommands.Add(CrossValCommand.CreateEvo());
 eval.Subcommands.Add(ForgeChecksCommand.Create());
 root.Subcommands.Add(eval);
 root.Subcommands.Add(TrainCommand.CreateAdapter());

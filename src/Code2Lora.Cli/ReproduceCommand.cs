@@ -13,7 +13,7 @@ internal static class ReproduceCommand
         var preset = new Option<string>("--preset") { Description = "smoke | tiny | paper: configs/{bench,static,evo}/<name>.json", DefaultValueFactory = _ => "tiny" };
         var controlledTrack = new Option<bool>("--controlled") { Description = "Then run the controlled track the bench config names (tiny: the synthetic forge, configs/{bench,evo}/forge.json; its own table in results/evo/forge/ and its fairness checks in fairness.md there; about 9 min on 2 cores). Not part of the main job, which stays within its 30-min budget." };
         var record = new Option<bool>("--record-timings") { Description = "Also write results/reproduce/<preset>/timings.json, the committed timings the README quotes (from a clean clone on a quiet machine)." };
-        var folds = new Option<int>("--crossval-folds") { Description = "Also run the static track's k-fold cross-validation over repositories (c2l eval crossval; trains 2 models per fold). 0 = skip.", DefaultValueFactory = _ => 0 };
+        var folds = new Option<int>("--crossval-folds") { Description = "Also run k-fold cross-validation over each track's repositories (c2l eval crossval and crossval-evo; trains 2 models per fold and track). 0 = skip.", DefaultValueFactory = _ => 0 };
         var cmd = new Command("reproduce", "Run the whole pipeline on a preset: the benchmark (both tracks) and its report, the static experiment (vectors, Code2LoRA-Static and every trained baseline, evaluation with the context baselines) and the evolution experiment (vectors, Evo and its single LoRA, evaluation); with --controlled, then the same on the bench config's controlled track (the forge); stage timings go to results/reproduce/<preset>/timings.run.json (not committed).") { preset, record, folds, controlledTrack };
         cmd.SetAction(async (r, ct) => await CliErrors.Run(async () =>
         {
@@ -31,7 +31,7 @@ internal static class ReproduceCommand
             if (p.Name != "paper")      // the paper preset needs a downloaded base model and a GPU
             {
                 await TrainCommand.RunAllAsync(ConfigFiles.Load<Experiments.StaticExperimentConfig>("static", name), timings, ct, r.GetValue(folds));
-                await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", name), timings, ct);
+                await EvoCommand.RunAllAsync(ConfigFiles.Load<Experiments.EvoExperimentConfig>("evo", name), timings, ct, crossValidationFolds: r.GetValue(folds));
                 if (p.ControlledTrack is { } controlled && runControlled)   // the forge: its own benchmark, experiment and table, never mixed into the real one
                 {
                     // Its own async flow: the forge's configs name the forge's files without replacing the main preset's in

@@ -18,17 +18,22 @@ namespace Code2Lora.Experiments;
 public sealed record CrossRepoFold([property: JsonPropertyName("fold")] int Fold, [property: JsonPropertyName("repos")] IReadOnlyList<string> Repos,
     [property: JsonPropertyName("tasks")] int Tasks, [property: JsonPropertyName("train_tasks")] int TrainTasks);
 
-/// <summary>results/static/&lt;preset&gt;/crossval-k&lt;k&gt;/summary.json: every method pooled over the folds' held-out repositories (each
+/// <summary>results/&lt;track&gt;/&lt;preset&gt;/crossval-k&lt;k&gt;/summary.json: every method pooled over the folds' held-out repositories (each
 /// repository's tasks are scored once, by the fold that held it out), the paired comparisons with repository-clustered intervals over all
 /// repositories, and the paper's single split as the paper-faithful row.</summary>
 public sealed record CrossRepoSummary(
+    [property: JsonPropertyName("track")] string Track,
     [property: JsonPropertyName("folds")] IReadOnlyList<CrossRepoFold> Folds,
     [property: JsonPropertyName("trivial")] IReadOnlyDictionary<string, MethodSummary> Trivial,
     [property: JsonPropertyName("methods")] IReadOnlyDictionary<string, MethodSummary> Methods,
     [property: JsonPropertyName("comparisons")] IReadOnlyList<Comparison> Comparisons,
     [property: JsonPropertyName("paper_split")] JsonNode? PaperSplit,
-    [property: JsonPropertyName("config")] StaticExperimentConfig Config,
+    [property: JsonPropertyName("preset")] string Preset,
+    [property: JsonPropertyName("config")] object Config,
     [property: JsonPropertyName("command")] string Command, [property: JsonPropertyName("provenance")] Provenance Provenance);
+
+/// <summary>What one fold scored: its held-out repositories and every method's rows on their tasks (CR-test), by method name.</summary>
+public sealed record ScoredFold(CrossRepoFold Fold, IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>> Rows);
 
 /// <summary>k-fold cross-validation over the static track's repositories, a mode of the static experiment for claims about unseen
 /// repositories: the paper's single split holds out a handful of repositories (6 on tiny, one of them a third of the tasks), too few for
@@ -55,13 +60,15 @@ public static class CrossRepoValidation
         var test = heldOut.ToHashSet(StringComparer.Ordinal);
         var tasks = bench.StaticTasks.Select(t => t.WithSplit(test.Contains(t.RepoId) ? SplitNames.CrTest
             : t.Split is SplitNames.IrVal or SplitNames.CrVal ? SplitNames.CrVal : SplitNames.Train)).ToList();
-        var repos = bench.StaticRepos.Select(r => new RepoRow
-        {
-            RepoId = r.RepoId, SnapshotSha = r.SnapshotSha, Provenance = r.Provenance, Tasks = r.Tasks, SourceFiles = r.SourceFiles, TestFiles = r.TestFiles,
-            Split = test.Contains(r.RepoId) ? SplitNames.CrTest : SplitNames.Train,
-        }).ToList();
+        var repos = bench.StaticRepos.Select(r => Relabelled(r, test.Contains(r.RepoId) ? SplitNames.CrTest : SplitNames.Train)).ToList();
         return bench with { StaticTasks = tasks, StaticRepos = repos, EvolutionTasks = [], EvolutionRepos = [], Commits = [] };
     }
+
+    /// <summary>A copy of <paramref name="r"/> in another split (the benchmark's rows are shared; a fold must not change them).</summary>
+    internal static RepoRow Relabelled(RepoRow r, string split) => new()
+    {
+        RepoId = r.RepoId, SnapshotSha = r.SnapshotSha, Provenance = r.Provenance, Tasks = r.Tasks, SourceFiles = r.SourceFiles, TestFiles = r.TestFiles, Split = split,
+    };
 
     /// <summary>Trains (or resumes) and scores every fold of <paramref name="k"/> over <paramref name="experiment"/>'s repositories, with its
     /// config (every held-out task is scored: EvalTasksPerSplit 0), then pools them and writes summary.json / summary.md to
@@ -73,9 +80,7 @@ public static class CrossRepoValidation
         var config = experiment.Config with { EvalTasksPerSplit = 0 };
         var repos = experiment.Bench.StaticTasks.Select(t => t.RepoId);
         var folds = Folds(repos, k, config.Seed);
-        var pooled = new Dictionary<string, Dictionary<string, List<PredictionRow>>>();
-        var foldRows = new List<CrossRepoFold>();
-        var offset = 0;
+        var scoredFolds = new List<ScoredFold>();
         for (var f = 0; f < folds.Count; f++)
         {
             var name = $"fold-{f + 1}";
@@ -83,24 +88,30 @@ public static class CrossRepoValidation
             Train($"{name} static", p => fold.TrainStatic(fold.LoadBase(), contexts, p, cancel), progress);
             Train($"{name} slora", p => fold.TrainSingleLora(fold.LoadBase(), p, cancel), progress);
             var scored = await ScoreFoldAsync(fold, contexts, new PredictionCache(Path.Combine(resultsDir, "predictions", name)), name, progress);
-            // Task indices run on across folds, so the pooled rows of every method line up task by task.
-            foreach (var (method, rows) in scored)
-            {
-                var into = pooled.TryGetValue(method, out var d) ? d : pooled[method] = new Dictionary<string, List<PredictionRow>> { [SplitNames.CrTest] = [] };
-                into[SplitNames.CrTest].AddRange(rows.Select(r => r.With(offset + r.TaskIndex, r.Split, r.Method)));
-            }
-            var tasks = scored.Values.First().Count;
-            foldRows.Add(new CrossRepoFold(f + 1, folds[f], tasks, fold.TrainingTasks().Count));
-            offset += tasks;
+            scoredFolds.Add(new ScoredFold(new CrossRepoFold(f + 1, folds[f], scored.Values.First().Count, fold.TrainingTasks().Count), scored));
         }
+        return Write("static", config.Name, config, scoredFolds, StaticEvaluation.ComparedPairs, config.Seed, PaperSplitRow(paperSummary, "code2lora-static"), resultsDir, command);
+    }
 
-        var all = pooled.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>)kv.Value.ToDictionary(s => s.Key, s => (IReadOnlyList<PredictionRow>)s.Value));
+    /// <summary>Pools the folds' rows (task indices run on across folds, so every method's rows line up task by task), compares the
+    /// <paramref name="pairs"/> on them and writes summary.json / summary.md to <paramref name="resultsDir"/>.</summary>
+    public static CrossRepoSummary Write(string track, string preset, object config, IReadOnlyList<ScoredFold> folds, IEnumerable<(string A, string B)> pairs,
+        int seed, JsonNode? paperSplit, string resultsDir, string command)
+    {
+        var pooled = new Dictionary<string, List<PredictionRow>>();
+        var offset = 0;
+        foreach (var fold in folds)
+        {
+            foreach (var (method, rows) in fold.Rows)
+                (pooled.TryGetValue(method, out var into) ? into : pooled[method] = []).AddRange(rows.Select(r => r.With(offset + r.TaskIndex, r.Split, r.Method)));
+            offset += fold.Fold.Tasks;
+        }
+        var all = pooled.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, IReadOnlyList<PredictionRow>>)new Dictionary<string, IReadOnlyList<PredictionRow>> { [SplitNames.CrTest] = kv.Value });
         var trivialNames = new[] { TrivialBaselines.MostFrequentName, TrivialBaselines.CopyName };
-        var provenance = Provenance.Capture(command);
-        var summary = new CrossRepoSummary(foldRows,
-            all.Where(kv => trivialNames.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, config.Seed)),
-            all.Where(kv => !trivialNames.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, config.Seed)),
-            Comparison.All(all, StaticEvaluation.ComparedPairs, [SplitNames.CrTest], config.Seed), PaperSplitRow(paperSummary), config, command, provenance);
+        var summary = new CrossRepoSummary(track, folds.Select(f => f.Fold).ToList(),
+            all.Where(kv => trivialNames.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, seed)),
+            all.Where(kv => !trivialNames.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => MethodSummary.Of(kv.Value, seed)),
+            Comparison.All(all, pairs, [SplitNames.CrTest], seed), paperSplit, preset, config, command, Provenance.Capture(command));
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.json"), JsonSerializer.Serialize(summary, Provenance.Json));
         AtomicFile.WriteText(Path.Combine(resultsDir, "summary.md"), Markdown(summary));
         return summary;
@@ -135,18 +146,19 @@ public static class CrossRepoValidation
         return scored.ToDictionary(kv => kv.Key, kv => kv.Value[SplitNames.CrTest]);
     }
 
-    private static void Train(string stage, Func<IProgress<TrainingProgress>, TrainingResult> train, IProgress<(string Stage, int Done, int Total)>? progress)
+    /// <summary>Trains (or resumes) one model of a fold; a stopped run is an error that says how to resume.</summary>
+    internal static void Train(string stage, Func<IProgress<TrainingProgress>, TrainingResult> train, IProgress<(string Stage, int Done, int Total)>? progress)
     {
         var result = train(new SyncProgress<TrainingProgress>(p => progress?.Report(($"train {stage}", p.Step, p.Steps))));
         if (!result.Completed) throw new OperationCanceledException($"{stage} stopped at step {result.Step}; run the same command to resume.");
     }
 
-    /// <summary>The paper split's Static − single LoRA comparison on CR-test, as its summary.json states it (null when there is none).</summary>
-    private static JsonNode? PaperSplitRow(string? summaryFile)
+    /// <summary>The paper split's <paramref name="method"/> − single LoRA comparison on CR-test, as its summary.json states it (null when there is none).</summary>
+    public static JsonNode? PaperSplitRow(string? summaryFile, string method)
     {
         if (summaryFile is null || !File.Exists(summaryFile)) return null;
         return JsonNode.Parse(File.ReadAllText(summaryFile))?["comparisons"]?.AsArray().FirstOrDefault(c =>
-            c?["a"]?.GetValue<string>() == "code2lora-static" && c["b"]?.GetValue<string>() == "single-lora" && c["split"]?.GetValue<string>() == SplitNames.CrTest)?.DeepClone();
+            c?["a"]?.GetValue<string>() == method && c["b"]?.GetValue<string>() == "single-lora" && c["split"]?.GetValue<string>() == SplitNames.CrTest)?.DeepClone();
     }
 
     /// <summary>The cross-validation summary as markdown.</summary>
@@ -155,7 +167,9 @@ public static class CrossRepoValidation
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         var repos = s.Folds.Sum(f => f.Repos.Count);
-        sb.AppendLine(inv, $"# Static track ({s.Config.Name} preset): {s.Folds.Count}-fold cross-validation over {repos} repositories");
+        var track = s.Track == "static" ? "Static track" : "Evolution track";
+        var dir = s.Track == "static" ? "static" : "evo";
+        sb.AppendLine(inv, $"# {track} ({s.Preset} preset): {s.Folds.Count}-fold cross-validation over {repos} repositories");
         sb.AppendLine();
         sb.AppendLine("| fold | held-out repositories | scored tasks | training tasks |");
         sb.AppendLine("|---|---|---|---|");
@@ -167,8 +181,8 @@ public static class CrossRepoValidation
         SummaryTables.Comparisons(sb, s.Comparisons);
         if (s.PaperSplit is { } paper && paper["nll"] is JsonObject nll)
         {
-            sb.AppendLine(inv, $"Paper-faithful single split (CR-test, {paper["tasks"]} tasks, {nll["repos"]} repositories): code2lora-static − single-lora target NLL {nll["diff"]} "
-                               + $"[{nll["ci"]?[0]}, {nll["ci"]?[1]}] over tasks, [{nll["ci_repos"]?[0]}, {nll["ci_repos"]?[1]}] over repositories (results/static/{s.Config.Name}/summary.md).");
+            sb.AppendLine(inv, $"Paper-faithful single split (CR-test, {paper["tasks"]} tasks, {nll["repos"]} repositories): {paper["a"]} − single-lora target NLL {nll["diff"]} "
+                               + $"[{nll["ci"]?[0]}, {nll["ci"]?[1]}] over tasks, [{nll["ci_repos"]?[0]}, {nll["ci_repos"]?[1]}] over repositories (results/{dir}/{s.Preset}/summary.md).");
             sb.AppendLine();
         }
         sb.AppendLine(SummaryTables.Legend);

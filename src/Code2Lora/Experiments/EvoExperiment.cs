@@ -42,6 +42,9 @@ public sealed class EvoExperiment
         return new EvoExperiment(config, benchDir, runDirectory, bench);
     }
 
+    /// <summary>An experiment over rows already loaded (a relabelled benchmark: one fold of <see cref="EvoCrossValidation"/>).</summary>
+    public static EvoExperiment Over(EvoExperimentConfig config, string benchDir, string runDirectory, BenchData bench) => new(config, benchDir, runDirectory, bench);
+
     /// <summary>Where the trained GRU and head are written (<see cref="EvoFiles"/>).</summary>
     public string EvoDirectory => Path.Combine(RunDirectory, "code2lora-evo");
 

@@ -52,6 +52,14 @@ public sealed class CommitRow
     [JsonPropertyName("n_new_assertions")] public int NewAssertions { get; set; }
     [JsonPropertyName("n_added_assertions")] public int AddedAssertions { get; set; }
     [JsonPropertyName("n_modified_assertions")] public int ModifiedAssertions { get; set; }
+
+    /// <summary>A copy of this commit in another cross-repository split (cross-validation folds relabel rows, never the benchmark's files).</summary>
+    public CommitRow WithCrossRepoSplit(string split)
+    {
+        var copy = (CommitRow)MemberwiseClone();
+        copy.CrossRepoSplit = split;
+        return copy;
+    }
 }
 
 /// <summary>One repository of a track: its cross-repo split, the snapshot it was read at and where it came from.</summary>
@@ -65,6 +73,14 @@ public sealed class RepoRow
     [JsonPropertyName("n_tasks")] public int Tasks { get; set; }
     [JsonPropertyName("n_source_files")] public int SourceFiles { get; set; }
     [JsonPropertyName("n_test_files")] public int TestFiles { get; set; }
+
+    /// <summary>A copy of this repository in another split (cross-validation folds relabel rows, never the benchmark's files).</summary>
+    public RepoRow WithSplit(string split)
+    {
+        var copy = (RepoRow)MemberwiseClone();
+        copy.Split = split;
+        return copy;
+    }
 }
 
 /// <summary>Split names used across both tracks.</summary>

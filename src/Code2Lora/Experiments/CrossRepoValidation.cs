@@ -60,15 +60,9 @@ public static class CrossRepoValidation
         var test = heldOut.ToHashSet(StringComparer.Ordinal);
         var tasks = bench.StaticTasks.Select(t => t.WithSplit(test.Contains(t.RepoId) ? SplitNames.CrTest
             : t.Split is SplitNames.IrVal or SplitNames.CrVal ? SplitNames.CrVal : SplitNames.Train)).ToList();
-        var repos = bench.StaticRepos.Select(r => Relabelled(r, test.Contains(r.RepoId) ? SplitNames.CrTest : SplitNames.Train)).ToList();
+        var repos = bench.StaticRepos.Select(r => r.WithSplit(test.Contains(r.RepoId) ? SplitNames.CrTest : SplitNames.Train)).ToList();
         return bench with { StaticTasks = tasks, StaticRepos = repos, EvolutionTasks = [], EvolutionRepos = [], Commits = [] };
     }
-
-    /// <summary>A copy of <paramref name="r"/> in another split (the benchmark's rows are shared; a fold must not change them).</summary>
-    internal static RepoRow Relabelled(RepoRow r, string split) => new()
-    {
-        RepoId = r.RepoId, SnapshotSha = r.SnapshotSha, Provenance = r.Provenance, Tasks = r.Tasks, SourceFiles = r.SourceFiles, TestFiles = r.TestFiles, Split = split,
-    };
 
     /// <summary>Trains (or resumes) and scores every fold of <paramref name="k"/> over <paramref name="experiment"/>'s repositories, with its
     /// config (every held-out task is scored: EvalTasksPerSplit 0), then pools them and writes summary.json / summary.md to

@@ -26,13 +26,8 @@ public static class EvoCrossValidation
         var inRepo = bench.Commits.ToDictionary(c => (c.RepoId, c.CommitSha), c => c.InRepoSplit);
         var tasks = bench.EvolutionTasks.Select(t => t.WithSplit(test.Contains(t.RepoId) ? SplitNames.CrTest
             : inRepo.GetValueOrDefault((t.RepoId, t.CommitSha)) == SplitNames.InRepoVal ? SplitNames.CrVal : SplitNames.Train)).ToList();
-        var commits = bench.Commits.Select(c => new CommitRow
-        {
-            RepoId = c.RepoId, CrossRepoSplit = test.Contains(c.RepoId) ? SplitNames.CrTest : SplitNames.Train, CommitIndex = c.CommitIndex,
-            CommitSha = c.CommitSha, CommitTimestamp = c.CommitTimestamp, InRepoSplit = c.InRepoSplit, ProductionCodeDiff = c.ProductionCodeDiff,
-            NewAssertions = c.NewAssertions, AddedAssertions = c.AddedAssertions, ModifiedAssertions = c.ModifiedAssertions,
-        }).ToList();
-        var repos = bench.EvolutionRepos.Select(r => CrossRepoValidation.Relabelled(r, test.Contains(r.RepoId) ? SplitNames.CrTest : SplitNames.Train)).ToList();
+        var commits = bench.Commits.Select(c => c.WithCrossRepoSplit(test.Contains(c.RepoId) ? SplitNames.CrTest : SplitNames.Train)).ToList();
+        var repos = bench.EvolutionRepos.Select(r => r.WithSplit(test.Contains(r.RepoId) ? SplitNames.CrTest : SplitNames.Train)).ToList();
         return bench with { EvolutionTasks = tasks, EvolutionRepos = repos, Commits = commits, StaticTasks = [], StaticRepos = [] };
     }
 

@@ -1,4 +1,5 @@
 using Code2Lora.Experiments;
+using System.Text.Json;
 using Code2Lora.Models;
 
 namespace Code2Lora.Tests.Experiments;
@@ -54,17 +55,16 @@ public sealed class MemoryPlannerTests
         var run = await Code2Lora.Tests.Cli.CliRun.ProcessAsync("c2l.dll",
             ["bench", "memory-plan", "--cases", "L2-T2048-bf16-full,L2-T2048-bf16-ckpt", "--out", output]);
         Assert.True(run.ExitCode == 0, run.All);
-        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(output));
-        Assert.True(report.RootElement.GetProperty("complete").GetBoolean(), run.All);
+        var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(output))!;
+        Assert.True(report["complete"]!.GetValue<bool>(), run.All);
+        var cases = report["cases"].Deserialize<List<MemoryPlanMeasurement>>(Code2Lora.Runtime.Provenance.Json)!;
         var measured = new Dictionary<bool, long>();
-        foreach (var row in report.RootElement.GetProperty("cases").EnumerateArray())
+        foreach (var m in cases)
         {
-            Assert.False(row.TryGetProperty("skipped", out var skipped) && skipped.ValueKind == System.Text.Json.JsonValueKind.String, run.All);
-            var (planned, peak) = (row.GetProperty("planned_bytes").GetInt64(), row.GetProperty("measured_bytes").GetInt64());
-            var error = (double)peak / planned - 1;
-            var checkpointing = row.GetProperty("case").GetProperty("checkpointing").GetBoolean();
-            Assert.True(Math.Abs(error) <= 0.20, $"checkpointing {checkpointing}: planned {planned / 1048576.0:F0} MiB, measured {peak / 1048576.0:F0} MiB ({error:P1})");
-            measured[checkpointing] = peak;
+            Assert.True(m.Skipped is null, $"{m.Case}: {m.Skipped}");
+            Assert.True(Math.Abs(m.RelativeError) <= 0.20,
+                $"{m.Case}: planned {m.PlannedBytes / 1048576.0:F0} MiB, measured {m.MeasuredBytes / 1048576.0:F0} MiB ({m.RelativeError:P1})");
+            measured[m.Case.Checkpointing] = m.MeasuredBytes;
         }
         Assert.True(measured[true] < measured[false], "checkpointing the blocks must lower the measured peak");
     }
